@@ -1,0 +1,3 @@
+from sspost.cli import main
+
+main()

@@ -1,0 +1,226 @@
+"""The command line: parse options, call the domain, hand the result to a renderer, exit.
+
+Heavy modules (DuckDB, Babel, Rich tables) are imported inside the commands that need them, so
+`sspost --help` and `sspost validate` start fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from sspost import __version__
+from sspost.problems import Exit, TargetFileError, UsageError
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    help="Progress of Vietnam Post's voluntary SI and household HI enrolment against targets.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+_debug = False
+
+
+class ProgressFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class Lang(str, Enum):
+    en = "en"
+    vi = "vi"
+
+
+class FailOn(str, Enum):
+    behind = "behind"
+    at_risk = "at_risk"
+
+
+def _fail(message: str, code: int = Exit.USAGE) -> NoReturn:
+    typer.echo(f"sspost: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sspost {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    global _debug
+    _debug = debug
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{option} {value!r} is not a date in the form YYYY-MM-DD")
+
+
+def _parse_columns(pairs: list[str]) -> dict[str, str]:
+    from sspost.records.layout import CANONICAL
+
+    columns = {}
+    for pair in pairs:
+        name, sep, header = pair.partition("=")
+        if not sep or name.strip() not in CANONICAL:
+            _fail(f"--column {pair!r}: expected CANONICAL=Header, CANONICAL one of "
+                  + ", ".join(CANONICAL))
+        columns[name.strip()] = header
+    return columns
+
+
+def _use_color(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+def _load_targets(path: Path):  # type: ignore[no-untyped-def]
+    from sspost.targets import load_targets
+
+    try:
+        return load_targets(str(path))
+    except TargetFileError as exc:
+        for problem in exc.problems:
+            typer.echo(problem.as_text(), err=True)
+        _fail(f"{path}: the target file has {len(exc.problems)} problem(s); "
+              f"`sspost validate {path}` explains them")
+
+
+@app.command()
+def progress(
+    targets: Annotated[Path, typer.Argument(help="Target file (YAML).")],
+    data: Annotated[list[Path], typer.Argument(help="Participant CSV files, read as one set.")],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Report date YYYY-MM-DD [default: latest record date in the period].",
+    )] = None,
+    output_format: Annotated[ProgressFormat, typer.Option("--format", "-f")] = (
+        ProgressFormat.table),
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Write here, not stdout.")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language for people.")] = Lang.en,
+    column: Annotated[list[str] | None, typer.Option(
+        "--column", help="Map a header onto a column: CANONICAL=Header (repeatable).",
+    )] = None,
+    date_format: Annotated[str | None, typer.Option(
+        "--date-format", help='Another accepted date format, e.g. "%d/%m/%Y".')] = None,
+    delimiter: Annotated[str | None, typer.Option(
+        "--delimiter", help="Field delimiter [default: detected from the header].")] = None,
+    max_errors: Annotated[int, typer.Option(
+        "--max-errors", min=0, help="Bad rows listed in JSON (and 20 on stderr).")] = 100,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on any bad row.")] = False,
+    fail_on: Annotated[FailOn | None, typer.Option(
+        "--fail-on", help="Exit 1 when a program is at this status or worse.")] = None,
+) -> None:
+    """Progress per program: achieved, expected, gap, pace, share of the national total."""
+    from sspost.progress import build_progress
+    from sspost.records import ReadOptions
+    from sspost.render import PROGRESS_RENDERERS
+    from sspost.render.reconciliation import reconciliation_lines
+
+    report_date = _parse_date(as_of, "--as-of")
+    plan = _load_targets(targets)
+    options = ReadOptions(columns=_parse_columns(column or []), date_format=date_format,
+                          delimiter=_delimiter(delimiter), max_errors=max_errors)
+    result = build_progress(plan, str(targets), [str(p) for p in data], as_of=report_date,
+                            options=options)
+    _write(PROGRESS_RENDERERS[output_format.value](result, lang.value, _use_color(output)),
+           output)
+    for line in reconciliation_lines(result.reconciliation, lang.value):
+        typer.echo(f"sspost: {line}", err=True)
+    for warning in result.warnings:
+        typer.echo(f"sspost: warning: {warning}", err=True)
+    failing = {"behind": {"behind"}, "at_risk": {"behind", "at_risk"}}
+    if fail_on and any(p.measures.status in failing[fail_on.value] for p in result.programs):
+        raise typer.Exit(Exit.PROBLEMS)
+    if strict and result.reconciliation.rejected:
+        raise typer.Exit(Exit.PROBLEMS)
+
+
+def _delimiter(value: str | None) -> str | None:
+    names = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    if value is None:
+        return None
+    value = names.get(value, value)
+    if value not in (",", ";", "\t", "|"):
+        _fail(f"--delimiter {value!r}: use one of , ; | tab")
+    return value
+
+
+@app.command()
+def validate(
+    targets: Annotated[list[Path], typer.Argument(help="Target files (YAML).")],
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+) -> None:
+    """Check target files and report every problem with its line and column."""
+    from sspost.problems import has_errors
+    from sspost.targets import validate_file
+
+    problems = []
+    for path in targets:
+        problems += validate_file(str(path))[1]
+    for problem in sorted(problems):
+        typer.echo(problem.as_text())
+    if has_errors(problems, strict=strict):
+        raise typer.Exit(Exit.PROBLEMS)
+
+
+@app.command()
+def sample(
+    rows: Annotated[int, typer.Option("--rows", min=0, help="Data rows to write.")] = 5000,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same file.")] = 2025,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    start: Annotated[str, typer.Option("--start", help="First record date.")] = "2025-01-01",
+    end: Annotated[str, typer.Option("--end", help="Last record date.")] = "2025-11-30",
+) -> None:
+    """Write a deterministic synthetic participant CSV."""
+    from sspost.sample import write_sample
+
+    first, last = _parse_date(start, "--start"), _parse_date(end, "--end")
+    assert first is not None and last is not None
+    if last < first:
+        _fail("--end is before --start")
+    if output is None:
+        write_sample(sys.stdout, rows, seed, first, last)
+        return
+    try:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            write_sample(handle, rows, seed, first, last)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+def main() -> None:
+    """Entry point: domain errors become one line on stderr, never a traceback."""
+    try:
+        app(standalone_mode=True)
+    except UsageError as exc:
+        if _debug:
+            raise
+        typer.echo(f"sspost: error: {exc}", err=True)
+        sys.exit(Exit.USAGE)

@@ -1,0 +1,123 @@
+"""SPEC section 5: the measures, as pure functions of counts and dates."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+STALE_AFTER_DAYS = 45
+DAYS_PER_MONTH = 365.25 / 12
+
+Phasing = str | dict[str, float]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    on_track: float
+    at_risk: float
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def _month_end(month: str) -> dt.date:
+    year, mon = int(month[:4]), int(month[5:7])
+    return dt.date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def elapsed(start: dt.date, end: dt.date, as_of: dt.date, phasing: Phasing) -> float:
+    """Fraction of the target expected by `as_of`, clamped to [0, 1]."""
+    if as_of < start:
+        return 0.0
+    if as_of >= end:
+        return 1.0
+    if not isinstance(phasing, dict):
+        return min(1.0, ((as_of - start).days + 1) / ((end - start).days + 1))
+    # Cumulative fractions at each month end; a month left out keeps the previous fraction.
+    previous = 0.0
+    month = dt.date(as_of.year, as_of.month, 1)
+    for key in sorted(phasing):
+        if _month_end(key) < month:
+            previous = phasing[key]
+    current = phasing.get(f"{as_of:%Y-%m}", previous)
+    first_day = max(month, start)
+    last_day = min(_month_end(f"{as_of:%Y-%m}"), end)
+    share = ((as_of - first_day).days + 1) / ((last_day - first_day).days + 1)
+    return min(1.0, max(0.0, previous + (current - previous) * share))
+
+
+def status(achieved: int, target: int, pace: float | None, thresholds: Thresholds) -> str:
+    if achieved >= target:
+        return "achieved"
+    if pace is None:  # nothing expected yet: nobody is behind a zero
+        return "on_track"
+    if pace >= thresholds.on_track:
+        return "on_track"
+    if pace >= thresholds.at_risk:
+        return "at_risk"
+    return "behind"
+
+
+@dataclass(frozen=True)
+class Measures:
+    """Every measure of SPEC section 5 for one target, unrounded."""
+
+    target: int
+    achieved: int
+    attainment: float | None
+    gap: int
+    elapsed: float
+    expected: float
+    pace: float | None
+    status: str
+    projected: float | None
+    days_left: int
+    required_per_day: float | None
+    required_per_month: float | None
+
+
+def measure(
+    *, target: int, achieved: int, start: dt.date, end: dt.date, as_of: dt.date,
+    phasing: Phasing, thresholds: Thresholds,
+) -> Measures:
+    fraction = elapsed(start, end, as_of, phasing)
+    expected = target * fraction
+    pace = _ratio(achieved, expected)
+    gap = max(target - achieved, 0)
+    days_left = max((end - as_of).days, 0)
+    per_day = _ratio(gap, days_left)
+    return Measures(
+        target=target,
+        achieved=achieved,
+        attainment=_ratio(achieved, target),
+        gap=gap,
+        elapsed=fraction,
+        expected=expected,
+        pace=pace,
+        status=status(achieved, target, pace, thresholds),
+        projected=_ratio(achieved, fraction),
+        days_left=days_left,
+        required_per_day=per_day,
+        required_per_month=None if per_day is None else per_day * DAYS_PER_MONTH,
+    )
+
+
+@dataclass(frozen=True)
+class NationalTotal:
+    participants: int
+    as_of: dt.date
+    stale: bool
+    source: str | None
+
+
+def national_total(
+    entries: list[tuple[dt.date, int, str | None]], as_of: dt.date, period_end: dt.date,
+) -> NationalTotal | None:
+    """The latest VSS figure dated on or before `as_of` (and not after the period)."""
+    usable = [e for e in entries if e[0] <= as_of and e[0] <= period_end]
+    if not usable:
+        return None
+    date, participants, source = max(usable, key=lambda e: e[0])
+    return NationalTotal(participants, date, (as_of - date).days > STALE_AFTER_DAYS, source)

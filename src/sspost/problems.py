@@ -1,0 +1,61 @@
+"""The one problem model shared by every checker and every output format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A located finding in an input file (a target file or a CSV).
+
+    Field order is the sort order: by file, then position, so reports read top to bottom.
+    """
+
+    file: str
+    line: int
+    column: int
+    severity: Severity
+    rule: str
+    message: str
+    key: str = ""
+
+    def as_text(self) -> str:
+        where = f"{self.key}: " if self.key else ""
+        return (
+            f"{self.file}:{self.line}:{self.column}: {self.severity.value}: "
+            f"{where}{self.message} [{self.rule}]"
+        )
+
+
+class Exit:
+    """Exit codes, decided here and nowhere else (README, "Exit codes")."""
+
+    OK = 0
+    PROBLEMS = 1
+    USAGE = 2
+
+
+class UsageError(Exception):
+    """Input that cannot be used at all: a missing file, a bad option value, undecodable bytes.
+
+    The CLI turns it into one line on stderr and exit code 2.
+    """
+
+
+class TargetFileError(Exception):
+    """A target file that does not load; carries every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(p.as_text() for p in self.problems))
+
+
+def has_errors(problems: list[Problem], *, strict: bool = False) -> bool:
+    return any(p.severity is Severity.ERROR or strict for p in problems)

@@ -1,0 +1,128 @@
+"""`sspost progress` as a domain operation: files in, one ProgressResult out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sspost import __version__
+from sspost.measures import Measures, NationalTotal, Thresholds, measure, national_total
+from sspost.problems import UsageError
+from sspost.records import Counts, ReadOptions, Reconciliation, RecordStore
+from sspost.records.model import CampaignCount
+from sspost.targets import TargetFile
+
+
+@dataclass(frozen=True)
+class Baseline:
+    period: str
+    participants: int
+    national_share: float | None
+
+
+@dataclass(frozen=True)
+class ProgramProgress:
+    program: str
+    label: str
+    label_vi: str | None
+    measures: Measures
+    national_total: NationalTotal | None
+    share: float | None
+    baseline: Baseline | None
+    vs_baseline: float | None
+    id_kinds: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ProgressResult:
+    generator: str
+    targets: str
+    period_start: dt.date
+    period_end: dt.date
+    as_of: dt.date
+    programs: list[ProgramProgress]
+    campaigns: list[CampaignCount]
+    reconciliation: Reconciliation
+    warnings: list[str]
+
+
+def resolve_as_of(targets: TargetFile, store: RecordStore, as_of: dt.date | None) -> dt.date:
+    period = targets.period
+    if as_of is None:
+        as_of = store.default_as_of()
+        if as_of is None:
+            raise UsageError(
+                f"no accepted record is dated inside the period {period.start}..{period.end}; "
+                "give the report date with --as-of"
+            )
+    if as_of < period.start:
+        raise UsageError(f"--as-of {as_of} is before the period starts ({period.start})")
+    return as_of
+
+
+def program_progress(targets: TargetFile, counts: Counts) -> list[ProgramProgress]:
+    period = targets.period
+    thresholds = Thresholds(targets.thresholds.on_track, targets.thresholds.at_risk)
+    out = []
+    for code, program in targets.programs.items():
+        count = counts.programs[code]
+        measures = measure(
+            target=program.target, achieved=count.achieved, start=period.start, end=period.end,
+            as_of=counts.as_of, phasing=targets.phasing, thresholds=thresholds,
+        )
+        total = national_total(
+            [(t.as_of, t.participants, t.source) for t in targets.national_totals
+             if t.program == code],
+            counts.as_of, period.end,
+        )
+        baseline = program.baseline
+        out.append(ProgramProgress(
+            program=code,
+            label=program.label,
+            label_vi=program.label_vi,
+            measures=measures,
+            national_total=total,
+            share=count.achieved / total.participants if total else None,
+            baseline=Baseline(baseline.period, baseline.participants, baseline.national_share)
+            if baseline else None,
+            vs_baseline=count.achieved / baseline.participants
+            if baseline and baseline.participants else None,
+            id_kinds={"social_insurance_code": count.social_insurance_codes,
+                      "personal_number": count.personal_numbers},
+        ))
+    return out
+
+
+def warnings_for(counts: Counts) -> list[str]:
+    warnings = []
+    if counts.unknown_units:
+        codes = sorted(counts.unknown_units)
+        shown = ", ".join(codes[:10]) + (f" and {len(codes) - 10} more" if len(codes) > 10 else "")
+        people = sum(counts.unknown_units.values())
+        warnings.append(f"{people} participants name unit codes not in the target file, counted "
+                        f"as (unassigned): {shown}")
+    for report in counts.reconciliation.files:
+        if report.rows_read == 0:
+            warnings.append(f"{report.path} has a header but no data rows")
+    return warnings
+
+
+def build_progress(
+    targets: TargetFile, targets_path: str, data: list[str], *, as_of: dt.date | None = None,
+    options: ReadOptions | None = None,
+) -> ProgressResult:
+    store = RecordStore(targets, options)
+    store.load(data)
+    as_of = resolve_as_of(targets, store, as_of)
+    counts = store.count(as_of)
+    return ProgressResult(
+        generator=f"sspost {__version__}",
+        targets=targets_path,
+        period_start=targets.period.start,
+        period_end=targets.period.end,
+        as_of=as_of,
+        programs=program_progress(targets, counts),
+        campaigns=counts.campaigns,
+        reconciliation=counts.reconciliation,
+        warnings=warnings_for(counts),
+    )

@@ -1,0 +1,108 @@
+"""What a CSV export looks like: encoding, delimiter and which header is which column.
+
+Decided from the first line only, in Python, before the engine reads the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import unicodedata
+from dataclasses import dataclass
+
+from sspost.problems import UsageError
+
+CANONICAL = ("participant_id", "date", "program", "unit", "province", "staff_id", "participants")
+DELIMITERS = (",", ";", "\t", "|")
+_SNIFF_BYTES = 1 << 16
+
+
+def fold(text: str) -> str:
+    """How headers and program names compare: NFC, trimmed, lower case."""
+    return unicodedata.normalize("NFC", text).strip().lower()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One file's encoding, delimiter and the field index of each canonical column present."""
+
+    encoding: str
+    delimiter: str
+    field_count: int
+    positions: dict[str, int]
+
+    @property
+    def aggregate(self) -> bool:
+        """A count per row (`participants`) instead of one row per participant."""
+        return "participant_id" not in self.positions
+
+
+def _first_line(raw: bytes) -> bytes:
+    end = raw.find(b"\n")
+    return (raw if end < 0 else raw[:end]).rstrip(b"\r")
+
+
+def detect_delimiter(header: str) -> str:
+    """The candidate found most often outside quotes in the header line (`,` on a tie of none)."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in header:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def detect_layout(
+    path: str, columns: dict[str, str], *, encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Layout:
+    """Read the header of `path` and map it onto the canonical columns."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise UsageError(f"cannot open {path}: {exc.strerror or exc}") from None
+    if not head.strip():
+        raise UsageError(f"{path}: the file is empty: expected a header line")
+    if encoding is None:
+        encoding = "utf-8"
+    elif fold(encoding).replace("_", "-") not in {"utf-8", "utf8"}:
+        raise UsageError(f"{path}: encoding {encoding!r} is not supported yet; convert the file "
+                         "to UTF-8")
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    try:
+        header = _first_line(head).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}:1: the header is not UTF-8 (byte offset {exc.start}); name "
+                         "the file's encoding with --encoding") from None
+    delimiter = delimiter or detect_delimiter(header)
+    names = next(csv.reader([header], delimiter=delimiter))
+    return Layout(encoding, delimiter, len(names), _map_columns(path, names, columns))
+
+
+def _map_columns(path: str, names: list[str], columns: dict[str, str]) -> dict[str, int]:
+    found = {fold(name): i for i, name in reversed(list(enumerate(names)))}
+    positions: dict[str, int] = {}
+    for canonical in CANONICAL:
+        for wanted in (columns.get(canonical), canonical):
+            if wanted is not None and fold(wanted) in found:
+                positions[canonical] = found[fold(wanted)]
+                break
+    required = ["date", "program"]
+    if "participants" not in positions:
+        required.insert(0, "participant_id")
+    for canonical in required:
+        if canonical not in positions:
+            wanted = columns.get(canonical, canonical)
+            close = difflib.get_close_matches(fold(wanted), list(found), n=1, cutoff=0.5)
+            hint = f"; closest: {close[0]!r}" if close else ""
+            shown = ", ".join(repr(n) for n in names)
+            raise UsageError(
+                f"{path}:1: missing required column {wanted!r} (headers found: {shown}{hint}); "
+                f"map it with --column {canonical}=HEADER"
+            )
+    return positions

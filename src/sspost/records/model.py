@@ -1,0 +1,84 @@
+"""What reading the CSVs produces: reconciliation, bad rows and counts, as plain values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+REASONS = ("field_count", "date", "program", "participant_id", "province", "participants",
+           "encoding")
+
+
+def mask(participant_id: str) -> str:
+    """SPEC section 7: all but the last two characters hidden."""
+    return "*" * max(len(participant_id) - 2, 0) + participant_id[-2:]
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    file: str
+    line: int
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class FileReport:
+    path: str
+    rows_read: int
+    accepted: int
+    rejected: int
+    encoding: str
+    delimiter: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Every data row accounted for (SPEC section 4).
+
+    rows_read = accepted + rejected; accepted = counted + outside_window + duplicate_records.
+    """
+
+    files: list[FileReport]
+    rows_read: int
+    accepted: int
+    rejected: int
+    counted: int
+    outside_window: int
+    duplicate_records: int
+    rejected_by_reason: dict[str, int]
+    rejected_rows: list[RejectedRow]
+
+    @property
+    def balanced(self) -> bool:
+        return (self.rows_read == self.accepted + self.rejected
+                and self.accepted == self.counted + self.outside_window + self.duplicate_records)
+
+
+@dataclass(frozen=True)
+class ProgramCount:
+    program: str
+    achieved: int
+    social_insurance_codes: int
+    personal_numbers: int
+
+
+@dataclass(frozen=True)
+class CampaignCount:
+    name: str
+    date: dt.date
+    program: str
+    per_staff: int
+    staff_seen: int | None
+    staff_met: int | None
+    signed_up: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    as_of: dt.date
+    programs: dict[str, ProgramCount]
+    reconciliation: Reconciliation
+    campaigns: list[CampaignCount] = field(default_factory=list)
+    unknown_units: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,71 @@
+"""The stable JSON of `sspost progress` (SPEC section 6): key names and order are a contract."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sspost.progress import ProgramProgress, ProgressResult
+from sspost.records import Reconciliation
+
+SCHEMA_VERSION = 1
+
+
+def program_json(p: ProgramProgress) -> dict[str, Any]:
+    m = p.measures
+    total = p.national_total
+    return {
+        "program": p.program, "label": p.label, "label_vi": p.label_vi,
+        "target": m.target, "achieved": m.achieved, "attainment": m.attainment, "gap": m.gap,
+        "elapsed": m.elapsed, "expected": m.expected, "pace": m.pace, "status": m.status,
+        "projected": m.projected, "days_left": m.days_left,
+        "required_per_day": m.required_per_day, "required_per_month": m.required_per_month,
+        "national_total": None if total is None else {
+            "participants": total.participants, "as_of": total.as_of.isoformat(),
+            "stale": total.stale, "source": total.source,
+        },
+        "share": p.share,
+        "baseline": None if p.baseline is None else {
+            "period": p.baseline.period, "participants": p.baseline.participants,
+            "national_share": p.baseline.national_share,
+        },
+        "vs_baseline": p.vs_baseline,
+        "id_kinds": p.id_kinds,
+    }
+
+
+def reconciliation_json(r: Reconciliation) -> dict[str, Any]:
+    return {
+        "files": [{"path": f.path, "rows_read": f.rows_read, "accepted": f.accepted,
+                   "rejected": f.rejected, "encoding": f.encoding, "delimiter": f.delimiter,
+                   "sha256": f.sha256} for f in r.files],
+        "rows_read": r.rows_read, "accepted": r.accepted, "rejected": r.rejected,
+        "counted": r.counted, "outside_window": r.outside_window,
+        "duplicate_records": r.duplicate_records,
+        "rejected_by_reason": r.rejected_by_reason,
+        "rejected_rows": [{"file": x.file, "line": x.line, "reason": x.reason,
+                           "message": x.message} for x in r.rejected_rows],
+    }
+
+
+def progress_json(result: ProgressResult) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generator": result.generator,
+        "targets": result.targets,
+        "period": {"start": result.period_start.isoformat(),
+                   "end": result.period_end.isoformat()},
+        "as_of": result.as_of.isoformat(),
+        "programs": [program_json(p) for p in result.programs],
+        "breakdown": None,
+        "campaigns": [{"name": c.name, "date": c.date.isoformat(), "program": c.program,
+                       "per_staff": c.per_staff, "staff_seen": c.staff_seen,
+                       "staff_met": c.staff_met, "signed_up": c.signed_up}
+                      for c in result.campaigns],
+        "reconciliation": reconciliation_json(result.reconciliation),
+        "warnings": result.warnings,
+    }
+
+
+def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str:
+    return json.dumps(progress_json(result), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,29 @@
+"""A Markdown table for wikis, tickets and the monthly report."""
+
+from __future__ import annotations
+
+from sspost.progress import ProgressResult
+from sspost.render.words import Words
+
+KEYS = ("program", "target", "achieved", "attainment", "expected", "pace", "status", "gap",
+        "required_per_month", "projected", "share")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str:
+    w = Words(lang)
+    lines = [f"**{_cell(result.targets)}**, {w.label('as_of')} {w.date(result.as_of)}", ""]
+    lines.append("| " + " | ".join(w.label(k) for k in KEYS) + " |")
+    lines.append("|" + "|".join(":--" if k in ("program", "status") else "--:" for k in KEYS)
+                 + "|")
+    for p in result.programs:
+        m = p.measures
+        label = (p.label_vi or p.label) if lang == "vi" else p.label
+        cells = [label, w.number(m.target), w.number(m.achieved), w.percent(m.attainment),
+                 w.number(m.expected), w.percent(m.pace), w.status(m.status), w.number(m.gap),
+                 w.number(m.required_per_month), w.number(m.projected), w.percent(p.share, 2)]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"

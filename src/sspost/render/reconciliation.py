@@ -1,0 +1,31 @@
+"""The reconciliation and bad rows as lines for stderr."""
+
+from __future__ import annotations
+
+from sspost.records import Reconciliation
+from sspost.render.words import Words
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return {"\t": "tab", ",": "','", ";": "';'", "|": "'|'"}.get(delimiter, repr(delimiter))
+
+
+def reconciliation_lines(r: Reconciliation, lang: str = "en", shown: int = 20) -> list[str]:
+    w = Words(lang)
+    lines = [
+        f"read {w.number(r.rows_read)} rows from {len(r.files)} "
+        f"file{'s' if len(r.files) != 1 else ''}: {w.number(r.accepted)} accepted, "
+        f"{w.number(r.rejected)} rejected; {w.number(r.counted)} counted, "
+        f"{w.number(r.outside_window)} outside the window, "
+        f"{w.number(r.duplicate_records)} duplicate records"
+    ]
+    lines += [f"  {f.path}: {f.encoding}, {_delimiter_name(f.delimiter)}, "
+              f"{w.number(f.rows_read)} rows" for f in r.files]
+    if r.rejected:
+        counts = ", ".join(f"{reason} {w.number(n)}" for reason, n in r.rejected_by_reason.items())
+        lines.append(f"rejected rows by reason: {counts}")
+        lines += [f"  {x.file}:{x.line}: {x.reason}: {x.message}" for x in r.rejected_rows[:shown]]
+        if r.rejected > min(shown, len(r.rejected_rows)):
+            lines.append(f"  ... and {w.number(r.rejected - min(shown, len(r.rejected_rows)))} "
+                         "more")
+    return lines

@@ -1,0 +1,74 @@
+"""Rich tables for a person at a terminal (plain text when there is no colour)."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from sspost.progress import ProgressResult
+from sspost.render.words import STATUS_STYLE, Words
+
+WIDTH = 120
+
+
+def _console(buffer: io.StringIO, color: bool) -> Console:
+    return Console(file=buffer, width=WIDTH, color_system="standard" if color else None,
+                   no_color=not color, highlight=False, force_terminal=color,
+                   legacy_windows=False, emoji=False)
+
+
+def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str:
+    w = Words(lang)
+    buffer = io.StringIO()
+    console = _console(buffer, color)
+    elapsed = result.programs[0].measures.elapsed if result.programs else 0.0
+    console.print(Text(f"{result.targets}: {w.label('as_of')} {w.date(result.as_of)} "
+                       f"({w.percent(elapsed)} {w.label('elapsed')})", style="bold"))
+
+    progress = Table(show_edge=True, header_style="bold")
+    for key in ("program", "target", "achieved", "attainment", "expected", "pace", "status"):
+        progress.add_column(w.label(key), justify="left" if key in ("program", "status")
+                            else "right", no_wrap=True)
+    closing = Table(title=w.label("closing"), title_justify="left", header_style="bold")
+    for key in ("program", "gap", "days_left", "required_per_day", "required_per_month",
+                "projected", "share", "vs_baseline"):
+        closing.add_column(w.label(key), justify="left" if key == "program" else "right",
+                           no_wrap=True)
+    notes = []
+
+    for p in result.programs:
+        m = p.measures
+        label = (p.label_vi or p.label) if lang == "vi" else p.label
+        progress.add_row(
+            label, w.number(m.target), w.number(m.achieved), w.percent(m.attainment),
+            w.number(m.expected), w.percent(m.pace),
+            Text(w.status(m.status), style=STATUS_STYLE[m.status]),
+        )
+        if p.national_total is not None:
+            total = p.national_total
+            stale = f", {w.label('stale')}" if total.stale else ""
+            notes.append(f"{label}: {w.label('national_total')} {w.number(total.participants)} "
+                         f"({w.date(total.as_of)}{stale}; {total.source or '-'})")
+        closing.add_row(
+            label, w.number(m.gap), w.number(m.days_left), w.number(m.required_per_day),
+            w.number(m.required_per_month), w.number(m.projected), w.percent(p.share, 2),
+            w.percent(p.vs_baseline) + (f" ({p.baseline.period})" if p.baseline else ""),
+        )
+    console.print(progress)
+    console.print(closing)
+    for note in notes:
+        console.print(Text(note, style="dim"))
+    if result.campaigns:
+        campaigns = Table(title=w.label("campaign"), title_justify="left", header_style="bold")
+        for key in ("campaign", "program", "per_staff", "staff_seen", "staff_met", "signed_up"):
+            campaigns.add_column(w.label(key), justify="left" if key in ("campaign", "program")
+                                 else "right")
+        for c in result.campaigns:
+            campaigns.add_row(f"{c.name} ({w.date(c.date)})", c.program, w.number(c.per_staff),
+                              w.number(c.staff_seen), w.number(c.staff_met),
+                              w.number(c.signed_up))
+        console.print(campaigns)
+    return buffer.getvalue()

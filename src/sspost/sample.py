@@ -1,0 +1,69 @@
+"""A deterministic synthetic participant export, for trying sspost and for benchmarks.
+
+Same `rows`, `seed`, `start` and `end` give the same bytes on every machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from collections.abc import Iterator
+from importlib import resources
+from typing import TextIO
+
+HEADER = ("participant_id", "date", "program", "unit", "province", "staff_id")
+PROGRAM_NAMES = {
+    "voluntary_si": ("voluntary_si", "BHXH_TN", "BHXH tự nguyện"),
+    "household_hi": ("household_hi", "BHYT_HGD"),
+}
+MERGER = dt.date(2025, 7, 1)
+LAUNCH = dt.date(2025, 4, 12)
+
+
+def _province_map() -> list[tuple[str, str]]:
+    text = resources.files("sspost").joinpath("reference/provinces-2025.csv").read_text("utf-8")
+    return [(f[0], f[2]) for f in (line.split(",") for line in text.splitlines()[1:]) if len(f) > 2]
+
+
+def _people(rng: random.Random, start: dt.date, end: dt.date) -> Iterator[list[tuple[str, ...]]]:
+    provinces = _province_map()
+    days = (end - start).days + 1
+    while True:
+        old, new = rng.choice(provinces)
+        if rng.random() < 0.6:  # the 10-digit social insurance code starts with the province
+            pid = old + f"{rng.randrange(10**8):08d}"
+        else:  # the 12-digit personal number: 0 + province, sex/century, year, serial
+            pid = f"0{old}{rng.choice('0123')}{rng.randrange(100):02d}{rng.randrange(10**6):06d}"
+        program = "voluntary_si" if rng.random() < 0.07 else "household_hi"
+        first = LAUNCH if rng.random() < 0.02 else start + dt.timedelta(days=rng.randrange(days))
+        district = f"{old}-{rng.randrange(1, 13):03d}"
+        staff = f"NV{old}{rng.randrange(40):03d}"
+        dates = [first]
+        if program == "voluntary_si" and rng.random() < 0.3:  # paying monthly
+            dates += [first + dt.timedelta(days=30 * k) for k in range(1, rng.randrange(2, 7))]
+        elif rng.random() < 0.02:  # the same enrolment exported twice
+            dates.append(first)
+        records = []
+        for date in dates:
+            if date > end:
+                break
+            province = new if date >= MERGER else old
+            unit = district if rng.random() < 0.7 else old
+            records.append((pid, date.isoformat(), rng.choice(PROGRAM_NAMES[program]), unit,
+                            province, staff))
+        yield records
+
+
+def write_sample(out: TextIO, rows: int, seed: int, start: dt.date, end: dt.date) -> int:
+    """Write exactly `rows` data rows; returns the number written."""
+    rng = random.Random(seed)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    written = 0
+    people = _people(rng, start, end)
+    while written < rows:
+        for record in next(people)[: rows - written]:
+            writer.writerow(record)
+            written += 1
+    return written

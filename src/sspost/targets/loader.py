@@ -1,0 +1,171 @@
+"""Load a target file: YAML with positions -> pydantic model -> rules, every problem located."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from pathlib import Path as FsPath
+from typing import Any, Union
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from sspost.problems import Problem, Severity, TargetFileError, UsageError
+from sspost.targets import rules
+from sspost.targets.model import TargetFile
+from sspost.targets.yamlpos import Document, Path, is_unreadable, parse
+
+_RANGE_WORDS = {
+    "greater_than_equal": (">=", "ge"),
+    "greater_than": (">", "gt"),
+    "less_than_equal": ("<=", "le"),
+    "less_than": ("<", "lt"),
+}
+
+
+def read_text(path: str) -> str:
+    """The file's text; a file that cannot be opened is a usage error (exit 2)."""
+    try:
+        raw = FsPath(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot open target file {path}: {exc.strerror or exc}") from None
+    # Undecodable bytes are the YAML reader's business: it reports them as a located problem.
+    return raw.decode("utf-8-sig", errors="replace") if raw.startswith(b"\xef\xbb\xbf") else (
+        raw.decode("utf-8", errors="surrogateescape")
+    )
+
+
+def validate_file(path: str) -> tuple[TargetFile | None, list[Problem]]:
+    """Every problem of one target file, and the model when it has no errors."""
+    text = read_text(path)
+    undecodable = re.search("[\udc80-\udcff]", text)
+    if undecodable:
+        line_no = text.count("\n", 0, undecodable.start()) + 1
+        return None, [Problem(path, line_no, 1, Severity.ERROR, "encoding",
+                              "not UTF-8 text: a target file must be UTF-8")]
+    doc = parse(path, text)
+    if doc.data is None:
+        return None, sorted(doc.problems)
+    problems = list(doc.problems)
+    model: TargetFile | None = None
+    try:
+        model = TargetFile.model_validate(doc.data)
+    except ValidationError as exc:
+        reported = {p.key for p in problems}
+        for error in exc.errors():
+            problem = _from_pydantic(doc, error)
+            if problem is not None and problem.key not in reported:
+                reported.add(problem.key)
+                problems.append(problem)
+    if model is not None:
+        problems.extend(rules.check(model, doc))
+    if any(p.severity is Severity.ERROR for p in problems):
+        model = None
+    return model, sorted(set(problems))
+
+
+def load_targets(path: str) -> TargetFile:
+    """The model of a valid target file, or TargetFileError with every problem."""
+    model, problems = validate_file(path)
+    if model is None:
+        raise TargetFileError(problems)
+    return model
+
+
+def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[Path, list[str]]:
+    """Split pydantic's loc into the path in the data and the union-branch tags along it."""
+    path: list[str | int] = []
+    tags: list[str] = []
+    current = data
+    for seg in loc:
+        if isinstance(current, dict) and seg in current:
+            path.append(seg)
+            current = current[seg]
+        elif isinstance(current, list) and isinstance(seg, int) and 0 <= seg < len(current):
+            path.append(seg)
+            current = current[seg]
+        elif isinstance(current, dict) and isinstance(seg, str) and not _is_tag(seg):
+            path.append(seg)  # a missing or unknown key
+            current = None
+        else:
+            tags.append(str(seg))
+    return tuple(path), tags
+
+
+def _is_tag(seg: str) -> bool:
+    return "[" in seg or seg in {"str", "int", "float", "date", "bool"} or "-" in seg
+
+
+def _from_pydantic(doc: Document, error: ErrorDetails) -> Problem | None:
+    path, tags = _data_path(doc.data, tuple(error["loc"]))
+    value = error.get("input")
+    kind = error["type"]
+    if is_unreadable(value):
+        return None
+    # For `phasing: linear | {month: fraction}`, report the branch that matches the value's shape.
+    if tags and any(t.startswith("literal") for t in tags) and isinstance(value, dict):
+        return None
+    if tags and any(t.startswith("dict") for t in tags) and not isinstance(value, dict):
+        if path == ("phasing",):
+            return doc.problem(path, "type", f"must be 'linear' or a map of YYYY-MM to fraction "
+                                             f"(got {value!r})")
+        return None
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        name = str(path[-1]) if path else ""
+        hint = difflib.get_close_matches(name, _allowed_keys(path[:-1]), n=1, cutoff=0.6)
+        message = f'unknown key "{name}"' + (f' (did you mean "{hint[0]}"?)' if hint else "")
+        return doc.problem(path, "unknown-key", message, of_key=True)
+    if kind == "missing":
+        return doc.problem(path, "required", "required key is missing")
+    if kind in _RANGE_WORDS:
+        word, ctx_key = _RANGE_WORDS[kind]
+        return doc.problem(path, "range", f"must be {word} {ctx.get(ctx_key)} (got {value!r})")
+    if kind == "too_short":
+        return doc.problem(path, "range", "must not be empty")
+    if kind == "string_pattern_mismatch":
+        if "[a-z]" in str(ctx.get("pattern")):
+            return doc.problem(path, "program-code", f"program code {value!r} must match "
+                                                     "[a-z][a-z0-9_]*", of_key=True)
+        return doc.problem(path, "month", f"month {value!r} must be written YYYY-MM", of_key=True)
+    if kind == "literal_error" and path == ("schema_version",):
+        return doc.problem(path, "schema-version", f"unsupported schema_version {value!r} "
+                                                   "(this sspost reads version 1)")
+    if kind.startswith(("date_", "datetime_")):
+        return doc.problem(path, "date", f"not a date (got {value!r}); write YYYY-MM-DD")
+    expected = error["msg"].removeprefix("Input should be ").rstrip(".")
+    return doc.problem(path, "type", f"must be {expected} (got {value!r})")
+
+
+def _allowed_keys(path: Path) -> list[str]:
+    """The keys the model accepts at `path`, for "did you mean" hints."""
+    annotation: Any = TargetFile
+    for seg in path:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(seg))
+            if field is None:
+                return []
+            annotation = field.annotation
+        else:
+            args = typing.get_args(annotation)
+            annotation = args[-1] if args else Any
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Drop Optional and Annotated layers, keeping the one model or container type inside."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0]
+        else:
+            return annotation

@@ -1,0 +1,120 @@
+"""The target file (SPEC section 3) as pydantic models.
+
+Types, ranges and unknown keys are checked here; rules that need the whole file (dates inside the
+period, children's targets against the parent's, ...) live in `rules.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# Strict so that `target: "5"`, `target: 5.0` and `target: true` are errors, not silent casts.
+Count = Annotated[int, Field(strict=True, ge=0)]
+PositiveCount = Annotated[int, Field(strict=True, gt=0)]
+ProgramCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+# Unit codes must be strings: an unquoted `01` is the integer 1 in YAML and loses its zero.
+UnitCode = Annotated[str, Field(strict=True, min_length=1)]
+Text = Annotated[str, Field(strict=True)]
+Fraction = Annotated[float, Field(gt=0, le=1)]
+MonthKey = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Period(Strict):
+    start: dt.date = Field(description="First day of the plan, inclusive.")
+    end: dt.date = Field(description="Last day of the plan, inclusive.")
+
+
+class Baseline(Strict):
+    period: Text = Field(description='The earlier period, e.g. "2024".')
+    participants: Count = Field(description="Participants achieved in that period.")
+    national_share: Fraction | None = Field(
+        default=None, description="Share of the national total reached then, in (0, 1]."
+    )
+    source: Text | None = None
+
+
+class Program(Strict):
+    label: Text = Field(description="Name shown in English output.")
+    label_vi: Text | None = Field(default=None, description="Name shown with --lang vi.")
+    target: Count = Field(description="Participants to reach by the end of the period.")
+    aliases: list[Text] = Field(
+        default_factory=list, description="Other values accepted in the CSV program column."
+    )
+    baseline: Baseline | None = None
+    source: Text | None = None
+
+
+class NationalTotal(Strict):
+    program: ProgramCode
+    as_of: dt.date
+    participants: PositiveCount
+    source: Text | None = None
+
+
+class Thresholds(Strict):
+    on_track: float = Field(default=1.0, gt=0, description="pace at or above: on track")
+    at_risk: float = Field(default=0.9, gt=0, description="pace at or above: at risk")
+
+
+class Unit(Strict):
+    code: UnitCode
+    name: Text
+    targets: dict[ProgramCode, Count] = Field(default_factory=dict)
+    units: list[Unit] = Field(default_factory=list)
+
+
+class Campaign(Strict):
+    name: Text
+    date: dt.date
+    per_staff: dict[ProgramCode, Count] = Field(
+        description="New participants each staff member is asked to sign up that day."
+    )
+    source: Text | None = None
+
+
+class InputColumns(Strict):
+    participant_id: Text | None = None
+    date: Text | None = None
+    program: Text | None = None
+    unit: Text | None = None
+    province: Text | None = None
+    staff_id: Text | None = None
+    participants: Text | None = None
+
+
+class InputFormat(Strict):
+    columns: InputColumns = Field(default_factory=InputColumns)
+    date_format: Text | None = Field(default=None, description='strftime format, e.g. "%d/%m/%Y"')
+    encoding: Text | None = None
+    delimiter: Text | None = None
+
+
+class TargetFile(Strict):
+    """A plan: its period, programs and targets, and optional breakdowns."""
+
+    schema_version: Literal[1]
+    name: Text
+    organisation: Text | None = None
+    period: Period
+    source: Text | None = None
+    programs: dict[ProgramCode, Program] = Field(min_length=1)
+    national_totals: list[NationalTotal] = Field(default_factory=list)
+    phasing: Literal["linear"] | dict[MonthKey, Annotated[float, Field(ge=0, le=1)]] = Field(
+        default="linear",
+        description="`linear`, or month (YYYY-MM) -> cumulative fraction expected by month end.",
+    )
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    units: list[Unit] = Field(default_factory=list)
+    campaigns: list[Campaign] = Field(default_factory=list)
+    input: InputFormat = Field(default_factory=InputFormat)
+
+    def program_label(self, code: str, lang: str) -> str:
+        program = self.programs[code]
+        return (program.label_vi or program.label) if lang == "vi" else program.label

@@ -1,0 +1,145 @@
+"""Rules of SPEC section 3 that need more than one value to check.
+
+Each rule is a function from the loaded model and its document to problems; `check` runs them all.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterator
+
+from sspost.problems import Problem, Severity
+from sspost.targets.model import TargetFile, Unit
+from sspost.targets.yamlpos import Document, Path
+
+Rule = Callable[[TargetFile, Document], Iterator[Problem]]
+
+
+def fold(text: str) -> str:
+    """How program names and headers compare: NFC, trimmed, case-folded."""
+    return unicodedata.normalize("NFC", text).strip().casefold()
+
+
+def period_order(model: TargetFile, doc: Document) -> Iterator[Problem]:
+    if model.period.start > model.period.end:
+        yield doc.problem(("period", "end"), "period",
+                          f"period ends ({model.period.end}) before it starts "
+                          f"({model.period.start})")
+
+
+def phasing(model: TargetFile, doc: Document) -> Iterator[Problem]:
+    if not isinstance(model.phasing, dict) or not model.phasing:
+        return
+    first = f"{model.period.start:%Y-%m}"
+    last = f"{model.period.end:%Y-%m}"
+    previous = 0.0
+    for month in sorted(model.phasing):
+        fraction = model.phasing[month]
+        if not first <= month <= last:
+            yield doc.problem(("phasing", month), "phasing",
+                              f"month {month} is outside the period {first}..{last}", of_key=True)
+        if fraction < previous:
+            yield doc.problem(("phasing", month), "phasing",
+                              f"cumulative fraction decreases ({previous} -> {fraction})")
+        previous = max(previous, fraction)
+    final = max(model.phasing)
+    if model.phasing[final] != 1.0:
+        yield doc.problem(("phasing", final), "phasing",
+                          f"the last month must reach 1.0 (got {model.phasing[final]})")
+
+
+def thresholds(model: TargetFile, doc: Document) -> Iterator[Problem]:
+    if model.thresholds.at_risk > model.thresholds.on_track:
+        yield doc.problem(("thresholds", "at_risk"), "thresholds",
+                          f"at_risk ({model.thresholds.at_risk}) must not exceed on_track "
+                          f"({model.thresholds.on_track})")
+
+
+def aliases(model: TargetFile, doc: Document) -> Iterator[Problem]:
+    owner = {fold(code): code for code in model.programs}
+    for code, program in model.programs.items():
+        for i, alias in enumerate(program.aliases):
+            seen = owner.setdefault(fold(alias), code)
+            if seen != code:
+                yield doc.problem(("programs", code, "aliases", i), "alias",
+                                  f'alias "{alias}" already names program {seen}')
+
+
+def _undeclared(model: TargetFile, doc: Document, path: Path, code: str) -> Problem:
+    declared = ", ".join(model.programs)
+    return doc.problem(path, "undeclared-program",
+                       f'program "{code}" is not declared under programs ({declared})',
+                       of_key=True)
+
+
+def national_totals(model: TargetFile, doc: Document) -> Iterator[Problem]:
+    seen: dict[tuple[str, object], int] = {}
+    for i, total in enumerate(model.national_totals):
+        if total.program not in model.programs:
+            yield _undeclared(model, doc, ("national_totals", i, "program"), total.program)
+        key = (total.program, total.as_of)
+        if key in seen:
+            line = doc.position(("national_totals", seen[key]))[0]
+            yield doc.problem(("national_totals", i), "duplicate-total",
+                              f"a national total for {total.program} at {total.as_of} is already "
+                              f"given at line {line}")
+        seen.setdefault(key, i)
+
+
+def campaigns(model: TargetFile, doc: Document) -> Iterator[Problem]:
+    for i, campaign in enumerate(model.campaigns):
+        if not model.period.start <= campaign.date <= model.period.end:
+            yield doc.problem(("campaigns", i, "date"), "campaign-date",
+                              f"campaign date {campaign.date} is outside the period "
+                              f"{model.period.start}..{model.period.end}")
+        for code in campaign.per_staff:
+            if code not in model.programs:
+                yield _undeclared(model, doc, ("campaigns", i, "per_staff", code), code)
+
+
+def units(model: TargetFile, doc: Document) -> Iterator[Problem]:
+    seen: dict[str, Path] = {}
+
+    def walk(nodes: list[Unit], path: Path) -> Iterator[Problem]:
+        for i, unit in enumerate(nodes):
+            here = (*path, i)
+            if unit.code in seen:
+                line = doc.position((*seen[unit.code], "code"))[0]
+                yield doc.problem((*here, "code"), "duplicate-unit",
+                                  f'unit code "{unit.code}" is already used at line {line}')
+            seen.setdefault(unit.code, here)
+            for code in unit.targets:
+                if code not in model.programs:
+                    yield _undeclared(model, doc, (*here, "targets", code), code)
+            yield from _children_sum(unit, here, doc)
+            yield from walk(unit.units, (*here, "units"))
+
+    yield from walk(model.units, ("units",))
+
+
+def _children_sum(unit: Unit, here: Path, doc: Document) -> Iterator[Problem]:
+    for code, parent_target in unit.targets.items():
+        with_target = [(j, c) for j, c in enumerate(unit.units) if code in c.targets]
+        if not with_target:
+            continue
+        total = sum(c.targets[code] for _, c in with_target)
+        if total > parent_target:
+            message = (f"{code}: children's targets sum to {total}, above this unit's "
+                       f"{parent_target}")
+            yield doc.problem((*here, "targets", code), "children-sum", message)
+            for j, child in with_target:
+                yield doc.problem((*here, "units", j, "targets", code), "children-sum",
+                                  f"{code}: {child.targets[code]} counts towards a sum above "
+                                  f"parent {unit.code}'s {parent_target}")
+        elif total < parent_target and len(with_target) == len(unit.units):
+            yield doc.problem((*here, "targets", code), "children-sum",
+                              f"{code}: children's targets sum to {total}, below this unit's "
+                              f"{parent_target}", severity=Severity.WARNING)
+
+
+RULES: list[Rule] = [period_order, phasing, thresholds, aliases, national_totals, campaigns,
+                     units]
+
+
+def check(model: TargetFile, doc: Document) -> list[Problem]:
+    return [problem for rule in RULES for problem in rule(model, doc)]

@@ -1,0 +1,166 @@
+"""YAML to plain Python data, remembering where every key and value stands.
+
+PyYAML's loaders keep the last of two equal keys and forget positions; target files need both
+(duplicate keys are errors, and every problem points at a line and column).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sspost.problems import Problem, Severity
+
+Path = tuple[str | int, ...]
+Position = tuple[int, int]
+
+_MAX_DEPTH = 64
+
+
+@dataclass
+class Document:
+    """A parsed file: its data (None when it could not be parsed) and where everything is."""
+
+    file: str
+    data: Any = None
+    values: dict[Path, Position] = field(default_factory=dict)
+    keys: dict[Path, Position] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def position(self, path: Path, *, of_key: bool = False) -> Position:
+        """The position of `path`, or of its nearest ancestor that has one."""
+        while True:
+            if of_key and path in self.keys:
+                return self.keys[path]
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+    def problem(
+        self, path: Path, rule: str, message: str, *, of_key: bool = False,
+        severity: Severity = Severity.ERROR,
+    ) -> Problem:
+        line, column = self.position(path, of_key=of_key)
+        return Problem(self.file, line, column, severity, rule, message, dotted(path))
+
+
+def dotted(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _pos(node: Node) -> Position:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.constructor = SafeConstructor()
+
+    def problem(self, node: Node, path: Path, rule: str, message: str) -> None:
+        line, column = _pos(node)
+        self.doc.problems.append(
+            Problem(self.doc.file, line, column, Severity.ERROR, rule, message, dotted(path))
+        )
+
+    def build(self, node: Node, path: Path, depth: int = 0) -> Any:
+        self.doc.values[path] = _pos(node)
+        if depth > _MAX_DEPTH:
+            self.problem(node, path, "syntax", "nesting too deep (a recursive alias?)")
+            return None
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[Any, Any]:
+        self.constructor.flatten_mapping(node)
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.problem(key_node, path, "type", "a mapping key must be a plain value")
+                continue
+            key = self._scalar(key_node, path)
+            try:
+                hash(key)
+            except TypeError:
+                key = str(key)
+            if key in out:
+                first = self.doc.keys[(*path, key)]
+                self.problem(
+                    key_node, (*path, key), "duplicate-key",
+                    f'key "{key}" repeated (first at line {first[0]}); YAML would keep only the last',
+                )
+                continue
+            self.doc.keys[(*path, key)] = _pos(key_node)
+            out[key] = self.build(value_node, (*path, key), depth + 1)
+        return out
+
+    def _scalar(self, node: ScalarNode, path: Path) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ConstructorError, ValueError, OverflowError) as exc:
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                self.problem(node, path, "date", f"no such date: {node.value}")
+            else:
+                self.problem(node, path, "type", f"cannot read value {node.value!r}: {exc}")
+            return _Unreadable(node.value)
+
+
+class _Unreadable(str):
+    """A scalar already reported as unreadable; later checks skip it instead of repeating."""
+
+
+def is_unreadable(value: object) -> bool:
+    return isinstance(value, _Unreadable)
+
+
+def parse(file: str, text: str) -> Document:
+    """Parse one YAML file; a syntax problem is returned in the document, never raised."""
+    doc = Document(file)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = " ".join(filter(None, [exc.context, exc.problem])) or "not valid YAML"
+        doc.problems.append(Problem(file, line, column, Severity.ERROR, "syntax", reason))
+        return doc
+    except yaml.YAMLError as exc:
+        doc.problems.append(
+            Problem(file, 1, 1, Severity.ERROR, "syntax", f"not valid YAML: {exc}".splitlines()[0])
+        )
+        return doc
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        doc.problems.append(
+            Problem(file, 1, 1, Severity.ERROR, "document", "empty file: expected a target mapping")
+        )
+        return doc
+    if len(nodes) > 1:
+        line, column = _pos(nodes[1])
+        doc.problems.append(
+            Problem(file, line, column, Severity.ERROR, "document",
+                    "several YAML documents: a target file holds exactly one")
+        )
+    root = nodes[0]
+    if not isinstance(root, MappingNode):
+        kind = "a list" if isinstance(root, SequenceNode) else "a single value"
+        line, column = _pos(root)
+        doc.problems.append(
+            Problem(file, line, column, Severity.ERROR, "document",
+                    f"the document is {kind}: expected a mapping of keys such as schema_version")
+        )
+        return doc
+    doc.data = _Builder(doc).build(root, ())
+    return doc
