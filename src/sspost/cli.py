@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from enum import Enum
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -26,19 +28,19 @@ app = typer.Typer(
 _debug = False
 
 
-class ProgressFormat(str, Enum):
+class ProgressFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
     markdown = "markdown"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     en = "en"
     vi = "vi"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     behind = "behind"
     at_risk = "at_risk"
 
@@ -46,6 +48,25 @@ class FailOn(str, Enum):
 def _fail(message: str, code: int = Exit.USAGE) -> NoReturn:
     typer.echo(f"sspost: error: {message}", err=True)
     raise typer.Exit(code)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _clean_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Domain errors become one line on stderr and exit code 2, never a traceback."""
+
+    @wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except UsageError as exc:
+            if _debug:
+                raise
+            _fail(str(exc))
+
+    return run
 
 
 def _version(value: bool) -> None:
@@ -113,11 +134,13 @@ def _load_targets(path: Path):  # type: ignore[no-untyped-def]
 
 
 @app.command()
+@_clean_errors
 def progress(
     targets: Annotated[Path, typer.Argument(help="Target file (YAML).")],
     data: Annotated[list[Path], typer.Argument(help="Participant CSV files, read as one set.")],
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="Report date YYYY-MM-DD [default: latest record date in the period].",
+        "--as-of",
+        help="Report date YYYY-MM-DD (default: the latest record date in the period).",
     )] = None,
     output_format: Annotated[ProgressFormat, typer.Option("--format", "-f")] = (
         ProgressFormat.table),
@@ -130,7 +153,8 @@ def progress(
     date_format: Annotated[str | None, typer.Option(
         "--date-format", help='Another accepted date format, e.g. "%d/%m/%Y".')] = None,
     delimiter: Annotated[str | None, typer.Option(
-        "--delimiter", help="Field delimiter [default: detected from the header].")] = None,
+        "--delimiter",
+        help="Field delimiter: , ; | or tab (default: detected from the header).")] = None,
     max_errors: Annotated[int, typer.Option(
         "--max-errors", min=0, help="Bad rows listed in JSON (and 20 on stderr).")] = 100,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on any bad row.")] = False,
@@ -173,6 +197,7 @@ def _delimiter(value: str | None) -> str | None:
 
 
 @app.command()
+@_clean_errors
 def validate(
     targets: Annotated[list[Path], typer.Argument(help="Target files (YAML).")],
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
@@ -191,6 +216,7 @@ def validate(
 
 
 @app.command()
+@_clean_errors
 def sample(
     rows: Annotated[int, typer.Option("--rows", min=0, help="Data rows to write.")] = 5000,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same file.")] = 2025,
@@ -216,11 +242,4 @@ def sample(
 
 
 def main() -> None:
-    """Entry point: domain errors become one line on stderr, never a traceback."""
-    try:
-        app(standalone_mode=True)
-    except UsageError as exc:
-        if _debug:
-            raise
-        typer.echo(f"sspost: error: {exc}", err=True)
-        sys.exit(Exit.USAGE)
+    app()

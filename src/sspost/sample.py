@@ -26,7 +26,10 @@ def _province_map() -> list[tuple[str, str]]:
     return [(f[0], f[2]) for f in (line.split(",") for line in text.splitlines()[1:]) if len(f) > 2]
 
 
-def _people(rng: random.Random, start: dt.date, end: dt.date) -> Iterator[list[tuple[str, ...]]]:
+Record = tuple[str, str, str, str, str, str]
+
+
+def _people(rng: random.Random, start: dt.date, end: dt.date) -> Iterator[list[Record]]:
     provinces = _province_map()
     days = (end - start).days + 1
     while True:
@@ -36,15 +39,17 @@ def _people(rng: random.Random, start: dt.date, end: dt.date) -> Iterator[list[t
         else:  # the 12-digit personal number: 0 + province, sex/century, year, serial
             pid = f"0{old}{rng.choice('0123')}{rng.randrange(100):02d}{rng.randrange(10**6):06d}"
         program = "voluntary_si" if rng.random() < 0.07 else "household_hi"
-        first = LAUNCH if rng.random() < 0.02 else start + dt.timedelta(days=rng.randrange(days))
+        launch_day = rng.random() < 0.05 and start <= LAUNCH <= end
+        first = LAUNCH if launch_day else start + dt.timedelta(days=rng.randrange(days))
         district = f"{old}-{rng.randrange(1, 13):03d}"
-        staff = f"NV{old}{rng.randrange(40):03d}"
+        # On launch day each provincial office's lead signs people up; other days anyone does.
+        staff = f"NV{old}{0 if launch_day else rng.randrange(40):03d}"
         dates = [first]
         if program == "voluntary_si" and rng.random() < 0.3:  # paying monthly
             dates += [first + dt.timedelta(days=30 * k) for k in range(1, rng.randrange(2, 7))]
         elif rng.random() < 0.02:  # the same enrolment exported twice
             dates.append(first)
-        records = []
+        records: list[Record] = []
         for date in dates:
             if date > end:
                 break

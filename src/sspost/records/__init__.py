@@ -3,4 +3,4 @@
 from sspost.records.model import Counts, Reconciliation, RejectedRow, mask
 from sspost.records.store import ReadOptions, RecordStore
 
-__all__ = ["Counts", "ReadOptions", "RecordStore", "Reconciliation", "RejectedRow", "mask"]
+__all__ = ["Counts", "ReadOptions", "Reconciliation", "RecordStore", "RejectedRow", "mask"]

@@ -83,7 +83,8 @@ class RecordStore:
             + ", ".join(f"{name} VARCHAR" for name in CANONICAL) + ")"
         )
         names = [(fold(code), code) for code in targets.programs]
-        names += [(fold(alias), code) for code, p in targets.programs.items() for alias in p.aliases]
+        names += [(fold(alias), code)
+                  for code, program in targets.programs.items() for alias in program.aliases]
         self.con.execute("CREATE TABLE program_names (name VARCHAR PRIMARY KEY, code VARCHAR)")
         self.con.executemany("INSERT INTO program_names VALUES (?, ?)", sorted(set(names)))
         self.con.execute("CREATE TABLE provinces (code VARCHAR)")
@@ -162,13 +163,13 @@ class RecordStore:
             FROM raw r
             LEFT JOIN program_names p ON p.name = lower(nfc_normalize(trim(r.program)))
         """)
-        self.con.execute(f"""
+        self.con.execute("""
             CREATE TABLE checked AS
             SELECT s.*, CASE
                 WHEN s.d IS NULL THEN 'date'
                 WHEN s.program IS NULL THEN 'program'
                 WHEN NOT s.aggregate AND (s.pid IS NULL
-                     OR NOT regexp_full_match(s.pid, '[0-9]{{10}}|[0-9]{{12}}'))
+                     OR NOT regexp_full_match(s.pid, '[0-9]{10}|[0-9]{12}'))
                      THEN 'participant_id'
                 WHEN s.province IS NOT NULL AND s.province NOT IN (SELECT code FROM provinces)
                      THEN 'province'

@@ -11,13 +11,13 @@ from rich.text import Text
 from sspost.progress import ProgressResult
 from sspost.render.words import STATUS_STYLE, Words
 
-WIDTH = 120
+WIDTH = 150  # off a terminal: wide enough that no column is cut
 
 
 def _console(buffer: io.StringIO, color: bool) -> Console:
-    return Console(file=buffer, width=WIDTH, color_system="standard" if color else None,
-                   no_color=not color, highlight=False, force_terminal=color,
-                   legacy_windows=False, emoji=False)
+    return Console(file=buffer, width=None if color else WIDTH,
+                   color_system="standard" if color else None, no_color=not color,
+                   highlight=False, force_terminal=color, legacy_windows=False, emoji=False)
 
 
 def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str:
@@ -71,4 +71,6 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
                               w.number(c.staff_seen), w.number(c.staff_met),
                               w.number(c.signed_up))
         console.print(campaigns)
-    return buffer.getvalue()
+    text = buffer.getvalue()
+    # Rich pads titles to the full width; trailing blanks are noise in files and diffs.
+    return text if color else "\n".join(line.rstrip() for line in text.split("\n"))

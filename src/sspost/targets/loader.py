@@ -53,7 +53,7 @@ def validate_file(path: str) -> tuple[TargetFile | None, list[Problem]]:
     try:
         model = TargetFile.model_validate(doc.data)
     except ValidationError as exc:
-        reported = {p.key for p in problems}
+        reported: set[str] = set()  # one problem per key, whatever union branches said
         for error in exc.errors():
             problem = _from_pydantic(doc, error)
             if problem is not None and problem.key not in reported:
@@ -80,10 +80,7 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[Path, list[str]]:
     tags: list[str] = []
     current = data
     for seg in loc:
-        if isinstance(current, dict) and seg in current:
-            path.append(seg)
-            current = current[seg]
-        elif isinstance(current, list) and isinstance(seg, int) and 0 <= seg < len(current):
+        if _has(current, seg):
             path.append(seg)
             current = current[seg]
         elif isinstance(current, dict) and isinstance(seg, str) and not _is_tag(seg):
@@ -92,6 +89,12 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[Path, list[str]]:
         else:
             tags.append(str(seg))
     return tuple(path), tags
+
+
+def _has(container: Any, seg: str | int) -> bool:
+    if isinstance(container, dict):
+        return seg in container
+    return isinstance(container, list) and isinstance(seg, int) and 0 <= seg < len(container)
 
 
 def _is_tag(seg: str) -> bool:
@@ -109,8 +112,8 @@ def _from_pydantic(doc: Document, error: ErrorDetails) -> Problem | None:
         return None
     if tags and any(t.startswith("dict") for t in tags) and not isinstance(value, dict):
         if path == ("phasing",):
-            return doc.problem(path, "type", f"must be 'linear' or a map of YYYY-MM to fraction "
-                                             f"(got {value!r})")
+            return doc.problem(path, "type", "must be 'linear' or a map of YYYY-MM to "
+                                             f"fraction (got {value!r})")
         return None
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":

@@ -81,6 +81,7 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
         return self._scalar(node, path)
 
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[Any, Any]:
@@ -99,7 +100,8 @@ class _Builder:
                 first = self.doc.keys[(*path, key)]
                 self.problem(
                     key_node, (*path, key), "duplicate-key",
-                    f'key "{key}" repeated (first at line {first[0]}); YAML would keep only the last',
+                    f'key "{key}" repeated (first at line {first[0]}); '
+                    "YAML would keep only the last",
                 )
                 continue
             self.doc.keys[(*path, key)] = _pos(key_node)
