@@ -252,3 +252,12 @@ def test_as_of_with_no_records_in_the_period(tmp_path: Path, plan: Path) -> None
     result = run("progress", plan, data)
     assert result.exit_code == 2
     assert "no accepted record is dated inside the period" in result.stderr
+
+
+def test_every_format_choice_has_a_renderer() -> None:
+    from sspost.cli import ProblemFormat, ProgressFormat
+    from sspost.render.formats import PROGRESS_RENDERERS
+    from sspost.render.problems import PROBLEM_RENDERERS
+
+    assert {f.value for f in ProgressFormat} == set(PROGRESS_RENDERERS)
+    assert {f.value for f in ProblemFormat} - {"auto"} == set(PROBLEM_RENDERERS)

@@ -164,7 +164,7 @@ def progress(
     """Progress per program: achieved, expected, gap, pace, share of the national total."""
     from sspost.progress import build_progress
     from sspost.records import ReadOptions
-    from sspost.render import PROGRESS_RENDERERS
+    from sspost.render.formats import PROGRESS_RENDERERS
     from sspost.render.reconciliation import reconciliation_lines
 
     report_date = _parse_date(as_of, "--as-of")
@@ -196,23 +196,55 @@ def _delimiter(value: str | None) -> str | None:
     return value
 
 
+class ProblemFormat(StrEnum):
+    auto = "auto"
+    text = "text"
+    github = "github"
+    json = "json"
+
+
 @app.command()
 @_clean_errors
 def validate(
     targets: Annotated[list[Path], typer.Argument(help="Target files (YAML).")],
+    output_format: Annotated[ProblemFormat, typer.Option(
+        "--format", "-f", help="auto: github under GitHub Actions, text otherwise.",
+    )] = ProblemFormat.auto,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
 ) -> None:
-    """Check target files and report every problem with its line and column."""
-    from sspost.problems import has_errors
+    """Check target files and report every problem with its line, column and rule."""
+    from sspost.problems import Problem, has_errors
+    from sspost.render.problems import PROBLEM_RENDERERS, summary
     from sspost.targets import validate_file
 
-    problems = []
+    problems: list[Problem] = []
+    unreadable: list[str] = []
     for path in targets:
-        problems += validate_file(str(path))[1]
-    for problem in sorted(problems):
-        typer.echo(problem.as_text())
+        try:
+            problems += validate_file(str(path))[1]
+        except UsageError as exc:
+            unreadable.append(str(exc))
+    name = output_format.value
+    if name == "auto":
+        name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    files = [str(p) for p in targets]
+    sys.stdout.write(PROBLEM_RENDERERS[name](sorted(problems), files))
+    if problems and name != "json":
+        typer.echo(f"sspost: {summary(problems, files)}", err=True)
+    if unreadable:
+        for message in unreadable:
+            typer.echo(f"sspost: error: {message}", err=True)
+        raise typer.Exit(Exit.USAGE)
     if has_errors(problems, strict=strict):
         raise typer.Exit(Exit.PROBLEMS)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the target file format."""
+    from sspost.targets.schema import json_schema
+
+    sys.stdout.write(json_schema())
 
 
 @app.command()

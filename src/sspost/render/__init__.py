@@ -1,17 +1,4 @@
-"""Renderers: each turns one result into text; only the CLI writes it anywhere."""
+"""Renderers: each turns one result into text; only the CLI writes it anywhere.
 
-from __future__ import annotations
-
-from collections.abc import Callable
-
-from sspost.progress import ProgressResult
-from sspost.render import csv_format, json_format, markdown, table
-
-Renderer = Callable[[ProgressResult, str, bool], str]
-
-PROGRESS_RENDERERS: dict[str, Renderer] = {
-    "table": table.render,
-    "json": json_format.render,
-    "csv": csv_format.render,
-    "markdown": markdown.render,
-}
+Kept free of imports so that `validate` loads only the problem renderers it needs.
+"""

@@ -65,18 +65,21 @@ def aliases(model: TargetFile, doc: Document) -> Iterator[Problem]:
                                   f'alias "{alias}" already names program {seen}')
 
 
-def _undeclared(model: TargetFile, doc: Document, path: Path, code: str) -> Problem:
+def _undeclared(
+    model: TargetFile, doc: Document, path: Path, code: str, *, of_key: bool = True,
+) -> Problem:
     declared = ", ".join(model.programs)
     return doc.problem(path, "undeclared-program",
                        f'program "{code}" is not declared under programs ({declared})',
-                       of_key=True)
+                       of_key=of_key)
 
 
 def national_totals(model: TargetFile, doc: Document) -> Iterator[Problem]:
     seen: dict[tuple[str, object], int] = {}
     for i, total in enumerate(model.national_totals):
         if total.program not in model.programs:
-            yield _undeclared(model, doc, ("national_totals", i, "program"), total.program)
+            yield _undeclared(model, doc, ("national_totals", i, "program"), total.program,
+                              of_key=False)
         key = (total.program, total.as_of)
         if key in seen:
             line = doc.position(("national_totals", seen[key]))[0]
