@@ -254,3 +254,32 @@ def test_validate_and_help_do_not_load_the_engine(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.stdout.strip() == "[]"
+
+
+EXAMPLES = DATA / "targets"
+
+
+@pytest.mark.parametrize("path", sorted((EXAMPLES / "must-pass").glob("*.yaml")),
+                         ids=lambda p: p.name)
+def test_examples_that_must_pass(path: Path) -> None:
+    result = run("validate", path, "--strict")
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+@pytest.mark.parametrize("path", sorted((EXAMPLES / "must-fail").glob("*.yaml")),
+                         ids=lambda p: p.name)
+def test_examples_that_must_fail(path: Path) -> None:
+    result = run("validate", path)
+    assert result.exit_code == 1 and result.stdout.startswith(f"{path}:")
+
+
+def test_readme_shows_real_validate_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    path = "tests/data/targets/must-fail/typos.yaml"
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = run("validate", path)
+    finally:
+        os.chdir(old)
+    assert result.stdout in readme
