@@ -13,12 +13,15 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec, TypeVar
 
 import typer
 
 from sspost import __version__
 from sspost.problems import Exit, TargetFileError, UsageError
+
+if TYPE_CHECKING:
+    from sspost.records import ReadOptions
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -133,46 +136,69 @@ def _load_targets(path: Path):  # type: ignore[no-untyped-def]
               f"`sspost validate {path}` explains them")
 
 
+AsOf = Annotated[str | None, typer.Option(
+    "--as-of", help="Report date YYYY-MM-DD (default: the latest record date in the period).")]
+Columns = Annotated[list[str] | None, typer.Option(
+    "--column", help="Map a header onto a column: CANONICAL=Header (repeatable).")]
+DateFormat = Annotated[str | None, typer.Option(
+    "--date-format", help='Another accepted date format, e.g. "%d/%m/%Y".')]
+Delimiter = Annotated[str | None, typer.Option(
+    "--delimiter", help="Field delimiter: , ; | or tab (default: detected from the header).")]
+Encoding = Annotated[str | None, typer.Option(
+    "--encoding", help="Encoding of the CSVs, e.g. windows-1258 (default: UTF-8, or UTF-16 "
+    "with a byte-order mark).")]
+IdMap = Annotated[Path | None, typer.Option(
+    "--id-map", help="CSV old_id,new_id: a 10-digit code and the 12-digit number replacing it.")]
+MaxErrors = Annotated[int, typer.Option(
+    "--max-errors", min=0, help="Bad rows listed in JSON (and at most 20 on stderr).")]
+Rejects = Annotated[Path | None, typer.Option(
+    "--rejects", help="Write every rejected row here, as it was, with file, line and reason.")]
+Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 on any bad row.")]
+
+
+def _read_options(
+    column: list[str] | None, date_format: str | None, delimiter: str | None,
+    encoding: str | None, id_map: Path | None, max_errors: int,
+) -> ReadOptions:
+    from sspost.records import ReadOptions
+
+    return ReadOptions(columns=_parse_columns(column or []), date_format=date_format,
+                       delimiter=_delimiter(delimiter), encoding=encoding,
+                       id_map=str(id_map) if id_map else None, max_errors=max_errors)
+
+
 @app.command()
 @_clean_errors
 def progress(
     targets: Annotated[Path, typer.Argument(help="Target file (YAML).")],
     data: Annotated[list[Path], typer.Argument(help="Participant CSV files, read as one set.")],
-    as_of: Annotated[str | None, typer.Option(
-        "--as-of",
-        help="Report date YYYY-MM-DD (default: the latest record date in the period).",
-    )] = None,
+    as_of: AsOf = None,
     output_format: Annotated[ProgressFormat, typer.Option("--format", "-f")] = (
         ProgressFormat.table),
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write here, not stdout.")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language for people.")] = Lang.en,
-    column: Annotated[list[str] | None, typer.Option(
-        "--column", help="Map a header onto a column: CANONICAL=Header (repeatable).",
-    )] = None,
-    date_format: Annotated[str | None, typer.Option(
-        "--date-format", help='Another accepted date format, e.g. "%d/%m/%Y".')] = None,
-    delimiter: Annotated[str | None, typer.Option(
-        "--delimiter",
-        help="Field delimiter: , ; | or tab (default: detected from the header).")] = None,
-    max_errors: Annotated[int, typer.Option(
-        "--max-errors", min=0, help="Bad rows listed in JSON (and 20 on stderr).")] = 100,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on any bad row.")] = False,
+    column: Columns = None,
+    date_format: DateFormat = None,
+    delimiter: Delimiter = None,
+    encoding: Encoding = None,
+    id_map: IdMap = None,
+    max_errors: MaxErrors = 100,
+    rejects: Rejects = None,
+    strict: Strict = False,
     fail_on: Annotated[FailOn | None, typer.Option(
         "--fail-on", help="Exit 1 when a program is at this status or worse.")] = None,
 ) -> None:
     """Progress per program: achieved, expected, gap, pace, share of the national total."""
     from sspost.progress import build_progress
-    from sspost.records import ReadOptions
     from sspost.render.formats import PROGRESS_RENDERERS
     from sspost.render.reconciliation import reconciliation_lines
 
     report_date = _parse_date(as_of, "--as-of")
     plan = _load_targets(targets)
-    options = ReadOptions(columns=_parse_columns(column or []), date_format=date_format,
-                          delimiter=_delimiter(delimiter), max_errors=max_errors)
+    options = _read_options(column, date_format, delimiter, encoding, id_map, max_errors)
     result = build_progress(plan, str(targets), [str(p) for p in data], as_of=report_date,
-                            options=options)
+                            options=options, rejects=str(rejects) if rejects else None)
     _write(PROGRESS_RENDERERS[output_format.value](result, lang.value, _use_color(output)),
            output)
     for line in reconciliation_lines(result.reconciliation, lang.value):
@@ -183,6 +209,52 @@ def progress(
     if fail_on and any(p.measures.status in failing[fail_on.value] for p in result.programs):
         raise typer.Exit(Exit.PROBLEMS)
     if strict and result.reconciliation.rejected:
+        raise typer.Exit(Exit.PROBLEMS)
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    github = "github"
+    json = "json"
+
+
+@app.command()
+@_clean_errors
+def check(
+    targets: Annotated[Path, typer.Argument(help="Target file (YAML).")],
+    data: Annotated[list[Path], typer.Argument(help="Participant CSV files, read as one set.")],
+    as_of: AsOf = None,
+    output_format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
+    column: Columns = None,
+    date_format: DateFormat = None,
+    delimiter: Delimiter = None,
+    encoding: Encoding = None,
+    id_map: IdMap = None,
+    max_errors: MaxErrors = 100,
+    rejects: Rejects = None,
+) -> None:
+    """Report bad rows and the reconciliation only; exit 1 when any row is rejected."""
+    from sspost.progress import build_check
+    from sspost.render.json_format import check_json
+    from sspost.render.problems import PROBLEM_RENDERERS
+    from sspost.render.reconciliation import reconciliation_lines
+
+    plan = _load_targets(targets)
+    options = _read_options(column, date_format, delimiter, encoding, id_map, max_errors)
+    result = build_check(plan, str(targets), [str(p) for p in data],
+                         as_of=_parse_date(as_of, "--as-of"), options=options,
+                         rejects=str(rejects) if rejects else None)
+    recon = result.reconciliation
+    if output_format is CheckFormat.json:
+        sys.stdout.write(check_json(result))
+    else:
+        problems = [row.as_problem() for row in recon.rejected_rows]
+        sys.stdout.write(PROBLEM_RENDERERS[output_format.value](problems, []))
+    for line in reconciliation_lines(recon, shown=0):
+        typer.echo(f"sspost: {line}", err=True)
+    for warning in result.warnings:
+        typer.echo(f"sspost: warning: {warning}", err=True)
+    if recon.rejected:
         raise typer.Exit(Exit.PROBLEMS)
 
 

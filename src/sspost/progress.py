@@ -107,14 +107,42 @@ def warnings_for(counts: Counts) -> list[str]:
     return warnings
 
 
+@dataclass(frozen=True)
+class CheckResult:
+    generator: str
+    targets: str
+    as_of: dt.date
+    reconciliation: Reconciliation
+    warnings: list[str]
+
+
+def build_check(
+    targets: TargetFile, targets_path: str, data: list[str], *, as_of: dt.date | None = None,
+    options: ReadOptions | None = None, rejects: str | None = None,
+) -> CheckResult:
+    """Read the CSVs only for their bad rows and reconciliation."""
+    with RecordStore(targets, options) as store:
+        store.load(data)
+        if as_of is None:  # no record in the period is no reason to stop a check
+            as_of = store.default_as_of() or targets.period.end
+        as_of = resolve_as_of(targets, store, as_of)
+        counts = store.count(as_of)
+        if rejects is not None:
+            store.write_rejects(rejects)
+    return CheckResult(f"sspost {__version__}", targets_path, as_of, counts.reconciliation,
+                       warnings_for(counts))
+
+
 def build_progress(
     targets: TargetFile, targets_path: str, data: list[str], *, as_of: dt.date | None = None,
-    options: ReadOptions | None = None,
+    options: ReadOptions | None = None, rejects: str | None = None,
 ) -> ProgressResult:
-    store = RecordStore(targets, options)
-    store.load(data)
-    as_of = resolve_as_of(targets, store, as_of)
-    counts = store.count(as_of)
+    with RecordStore(targets, options) as store:
+        store.load(data)
+        as_of = resolve_as_of(targets, store, as_of)
+        counts = store.count(as_of)
+        if rejects is not None:
+            store.write_rejects(rejects)
     return ProgressResult(
         generator=f"sspost {__version__}",
         targets=targets_path,

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sspost.problems import UsageError
+from sspost.records.source import canonical_encoding, is_utf8
 
 CANONICAL = ("participant_id", "date", "program", "unit", "province", "staff_id", "participants")
 DELIMITERS = (",", ";", "\t", "|")
@@ -37,9 +38,10 @@ class Layout:
         return "participant_id" not in self.positions
 
 
-def _first_line(raw: bytes) -> bytes:
-    end = raw.find(b"\n")
-    return (raw if end < 0 else raw[:end]).rstrip(b"\r")
+def _sniff_encoding(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
 
 
 def detect_delimiter(header: str) -> str:
@@ -57,7 +59,7 @@ def detect_delimiter(header: str) -> str:
 
 def detect_layout(
     path: str, columns: dict[str, str], *, encoding: str | None = None,
-    delimiter: str | None = None,
+    delimiter: str | None = None, require: bool = True,
 ) -> Layout:
     """Read the header of `path` and map it onto the canonical columns."""
     try:
@@ -67,21 +69,21 @@ def detect_layout(
         raise UsageError(f"cannot open {path}: {exc.strerror or exc}") from None
     if not head.strip():
         raise UsageError(f"{path}: the file is empty: expected a header line")
-    if encoding is None:
-        encoding = "utf-8"
-    elif fold(encoding).replace("_", "-") not in {"utf-8", "utf8"}:
-        raise UsageError(f"{path}: encoding {encoding!r} is not supported yet; convert the file "
-                         "to UTF-8")
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    try:
-        header = _first_line(head).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}:1: the header is not UTF-8 (byte offset {exc.start}); name "
-                         "the file's encoding with --encoding") from None
+    encoding = canonical_encoding(encoding) if encoding else _sniff_encoding(head)
+    if is_utf8(encoding):
+        try:
+            text = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{path}:1: the header is not UTF-8 (byte offset {exc.start}); "
+                             "name the file's encoding with --encoding, e.g. windows-1258"
+                             ) from None
+    else:  # the sniffed bytes may end inside a character: only the first line matters
+        text = head.decode(encoding, errors="replace")
+    header = unicodedata.normalize("NFC", text.lstrip("\ufeff").split("\n", 1)[0]).rstrip("\r")
     delimiter = delimiter or detect_delimiter(header)
     names = next(csv.reader([header], delimiter=delimiter))
-    return Layout(encoding, delimiter, len(names), _map_columns(path, names, columns))
+    positions = _map_columns(path, names, columns) if require else {}
+    return Layout(encoding, delimiter, len(names), positions)
 
 
 def _map_columns(path: str, names: list[str], columns: dict[str, str]) -> dict[str, int]:
@@ -99,7 +101,7 @@ def _map_columns(path: str, names: list[str], columns: dict[str, str]) -> dict[s
         if canonical not in positions:
             wanted = columns.get(canonical, canonical)
             close = difflib.get_close_matches(fold(wanted), list(found), n=1, cutoff=0.5)
-            hint = f"; closest: {close[0]!r}" if close else ""
+            hint = f"; closest: {names[found[close[0]]]!r}" if close else ""
             shown = ", ".join(repr(n) for n in names)
             raise UsageError(
                 f"{path}:1: missing required column {wanted!r} (headers found: {shown}{hint}); "

@@ -1,17 +1,21 @@
 """Physical line numbers for the few rows that need one (rejected rows).
 
 The engine numbers records, not lines: a quoted field spanning lines or a blank line would shift
-its count. Lines are worked out here from bytes, only for the rows asked for.
+its count. Lines are worked out here, only for the rows asked for: by arithmetic when every
+record is one line (the usual case), else by one scan of the file with Python's csv reader.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 
 _CHUNK = 1 << 22
 
+Span = tuple[int, int]  # first and last physical line of a record
 
-def line_of_offset(path: str, offsets: list[int]) -> dict[int, int]:
+
+def line_of_offset(path: str, offsets: Iterable[int]) -> dict[int, int]:
     """Line number (1-based) of each byte offset, in one sequential read."""
     result: dict[int, int] = {}
     pending = sorted(set(offsets))
@@ -32,57 +36,70 @@ def line_of_offset(path: str, offsets: list[int]) -> dict[int, int]:
     return result
 
 
-def count_lines(path: str) -> int:
-    lines = 0
-    last = b"\n"
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-    return lines + (last != b"\n")
-
-
-def record_lines(
-    path: str, delimiter: str, parsed_rows: int, engine_rejected_lines: set[int],
-    wanted: list[int],
-) -> dict[int, int]:
-    """Start line of the parsed rows at the given indexes (0-based, in file order).
+def record_spans(
+    path: str, delimiter: str, *, physical_lines: int, parsed_rows: int,
+    engine_rejected: set[int], wanted: list[int],
+) -> dict[int, Span]:
+    """Lines of the parsed rows at the given indexes (0-based, in file order).
 
     Parsed rows are the records the engine returned: every record after the header that is not
-    blank and not among `engine_rejected_lines`.
+    blank and does not start on one of the `engine_rejected` lines.
     """
     if not wanted:
         return {}
-    if count_lines(path) == 1 + parsed_rows + len(engine_rejected_lines):
-        starts = _one_line_records(engine_rejected_lines, max(wanted))
+    last = max(wanted)
+    if physical_lines == 1 + parsed_rows + len(engine_rejected):
+        spans = _one_line_records(engine_rejected, last)
     else:
-        starts = _scanned_records(path, delimiter, engine_rejected_lines, max(wanted))
-    return {index: starts[index] for index in wanted if index < len(starts)}
+        spans = _scanned_records(path, delimiter, engine_rejected, last)
+    return {index: spans[index] for index in wanted if index < len(spans)}
 
 
-def _one_line_records(rejected: set[int], last_index: int) -> list[int]:
-    """Every record is one line: row k is the k-th line after the header not rejected."""
-    starts: list[int] = []
+def _one_line_records(rejected: set[int], last_index: int) -> list[Span]:
+    spans: list[Span] = []
     line = 1
-    while len(starts) <= last_index:
+    while len(spans) <= last_index:
         line += 1
         if line not in rejected:
-            starts.append(line)
-    return starts
+            spans.append((line, line))
+    return spans
 
 
-def _scanned_records(path: str, delimiter: str, rejected: set[int], last_index: int) -> list[int]:
-    starts: list[int] = []
+def _scanned_records(path: str, delimiter: str, rejected: set[int], last_index: int) -> list[Span]:
+    spans: list[Span] = []
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         next(reader, None)
         previous_end = reader.line_num
         for record in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
+            start, previous_end = previous_end + 1, reader.line_num
             if not record or start in rejected:
                 continue
-            starts.append(start)
-            if len(starts) > last_index:
+            spans.append((start, previous_end))
+            if len(spans) > last_index:
                 break
-    return starts
+    return spans
+
+
+def read_spans(path: str, spans: list[Span]) -> dict[Span, str]:
+    """The text of each span of lines, in one pass over the file."""
+    wanted = sorted(set(spans))
+    out: dict[Span, str] = {}
+    if not wanted:
+        return out
+    collecting: dict[Span, list[str]] = {}
+    with open(path, "rb") as handle:
+        position = 0
+        for number, raw in enumerate(handle, start=1):
+            line = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+            while position < len(wanted) and wanted[position][0] == number:
+                collecting[wanted[position]] = []
+                position += 1
+            for span, parts in list(collecting.items()):
+                parts.append(line)
+                if number >= span[1]:
+                    out[span] = "".join(parts).rstrip("\r\n")
+                    del collecting[span]
+            if position >= len(wanted) and not collecting:
+                break
+    return out

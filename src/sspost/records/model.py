@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+
+from sspost.problems import Problem, Severity
 
 REASONS = ("field_count", "date", "program", "participant_id", "province", "participants",
            "encoding")
@@ -14,12 +17,25 @@ def mask(participant_id: str) -> str:
     return "*" * max(len(participant_id) - 2, 0) + participant_id[-2:]
 
 
+def redact(value: str) -> str:
+    """A value shown in a message, masked when it could be an id (a run of 8 or more digits).
+
+    Columns get mixed up in real exports: a date or program cell may hold someone's id.
+    """
+    return mask(value) if re.search(r"\d{8,}", value) else value
+
+
 @dataclass(frozen=True)
 class RejectedRow:
     file: str
     line: int
     reason: str
     message: str
+    text: str | None = None  # the raw record, when the engine gave it (only for --rejects)
+    span: tuple[int, int] = (0, 0)  # its first and last physical line
+
+    def as_problem(self) -> Problem:
+        return Problem(self.file, self.line, 1, Severity.ERROR, self.reason, self.message)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sspost.progress import ProgramProgress, ProgressResult
+from sspost.progress import CheckResult, ProgramProgress, ProgressResult
 from sspost.records import Reconciliation
 
 SCHEMA_VERSION = 1
@@ -69,3 +69,11 @@ def progress_json(result: ProgressResult) -> dict[str, Any]:
 
 def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str:
     return json.dumps(progress_json(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def check_json(result: CheckResult) -> str:
+    doc = {"schema_version": SCHEMA_VERSION, "generator": result.generator,
+           "targets": result.targets, "as_of": result.as_of.isoformat(),
+           "reconciliation": reconciliation_json(result.reconciliation),
+           "warnings": result.warnings}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

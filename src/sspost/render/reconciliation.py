@@ -25,7 +25,7 @@ def reconciliation_lines(r: Reconciliation, lang: str = "en", shown: int = 20) -
         counts = ", ".join(f"{reason} {w.number(n)}" for reason, n in r.rejected_by_reason.items())
         lines.append(f"rejected rows by reason: {counts}")
         lines += [f"  {x.file}:{x.line}: {x.reason}: {x.message}" for x in r.rejected_rows[:shown]]
-        if r.rejected > min(shown, len(r.rejected_rows)):
+        if shown and r.rejected > min(shown, len(r.rejected_rows)):
             lines.append(f"  ... and {w.number(r.rejected - min(shown, len(r.rejected_rows)))} "
                          "more")
     return lines
