@@ -1,0 +1,184 @@
+"""Counting over `checked`: each participant's earliest record per program, and what follows.
+
+`who` packs a participant key and a program index into one integer, so that the one big
+aggregation (one group per participant and program) groups on a single integer column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sspost.problems import UsageError
+from sspost.records.model import (
+    REASONS,
+    CampaignCount,
+    Counts,
+    FileReport,
+    ProgramCount,
+    Reconciliation,
+)
+from sspost.records.staging import ORDER_KEY, PERSONAL_NUMBER_OFFSET, PROGRAM_SLOTS, lit
+from sspost.targets.model import Unit
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from sspost.records.store import RecordStore
+
+
+def unit_codes(units: list[Unit]) -> set[str]:
+    return {code for unit in units for code in (unit.code, *unit_codes(unit.units))}
+
+
+def load_id_map(con: duckdb.DuckDBPyConnection, path: str | None, error: Any) -> None:
+    con.execute("CREATE TABLE id_map (old_pid BIGINT PRIMARY KEY, new_pid BIGINT)")
+    if path is None:
+        return
+    if not Path(path).is_file():
+        raise UsageError(f"cannot open id map {path}")
+    try:
+        rows = con.execute(f"""
+            SELECT DISTINCT trim(old_id) AS old_id, trim(new_id) AS new_id
+            FROM read_csv({lit(path)}, header=true, all_varchar=true)
+        """).fetchall()
+    except error as exc:
+        raise UsageError(f"{path}: not an id map with columns old_id,new_id "
+                         f"({str(exc).splitlines()[0]})") from None
+    bad = [r for r in rows if not (str(r[0]).isdigit() and len(str(r[0])) == 10
+                                   and str(r[1]).isdigit() and len(str(r[1])) == 12)]
+    if bad:
+        raise UsageError(f"{path}: {len(bad)} rows do not map a 10-digit code to a 12-digit "
+                         "personal number")
+    con.executemany("INSERT INTO id_map VALUES (?, ?)",
+                    [(int(old), int(new) + PERSONAL_NUMBER_OFFSET) for old, new in rows])
+
+
+def window_sql(store: RecordStore, as_of: dt.date) -> str:
+    return f"d BETWEEN DATE '{store.targets.period.start}' AND DATE '{as_of}'"
+
+
+def count(store: RecordStore, as_of: dt.date) -> Counts:
+    con = store.con
+    window = window_sql(store, as_of)
+    aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
+    mapped = store.options.id_map is not None
+    pid = "coalesce(m.new_pid, c.pid)" if mapped else "c.pid"
+    join = "LEFT JOIN id_map m ON m.old_pid = c.pid" if mapped else ""
+    con.execute(f"""
+        CREATE OR REPLACE TABLE firsts AS
+        SELECT {pid} * {PROGRAM_SLOTS} + c.program AS who,
+               min({ORDER_KEY.replace('rowid', 'c.rowid')}) AS first
+        FROM checked c {join}
+        WHERE c.reason IS NULL AND c.file_idx NOT IN ({aggregate}) AND {window}
+        GROUP BY ALL
+    """)
+    # Aggregate-layout rows stand for their counts; they have no participant to de-duplicate.
+    con.execute(f"""
+        CREATE OR REPLACE VIEW aggregate_rows AS
+        SELECT program, d, unit, province, staff, n FROM checked
+        WHERE reason IS NULL AND file_idx IN ({aggregate}) AND {window}
+    """)
+    return Counts(
+        as_of=as_of,
+        programs=_program_counts(store),
+        reconciliation=_reconcile(store, window),
+        campaigns=_campaigns(store),
+        unknown_units=_unknown_units(store),
+    )
+
+
+FIRST_ROWS = f"""
+    SELECT c.program, c.d, c.unit, c.province, c.staff, 1::BIGINT AS n
+    FROM checked c JOIN firsts f ON f.first = {ORDER_KEY.replace('rowid', 'c.rowid')}
+"""
+
+
+def participants_sql(where: str = "true") -> str:
+    """One row per participant (at their earliest record) or per aggregate row, filtered."""
+    return (f"SELECT * FROM ({FIRST_ROWS}) WHERE {where} "
+            f"UNION ALL SELECT * FROM aggregate_rows WHERE {where}")
+
+
+def _program_counts(store: RecordStore) -> dict[str, ProgramCount]:
+    found: dict[int, list[int]] = {}
+    for program, people, codes, numbers in store.con.execute(f"""
+        SELECT who % {PROGRAM_SLOTS}, count(*),
+               count(*) FILTER (WHERE who < {PERSONAL_NUMBER_OFFSET * PROGRAM_SLOTS}),
+               count(*) FILTER (WHERE who >= {PERSONAL_NUMBER_OFFSET * PROGRAM_SLOTS})
+        FROM firsts GROUP BY ALL
+    """).fetchall():
+        found[int(program)] = [int(people), int(codes), int(numbers)]
+    for program, people in store.con.execute(
+        "SELECT program, sum(n) FROM aggregate_rows GROUP BY ALL"
+    ).fetchall():
+        found.setdefault(int(program), [0, 0, 0])[0] += int(people)
+    return {code: ProgramCount(code, *found.get(i, [0, 0, 0]))
+            for i, code in enumerate(store.programs)}
+
+
+def _reconcile(store: RecordStore, window: str) -> Reconciliation:
+    con = store.con
+    per_file = {i: [0, 0] for i in range(len(store.sources))}
+    by_reason = dict.fromkeys(REASONS, 0)
+    for file_idx, reason, rows in con.execute(
+        "SELECT file_idx, reason, count(*) FROM checked GROUP BY ALL"
+    ).fetchall():
+        per_file[int(file_idx)][reason is not None] += int(rows)
+        if reason is not None:
+            by_reason[REASONS[int(reason)]] += int(rows)
+    by_reason["field_count"] += sum(len(s.engine_rejects) for s in store.sources)
+    row = con.execute(f"""
+        SELECT count(*) FILTER (WHERE NOT ({window})), count(*) FILTER (WHERE {window})
+        FROM checked WHERE reason IS NULL
+    """).fetchone()
+    outside, in_window = (int(row[0]), int(row[1])) if row else (0, 0)
+    totals = con.execute("SELECT count(*) FROM firsts").fetchone()
+    people = int(totals[0]) if totals else 0
+    aggregate_rows = con.execute("SELECT count(*) FROM aggregate_rows").fetchone()
+    counted = people + (int(aggregate_rows[0]) if aggregate_rows else 0)
+    files = [FileReport(s.path, sum(per_file[i]) + len(s.engine_rejects), per_file[i][0],
+                        per_file[i][1] + len(s.engine_rejects), s.layout.encoding,
+                        s.layout.delimiter, s.scan.sha256)
+             for i, s in enumerate(store.sources)]
+    accepted = sum(f.accepted for f in files)
+    rejected = sum(f.rejected for f in files)
+    return Reconciliation(
+        files=files, rows_read=accepted + rejected, accepted=accepted, rejected=rejected,
+        counted=counted, outside_window=outside, duplicate_records=in_window - counted,
+        rejected_by_reason={k: v for k, v in by_reason.items() if v},
+        rejected_rows=store.rejected_rows(store.options.max_errors),
+    )
+
+
+def _campaigns(store: RecordStore) -> list[CampaignCount]:
+    has_staff = any("staff_id" in s.layout.positions for s in store.sources)
+    out = []
+    for campaign in store.targets.campaigns:
+        for program, quota in campaign.per_staff.items():
+            index = store.programs.index(program)
+            where = f"program = {index} AND d = DATE '{campaign.date}'"
+            row = store.con.execute(f"""
+                SELECT count(staff), count(staff) FILTER (WHERE people >= {int(quota)}),
+                       coalesce(sum(people), 0)
+                FROM (SELECT staff, sum(n) AS people FROM ({participants_sql(where)})
+                      GROUP BY staff)
+            """).fetchone()
+            seen, met, signed = (int(v) for v in row or (0, 0, 0))
+            out.append(CampaignCount(campaign.name, campaign.date, program, quota,
+                                     seen if has_staff else None, met if has_staff else None,
+                                     signed))
+    return out
+
+
+def _unknown_units(store: RecordStore) -> dict[str, int]:
+    known = unit_codes(store.targets.units)
+    if not known:
+        return {}  # a plan without a unit tree has nothing to check codes against
+    codes = ", ".join(lit(code) for code in sorted(known))
+    rows = store.con.execute(f"""
+        SELECT unit, sum(n) FROM ({participants_sql(f"unit NOT IN ({codes})")})
+        GROUP BY unit ORDER BY unit
+    """).fetchall()
+    return {str(unit): int(n) for unit, n in rows}

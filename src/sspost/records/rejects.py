@@ -1,0 +1,93 @@
+"""Rejected rows: where they are (physical lines), why, and the rejects file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import TYPE_CHECKING
+
+from sspost.problems import UsageError
+from sspost.records.lines import read_spans, record_spans
+from sspost.records.model import REASONS, RejectedRow, redact
+
+if TYPE_CHECKING:
+    from sspost.records.store import RecordStore
+
+
+def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
+    """Bad rows in file order with their physical lines, up to `limit` (None: all)."""
+    out: list[RejectedRow] = []
+    date_hint = "YYYY-MM-DD" + (f" or {store.rules.date_format}" if store.rules.date_format
+                                else "")
+    for i, source in enumerate(store.sources):
+        engine = sorted(source.engine_rejects.items())[:limit]
+        out += [RejectedRow(source.path, line, "field_count", why, text, (line, line))
+                for line, (why, text) in engine]
+        rows = store.con.execute(
+            "SELECT rowid, reason FROM checked WHERE file_idx = ? AND reason IS NOT NULL "
+            "ORDER BY rowid" + ("" if limit is None else f" LIMIT {int(limit)}"), [i],
+        ).fetchall()
+        if not rows:
+            continue
+        spans = record_spans(
+            source.read_path, source.layout.delimiter, physical_lines=source.scan.lines,
+            parsed_rows=source.parsed_rows, engine_rejected=set(source.engine_rejects),
+            wanted=[int(r[0]) - source.first_rowid for r in rows],
+        )
+        found = [(REASONS[int(code)], spans.get(int(rowid) - source.first_rowid, (0, 0)))
+                 for rowid, code in rows]
+        texts = read_spans(source.read_path, [span for _, span in found])
+        for reason, span in found:
+            text = texts.get(span, "")
+            value = _field(text, source.layout.delimiter, source.layout.positions.get(reason))
+            message = reason_message(reason, value, date_hint)
+            out.append(RejectedRow(source.path, span[0], reason, message, text, span))
+    order = {source.path: i for i, source in enumerate(store.sources)}
+    out.sort(key=lambda r: (order[r.file], r.line))
+    return out if limit is None else out[:limit]
+
+
+def _field(text: str, delimiter: str, position: int | None) -> str:
+    """The offending value, read back from the record's text."""
+    if position is None:
+        return ""
+    fields = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    return fields[position].strip() if position < len(fields) else ""
+
+
+def write_rejects(store: RecordStore, target: str) -> int:
+    """Every rejected row as it was, plus file, line and reason. Returns the row count."""
+    rows = rejected_rows(store, None)
+    try:
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(["file", "line", "reason", "message", "record"])
+            for r in rows:
+                writer.writerow([r.file, r.line, r.reason, r.message, r.text or ""])
+    except OSError as exc:
+        raise UsageError(f"cannot write rejects file {target}: {exc.strerror}") from None
+    return len(rows)
+
+
+def reason_message(reason: str, value: str, date_hint: str) -> str:
+    shown = redact(value)
+    if reason == "encoding":
+        return "a NUL byte in the row"
+    if reason == "date":
+        if not value:
+            return "missing date"
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return f"no such date: {value}"
+        return f"not a date in the form {date_hint}: {shown!r}"
+    if reason == "program":
+        return f"unknown program {shown!r}" if value else "missing program"
+    if reason == "participant_id":
+        if not value:
+            return "missing participant_id"
+        return f"participant_id must be 10 or 12 digits (got {shown}, {len(value)} characters)"
+    if reason == "province":
+        return f"unknown province code {shown!r}"
+    if not value:
+        return "missing participants count"
+    return f"participants must be a whole number >= 0 (got {shown!r})"

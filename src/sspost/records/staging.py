@@ -1,0 +1,105 @@
+"""The SQL that reads one CSV and types and checks every row in the same pass.
+
+Each file becomes rows of `checked`: a participant key as an integer, the date, the program's
+index, the unit, province and staff as text, and for a bad row its reason (an index into
+REASONS). Nothing else of a row is kept: a rejected row's text is read back from its file.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from sspost.records.layout import Layout
+from sspost.records.model import REASONS
+
+# A 12-digit personal number and a 10-digit code with the same digits are different people.
+PERSONAL_NUMBER_OFFSET = 10**12
+# Room for the program's index next to the participant key in one integer (see `who`).
+PROGRAM_SLOTS = 256
+# A record's order key: its date, then its place in the files as given.
+ORDER_KEY = "((d - DATE '1970-01-01')::BIGINT * 1099511627776 + rowid)"
+
+CHECKED_COLUMNS = (
+    "file_idx USMALLINT, pid BIGINT, d DATE, program UTINYINT, unit VARCHAR, province VARCHAR, "
+    "staff VARCHAR, n BIGINT, reason UTINYINT"
+)
+
+
+def lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the plan accepts: program names (folded) and a date format beside ISO."""
+
+    program_names: dict[str, int]
+    date_format: str | None
+
+
+def csv_scan(read_path: str, layout: Layout, rejects_table: str) -> str:
+    """The engine's scan of one UTF-8 file: every field as text, bad lines to `rejects_table`."""
+    types = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.field_count)) + "}"
+    return (f"read_csv({lit(read_path)}, columns={types}, header=true, auto_detect=false, "
+            f"delim={lit(layout.delimiter)}, quote='\"', escape='\"', store_rejects=true, "
+            f"rejects_table='{rejects_table}', rejects_scan='{rejects_table}_scan')")
+
+
+def _program_case(names: dict[str, int], text: str) -> str:
+    # Both Unicode forms of every name are listed, so no row pays for normalising its text.
+    forms = {form: index for name, index in names.items()
+             for form in (name, unicodedata.normalize("NFD", name))}
+    whens = " ".join(f"WHEN {lit(name)} THEN {index}" for name, index in sorted(forms.items()))
+    return f"CASE {text} {whens} END"
+
+
+def _trimmed(column: str) -> str:
+    """The field without surrounding blanks; the common case, none, costs no trim."""
+    padded = f"{column} LIKE ' %' OR {column} LIKE '% '"
+    return f"CASE WHEN {padded} THEN trim({column}) ELSE {column} END"
+
+
+def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
+                check_nul: bool) -> str:
+    """SELECT producing the `checked` rows of one file."""
+    def field(name: str) -> str:
+        return f"c{layout.positions[name]}" if name in layout.positions else "NULL::VARCHAR"
+
+    nul = " OR ".join(f"contains(c{i}, chr(0))" for i in range(layout.field_count))
+    scan = (
+        f"SELECT {field('participant_id')} AS id_text, {field('date')} AS date_text, "
+        f"{field('program')} AS program_text, {_trimmed(field('unit'))} AS unit, "
+        f"{_trimmed(field('province'))} AS province, {_trimmed(field('staff_id'))} AS staff, "
+        f"trim({field('participants')}) AS n_text, {nul if check_nul else 'false'} AS has_nul "
+        f"FROM {csv_scan(read_path, layout, f'rejects_{index}')}"
+    )
+    date = "try_cast(date_text AS DATE)"  # the cast itself allows surrounding blanks
+    if rules.date_format:
+        date = f"coalesce({date}, try_strptime(trim(date_text), {lit(rules.date_format)})::DATE)"
+    names = rules.program_names
+    program = (f"CASE WHEN {_program_case(names, 'lower(program_text)')} IS NOT NULL "
+               f"THEN {_program_case(names, 'lower(program_text)')} "
+               f"ELSE {_program_case(names, 'lower(trim(program_text))')} END")
+    id_pattern = "'[0-9]{10}([0-9]{2})?'"
+    pid_text = (f"CASE WHEN regexp_full_match(id_text, {id_pattern}) THEN id_text "
+                f"WHEN regexp_full_match(trim(id_text), {id_pattern}) THEN trim(id_text) END")
+    pid = (f"{pid_text}::BIGINT + (length({pid_text}) = 12)::BIGINT * {PERSONAL_NUMBER_OFFSET}")
+    n = "CASE WHEN regexp_full_match(n_text, '-?[0-9]{1,18}') THEN n_text::BIGINT END"
+    typed = (f"SELECT *, {date} AS d, ({program})::UTINYINT AS program, "
+             f"{'NULL::BIGINT' if layout.aggregate else pid} AS pid, "
+             f"{n if layout.aggregate else 'NULL::BIGINT'} AS n FROM ({scan})")
+    def reason(name: str) -> int:
+        return REASONS.index(name)
+
+    checks = [f"WHEN has_nul THEN {reason('encoding')}", f"WHEN d IS NULL THEN {reason('date')}",
+              f"WHEN program IS NULL THEN {reason('program')}"]
+    if not layout.aggregate:
+        checks.append(f"WHEN pid IS NULL THEN {reason('participant_id')}")
+    if "province" in layout.positions:
+        checks.append("WHEN province NOT IN (SELECT code FROM provinces) "
+                      f"THEN {reason('province')}")
+    if layout.aggregate:
+        checks.append(f"WHEN n IS NULL OR n < 0 THEN {reason('participants')}")
+    return (f"SELECT {index}::USMALLINT, pid, d, program, unit, province, staff, n, "
+            f"CASE {' '.join(checks)} END FROM ({typed})")
