@@ -43,6 +43,20 @@ class Lang(StrEnum):
     vi = "vi"
 
 
+class By(StrEnum):
+    unit = "unit"
+    province = "province"
+    month = "month"
+    staff = "staff"
+
+
+class Sort(StrEnum):
+    auto = "auto"
+    pace = "pace"
+    achieved = "achieved"
+    code = "code"
+
+
 class FailOn(StrEnum):
     behind = "behind"
     at_risk = "at_risk"
@@ -188,17 +202,31 @@ def progress(
     strict: Strict = False,
     fail_on: Annotated[FailOn | None, typer.Option(
         "--fail-on", help="Exit 1 when a program is at this status or worse.")] = None,
+    by: Annotated[By | None, typer.Option("--by", help="Add a breakdown.")] = None,
+    depth: Annotated[int | None, typer.Option(
+        "--depth", min=1, help="Levels of the unit tree shown (--by unit).")] = None,
+    sort: Annotated[Sort, typer.Option(
+        "--sort", help="Row order: auto is laggards first (lowest pace, or fewest "
+        "participants), months in order.")] = Sort.auto,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", min=1, help="--by staff: only the N lowest and N highest.")] = None,
+    staff: Annotated[Path | None, typer.Option(
+        "--staff", help="Roster CSV (staff_id, unit): rostered staff without records count "
+        "as not meeting a campaign quota.")] = None,
 ) -> None:
     """Progress per program: achieved, expected, gap, pace, share of the national total."""
-    from sspost.progress import build_progress
+    from sspost.campaigns import load_roster
+    from sspost.progress import BreakdownRequest, build_progress
     from sspost.render.formats import PROGRESS_RENDERERS
     from sspost.render.reconciliation import reconciliation_lines
 
     report_date = _parse_date(as_of, "--as-of")
     plan = _load_targets(targets)
     options = _read_options(column, date_format, delimiter, encoding, id_map, max_errors)
+    request = BreakdownRequest(by.value, depth, sort.value, limit) if by else None
     result = build_progress(plan, str(targets), [str(p) for p in data], as_of=report_date,
-                            options=options, rejects=str(rejects) if rejects else None)
+                            options=options, rejects=str(rejects) if rejects else None,
+                            breakdown=request, roster=load_roster(str(staff)) if staff else None)
     _write(PROGRESS_RENDERERS[output_format.value](result, lang.value, _use_color(output)),
            output)
     for line in reconciliation_lines(result.reconciliation, lang.value):

@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sspost import __version__
+from sspost.breakdowns import Breakdown, Plan, by_month, by_province, by_staff, by_unit
+from sspost.campaigns import CampaignResult, campaign_results
 from sspost.measures import Measures, NationalTotal, Thresholds, measure, national_total
 from sspost.problems import UsageError
-from sspost.records import Counts, ReadOptions, Reconciliation, RecordStore
-from sspost.records.model import CampaignCount
+from sspost.records import Counts, ReadOptions, Reconciliation, RecordStore, dimensions
 from sspost.targets import TargetFile
 
 
@@ -41,9 +42,18 @@ class ProgressResult:
     period_end: dt.date
     as_of: dt.date
     programs: list[ProgramProgress]
-    campaigns: list[CampaignCount]
+    breakdown: Breakdown | None
+    campaigns: list[CampaignResult]
     reconciliation: Reconciliation
     warnings: list[str]
+
+
+@dataclass(frozen=True)
+class BreakdownRequest:
+    by: str  # one of records.dimensions.DIMENSIONS
+    depth: int | None = None
+    sort: str = "auto"
+    limit: int | None = None
 
 
 def resolve_as_of(targets: TargetFile, store: RecordStore, as_of: dt.date | None) -> dt.date:
@@ -136,6 +146,7 @@ def build_check(
 def build_progress(
     targets: TargetFile, targets_path: str, data: list[str], *, as_of: dt.date | None = None,
     options: ReadOptions | None = None, rejects: str | None = None,
+    breakdown: BreakdownRequest | None = None, roster: set[str] | None = None,
 ) -> ProgressResult:
     with RecordStore(targets, options) as store:
         store.load(data)
@@ -143,6 +154,12 @@ def build_progress(
         counts = store.count(as_of)
         if rejects is not None:
             store.write_rejects(rejects)
+        plan = Plan(targets, as_of, {p: c.achieved for p, c in counts.programs.items()})
+        result_breakdown = _breakdown(store, plan, breakdown) if breakdown else None
+        has_staff = any("staff_id" in s.layout.positions for s in store.sources)
+        campaigns = campaign_results(
+            targets, lambda program, day: dimensions.staff_counts_on(store, program, day),
+            has_staff, roster)
     return ProgressResult(
         generator=f"sspost {__version__}",
         targets=targets_path,
@@ -150,7 +167,20 @@ def build_progress(
         period_end=targets.period.end,
         as_of=as_of,
         programs=program_progress(targets, counts),
-        campaigns=counts.campaigns,
+        breakdown=result_breakdown,
+        campaigns=campaigns,
         reconciliation=counts.reconciliation,
         warnings=warnings_for(counts),
     )
+
+
+def _breakdown(store: RecordStore, plan: Plan, request: BreakdownRequest) -> Breakdown:
+    counts = dimensions.counts_by(store, request.by)
+    if request.by == "unit":
+        sent = dimensions.units_with_records(store, plan.as_of)
+        return by_unit(plan, counts, sent, request.depth, request.sort)
+    if request.by == "province":
+        return by_province(plan, counts, dimensions.province_names()[1], request.sort)
+    if request.by == "month":
+        return by_month(plan, counts, request.sort)
+    return by_staff(plan, counts, request.sort, request.limit)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from sspost.problems import UsageError
 from sspost.records.model import (
     REASONS,
-    CampaignCount,
     Counts,
     FileReport,
     ProgramCount,
@@ -84,7 +83,6 @@ def count(store: RecordStore, as_of: dt.date) -> Counts:
         as_of=as_of,
         programs=_program_counts(store),
         reconciliation=_reconcile(store, window),
-        campaigns=_campaigns(store),
         unknown_units=_unknown_units(store),
     )
 
@@ -150,26 +148,6 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
         rejected_by_reason={k: v for k, v in by_reason.items() if v},
         rejected_rows=store.rejected_rows(store.options.max_errors),
     )
-
-
-def _campaigns(store: RecordStore) -> list[CampaignCount]:
-    has_staff = any("staff_id" in s.layout.positions for s in store.sources)
-    out = []
-    for campaign in store.targets.campaigns:
-        for program, quota in campaign.per_staff.items():
-            index = store.programs.index(program)
-            where = f"program = {index} AND d = DATE '{campaign.date}'"
-            row = store.con.execute(f"""
-                SELECT count(staff), count(staff) FILTER (WHERE people >= {int(quota)}),
-                       coalesce(sum(people), 0)
-                FROM (SELECT staff, sum(n) AS people FROM ({participants_sql(where)})
-                      GROUP BY staff)
-            """).fetchone()
-            seen, met, signed = (int(v) for v in row or (0, 0, 0))
-            out.append(CampaignCount(campaign.name, campaign.date, program, quota,
-                                     seen if has_staff else None, met if has_staff else None,
-                                     signed))
-    return out
 
 
 def _unknown_units(store: RecordStore) -> dict[str, int]:

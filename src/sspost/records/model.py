@@ -81,20 +81,8 @@ class ProgramCount:
 
 
 @dataclass(frozen=True)
-class CampaignCount:
-    name: str
-    date: dt.date
-    program: str
-    per_staff: int
-    staff_seen: int | None
-    staff_met: int | None
-    signed_up: int
-
-
-@dataclass(frozen=True)
 class Counts:
     as_of: dt.date
     programs: dict[str, ProgramCount]
     reconciliation: Reconciliation
-    campaigns: list[CampaignCount] = field(default_factory=list)
     unknown_units: dict[str, int] = field(default_factory=dict)

@@ -6,6 +6,7 @@ import csv
 import io
 
 from sspost.progress import ProgressResult
+from sspost.render.json_format import breakdown_row_json
 
 COLUMNS = (
     "program", "label", "as_of", "target", "achieved", "attainment", "gap", "elapsed",
@@ -29,8 +30,16 @@ def safe_cell(value: object) -> str:
 
 
 def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str:
+    """Program rows; with --by, the breakdown's rows instead (one table per file)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    if result.breakdown is not None:
+        cells = [breakdown_row_json(result.breakdown.by, r) for r in result.breakdown.rows]
+        if cells:
+            writer.writerow([*cells[0], "as_of"])
+        for cell in cells:
+            writer.writerow([safe_cell(v) for v in (*cell.values(), result.as_of.isoformat())])
+        return out.getvalue()
     writer.writerow(COLUMNS)
     for p in result.programs:
         m = p.measures

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sspost.breakdowns import Breakdown, BreakdownRow
 from sspost.progress import CheckResult, ProgramProgress, ProgressResult
 from sspost.records import Reconciliation
 
@@ -34,6 +35,37 @@ def program_json(p: ProgramProgress) -> dict[str, Any]:
     }
 
 
+DIMENSION_KEYS = {"unit": "unit", "province": "province", "month": "month", "staff": "staff_id"}
+
+
+def breakdown_row_json(by: str, row: BreakdownRow) -> dict[str, Any]:
+    m = row.measures
+    out: dict[str, Any] = {"program": row.program, DIMENSION_KEYS[by]: row.key}
+    if by in ("unit", "province"):
+        out["name"] = row.name
+    if by == "unit":
+        out |= {"depth": row.depth, "parent": row.parent, "reporting": row.reporting}
+    out |= {
+        "target": row.target, "achieved": row.achieved, "share": row.share,
+        "attainment": m.attainment if m else None, "gap": m.gap if m else None,
+        "expected": m.expected if m else None, "pace": m.pace if m else None,
+        "status": m.status if m else None,
+    }
+    if by == "month":
+        out |= {"cumulative": row.cumulative, "expected_cumulative": row.expected_cumulative,
+                "change": row.change}
+    return out
+
+
+def breakdown_json(b: Breakdown) -> dict[str, Any]:
+    out: dict[str, Any] = {"by": b.by, "depth": b.depth}
+    if b.by == "unit":
+        out["reported"] = {program: {"reported": n, "with_target": m}
+                           for program, (n, m) in b.reported.items()}
+    out["rows"] = [breakdown_row_json(b.by, row) for row in b.rows]
+    return out
+
+
 def reconciliation_json(r: Reconciliation) -> dict[str, Any]:
     return {
         "files": [{"path": f.path, "rows_read": f.rows_read, "accepted": f.accepted,
@@ -57,10 +89,11 @@ def progress_json(result: ProgressResult) -> dict[str, Any]:
                    "end": result.period_end.isoformat()},
         "as_of": result.as_of.isoformat(),
         "programs": [program_json(p) for p in result.programs],
-        "breakdown": None,
+        "breakdown": None if result.breakdown is None else breakdown_json(result.breakdown),
         "campaigns": [{"name": c.name, "date": c.date.isoformat(), "program": c.program,
                        "per_staff": c.per_staff, "staff_seen": c.staff_seen,
-                       "staff_met": c.staff_met, "signed_up": c.signed_up}
+                       "staff_met": c.staff_met, "signed_up": c.signed_up,
+                       "roster_size": c.roster_size, "roster_met_share": c.roster_met_share}
                       for c in result.campaigns],
         "reconciliation": reconciliation_json(result.reconciliation),
         "warnings": result.warnings,

@@ -26,4 +26,20 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
                  w.number(m.expected), w.percent(m.pace), w.status(m.status), w.number(m.gap),
                  w.number(m.required_per_month), w.number(m.projected), w.percent(p.share, 2)]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    if result.breakdown is not None:
+        lines += ["", *_breakdown(result, w)]
     return "\n".join(lines) + "\n"
+
+
+def _breakdown(result: ProgressResult, w: Words) -> list[str]:
+    b = result.breakdown
+    assert b is not None
+    lines = [f"| {w.label('program')} | {b.by} | {w.label('target')} | {w.label('achieved')} | "
+             f"{w.label('attainment')} | {w.label('status')} |", "|:--|:--|--:|--:|--:|:--|"]
+    for r in b.rows:
+        m = r.measures
+        key = "&nbsp;" * 2 * (r.depth - 1) + r.key + (f" {r.name}" if r.name else "")
+        cells = [r.program, key, w.number(r.target), w.number(r.achieved),
+                 w.percent(m.attainment if m else None), w.status(m.status) if m else ""]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return lines

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sspost.progress import ProgressResult
+from sspost.render.breakdown_table import print_breakdown
 from sspost.render.words import STATUS_STYLE, Words
 
 WIDTH = 150  # off a terminal: wide enough that no column is cut
@@ -61,6 +62,8 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
     console.print(closing)
     for note in notes:
         console.print(Text(note, style="dim"))
+    if result.breakdown is not None:
+        print_breakdown(console, result, result.breakdown, lang)
     if result.campaigns:
         campaigns = Table(title=w.label("campaign"), title_justify="left", header_style="bold")
         for key in ("campaign", "program", "per_staff", "staff_seen", "staff_met", "signed_up"):

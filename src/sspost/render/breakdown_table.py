@@ -1,0 +1,86 @@
+"""The breakdown as Rich tables: one per program, laggards first, parents in bold."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from sspost.breakdowns import Breakdown, BreakdownRow
+from sspost.progress import ProgressResult
+from sspost.render.words import STATUS_STYLE, Words
+
+HEADERS = {
+    "en": {"unit": "Unit", "province": "Province", "month": "Month", "staff": "Staff",
+           "share": "Share", "bar": "", "reporting": "Data", "no_data": "sent no data",
+           "new": "New", "cumulative": "Cumulative", "expected_cumulative": "Expected",
+           "change": "vs last month", "reported": "{n} of {m} units with targets reported",
+           "(unassigned)": "(unassigned)", "(none)": "(none)"},
+    "vi": {"unit": "Đơn vị", "province": "Tỉnh", "month": "Tháng", "staff": "Nhân viên",
+           "share": "Tỷ trọng", "bar": "", "reporting": "Dữ liệu",
+           "no_data": "chưa gửi dữ liệu", "new": "Mới", "cumulative": "Lũy kế",
+           "expected_cumulative": "Kế hoạch lũy kế", "change": "So tháng trước",
+           "reported": "{n}/{m} đơn vị có chỉ tiêu đã gửi dữ liệu",
+           "(unassigned)": "(không thuộc đơn vị nào)", "(none)": "(không có)"},
+}
+
+
+def _bar(row: BreakdownRow, width: int = 10) -> Text:
+    """Attainment as a bar that still reads without colour."""
+    if row.measures is None or row.measures.attainment is None:
+        return Text("")
+    filled = round(min(max(row.measures.attainment, 0.0), 1.0) * width)
+    style = STATUS_STYLE[row.measures.status]
+    return Text("█" * filled, style=style) + Text("░" * (width - filled), style="dim")
+
+
+def _signed(w: Words, value: int | None) -> str:
+    if value is None:
+        return "-"
+    return ("+" if value > 0 else "") + w.number(value)
+
+
+def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang: str) -> None:
+    w = Words(lang)
+    h = HEADERS[lang]
+    for program in result.programs:
+        rows = [r for r in b.rows if r.program == program.program]
+        label = (program.label_vi or program.label) if lang == "vi" else program.label
+        console.print(Text(f"{label}: {h[b.by]}", style="bold"))
+        table = Table(header_style="bold")
+        if b.by == "month":
+            for key in ("month", "new", "cumulative", "expected_cumulative", "change"):
+                table.add_column(h[key], justify="left" if key == "month" else "right")
+            for r in rows:
+                table.add_row(r.key, w.number(r.achieved), w.number(r.cumulative),
+                              w.number(r.expected_cumulative), _signed(w, r.change))
+        elif b.by == "unit":
+            table.add_column(h["unit"], no_wrap=True)
+            for key in ("target", "achieved", "attainment"):
+                table.add_column(w.label(key), justify="right")
+            table.add_column(h["bar"])
+            table.add_column(w.label("pace"), justify="right")
+            table.add_column(w.label("status"))
+            table.add_column(h["reporting"])
+            for r in rows:
+                m = r.measures
+                name = "  " * (r.depth - 1) + h.get(r.key, r.key) + (f" {r.name}" if r.name else "")
+                table.add_row(
+                    Text(name, style="bold" if r.parent else ""), w.number(r.target),
+                    w.number(r.achieved), w.percent(m.attainment if m else None), _bar(r),
+                    w.percent(m.pace if m else None),
+                    Text(w.status(m.status), style=STATUS_STYLE[m.status]) if m else "",
+                    Text(h["no_data"], style="bold red") if r.reporting is False else "",
+                )
+        else:
+            table.add_column(h[b.by], no_wrap=True)
+            table.add_column(w.label("achieved"), justify="right")
+            table.add_column(h["share"], justify="right")
+            for r in rows:
+                table.add_row(h.get(r.key, r.key) + (f" {r.name}" if r.name else ""),
+                              w.number(r.achieved),
+                              w.percent(r.share))
+        console.print(table)
+        if b.by == "unit" and program.program in b.reported:
+            reported, with_target = b.reported[program.program]
+            console.print(Text(h["reported"].format(n=reported, m=with_target), style="dim"))

@@ -1,0 +1,104 @@
+"""Property: every breakdown adds up, parents hold their own participants plus their children's,
+and each participant lands in exactly the row of their earliest record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.conftest import run
+
+PROVINCES = ["01", "74", "77", "79", "02", "08"]
+MERGED = {"01": "01", "74": "79", "77": "79", "79": "79", "02": "08", "08": "08"}
+
+
+@st.composite
+def trees(draw: st.DrawFn) -> list[dict]:
+    units = []
+    for i in range(draw(st.integers(1, 3))):
+        children = [{"code": f"U{i}-{j}", "name": f"Child {j}",
+                     "targets": {"voluntary_si": draw(st.integers(0, 5))}}
+                    for j in range(draw(st.integers(0, 3)))]
+        parent_target = sum(c["targets"]["voluntary_si"] for c in children) + draw(
+            st.integers(0, 5))
+        units.append({"code": f"U{i}", "name": f"Unit {i}",
+                      "targets": {"voluntary_si": parent_target}, "units": children})
+    return units
+
+
+def codes(units: list[dict]) -> list[str]:
+    return [c for u in units for c in (u["code"], *codes(u.get("units", [])))]
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[list[dict], list[tuple[str, str, str, str, str, str]]]:
+    units = draw(trees())
+    unit_choices = [*codes(units), "ZZ", ""]
+    records = draw(st.lists(st.tuples(
+        st.integers(1, 12).map(lambda i: f"{i:010d}"),
+        st.integers(0, 364).map(lambda d: (dt.date(2025, 1, 1) + dt.timedelta(d)).isoformat()),
+        st.sampled_from(["voluntary_si", "household_hi"]),
+        st.sampled_from(unit_choices),
+        st.sampled_from(PROVINCES),
+        st.sampled_from(["S1", "S2", "S3", ""]),
+    ), min_size=1, max_size=40))
+    return units, records
+
+
+def subtree(unit: dict) -> list[str]:
+    return [unit["code"], *[c for child in unit.get("units", []) for c in subtree(child)]]
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=cases())
+def test_breakdowns_add_up(tmp_path: Path, case: tuple[list[dict], list[tuple]]) -> None:
+    units, records = case
+    plan = {"schema_version": 1, "name": "P", "period": {"start": "2025-01-01",
+                                                         "end": "2025-12-31"},
+            "programs": {"voluntary_si": {"label": "V", "target": 10},
+                         "household_hi": {"label": "H", "target": 10}},
+            "units": units}
+    plan_path = tmp_path / "plan.json.yaml"
+    plan_path.write_text(json.dumps(plan), encoding="utf-8")  # JSON is YAML
+    data = tmp_path / "data.csv"
+    data.write_text("participant_id,date,program,unit,province,staff_id\n"
+                    + "".join(",".join(r) + "\n" for r in records), encoding="utf-8")
+    # The expected attribution, worked out here: earliest date, then file order.
+    first: dict[tuple[str, str], tuple] = {}
+    for order, (pid, date, program, unit, province, staff) in enumerate(records):
+        key = (program, pid)
+        if key not in first or (date, order) < (first[key][0], first[key][1]):
+            first[key] = (date, order, unit, province, staff)
+    for by in ("unit", "province", "month", "staff"):
+        result = run("progress", plan_path, data, "--as-of", "2025-12-31", "--by", by,
+                     "-f", "json")
+        assert result.exit_code == 0, result.stderr
+        doc = json.loads(result.stdout)
+        for program in ("voluntary_si", "household_hi"):
+            people = {pid: v for (p, pid), v in first.items() if p == program}
+            total = next(p["achieved"] for p in doc["programs"] if p["program"] == program)
+            assert total == len(people)
+            rows = [r for r in doc["breakdown"]["rows"] if r["program"] == program]
+            if by == "unit":
+                by_code = {r["unit"]: r["achieved"] for r in rows}
+                own = {c: sum(1 for v in people.values() if v[2] == c) for c in codes(units)}
+                for unit in [u for top in units for u in (top, *top["units"])]:
+                    assert by_code[unit["code"]] == sum(own[c] for c in subtree(unit))
+                top_level = sum(by_code[u["code"]] for u in units)
+                assert top_level + by_code.get("(unassigned)", 0) == total
+            else:
+                assert sum(r["achieved"] for r in rows) == total
+            if by == "province":
+                expected: dict[str, int] = {}
+                for v in people.values():
+                    expected[MERGED[v[3]]] = expected.get(MERGED[v[3]], 0) + 1
+                assert {r["province"]: r["achieved"] for r in rows} == expected
+            if by == "staff":
+                expected = {}
+                for v in people.values():
+                    expected[v[4] or "(none)"] = expected.get(v[4] or "(none)", 0) + 1
+                assert {r["staff_id"]: r["achieved"] for r in rows} == expected
