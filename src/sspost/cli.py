@@ -168,17 +168,51 @@ MaxErrors = Annotated[int, typer.Option(
 Rejects = Annotated[Path | None, typer.Option(
     "--rejects", help="Write every rejected row here, as it was, with file, line and reason.")]
 Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 on any bad row.")]
+MemoryLimit = Annotated[str, typer.Option(
+    "--memory-limit", help="Engine memory limit; larger reads spill to a temporary directory.")]
+Threads = Annotated[int | None, typer.Option(
+    "--threads", min=1, help="Engine threads (default: the CPU count, at most 8).")]
 
 
 def _read_options(
     column: list[str] | None, date_format: str | None, delimiter: str | None,
-    encoding: str | None, id_map: Path | None, max_errors: int,
+    encoding: str | None, id_map: Path | None, max_errors: int, memory_limit: str,
+    threads: int | None, data: list[Path],
 ) -> ReadOptions:
     from sspost.records import ReadOptions
 
     return ReadOptions(columns=_parse_columns(column or []), date_format=date_format,
                        delimiter=_delimiter(delimiter), encoding=encoding,
-                       id_map=str(id_map) if id_map else None, max_errors=max_errors)
+                       id_map=str(id_map) if id_map else None, max_errors=max_errors,
+                       memory_limit=memory_limit, threads=threads,
+                       on_progress=_progress_bar(data))
+
+
+_BAR_FROM_BYTES = 64 << 20
+
+
+def _progress_bar(data: list[Path]) -> Callable[[str, float], None] | None:
+    """A bar on stderr for long reads, only when a person is watching."""
+    if not sys.stderr.isatty() or "NO_COLOR" in os.environ:
+        return None
+    if sum(p.stat().st_size for p in data if p.is_file()) < _BAR_FROM_BYTES:
+        return None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(stderr=True), transient=True)
+    tasks: dict[str, object] = {}
+
+    def update(path: str, fraction: float) -> None:
+        if path not in tasks:
+            if not tasks:
+                progress.start()
+            tasks[path] = progress.add_task(f"reading {Path(path).name}", total=1.0)
+        progress.update(tasks[path], completed=fraction)  # type: ignore[arg-type]
+        if fraction >= 1.0 and all(t.finished for t in progress.tasks):
+            progress.stop()
+
+    return update
 
 
 @app.command()
@@ -200,6 +234,8 @@ def progress(
     max_errors: MaxErrors = 100,
     rejects: Rejects = None,
     strict: Strict = False,
+    memory_limit: MemoryLimit = "1GB",
+    threads: Threads = None,
     fail_on: Annotated[FailOn | None, typer.Option(
         "--fail-on", help="Exit 1 when a program is at this status or worse.")] = None,
     by: Annotated[By | None, typer.Option("--by", help="Add a breakdown.")] = None,
@@ -222,7 +258,8 @@ def progress(
 
     report_date = _parse_date(as_of, "--as-of")
     plan = _load_targets(targets)
-    options = _read_options(column, date_format, delimiter, encoding, id_map, max_errors)
+    options = _read_options(column, date_format, delimiter, encoding, id_map, max_errors,
+                            memory_limit, threads, data)
     request = BreakdownRequest(by.value, depth, sort.value, limit) if by else None
     result = build_progress(plan, str(targets), [str(p) for p in data], as_of=report_date,
                             options=options, rejects=str(rejects) if rejects else None,
@@ -260,6 +297,8 @@ def check(
     id_map: IdMap = None,
     max_errors: MaxErrors = 100,
     rejects: Rejects = None,
+    memory_limit: MemoryLimit = "1GB",
+    threads: Threads = None,
 ) -> None:
     """Report bad rows and the reconciliation only; exit 1 when any row is rejected."""
     from sspost.progress import build_check
@@ -268,7 +307,8 @@ def check(
     from sspost.render.reconciliation import reconciliation_lines
 
     plan = _load_targets(targets)
-    options = _read_options(column, date_format, delimiter, encoding, id_map, max_errors)
+    options = _read_options(column, date_format, delimiter, encoding, id_map, max_errors,
+                            memory_limit, threads, data)
     result = build_check(plan, str(targets), [str(p) for p in data],
                          as_of=_parse_date(as_of, "--as-of"), options=options,
                          rejects=str(rejects) if rejects else None)
@@ -294,6 +334,59 @@ def _delimiter(value: str | None) -> str | None:
     if value not in (",", ";", "\t", "|"):
         _fail(f"--delimiter {value!r}: use one of , ; | tab")
     return value
+
+
+@app.command()
+@_clean_errors
+def report(
+    targets: Annotated[Path, typer.Argument(help="Target file (YAML).")],
+    data: Annotated[list[Path], typer.Argument(help="Participant CSV files, read as one set.")],
+    month: Annotated[str, typer.Option("--month", help="The month reported, YYYY-MM.")],
+    output_dir: Annotated[Path, typer.Option(
+        "--output-dir", help="Where report.html, report.md, progress.json and progress.csv "
+        "are written.")],
+    lang: Annotated[Lang, typer.Option("--lang", help="Language for people.")] = Lang.en,
+    stamp: Annotated[bool, typer.Option(
+        "--stamp", help="Write the time of writing into the report (off: reruns are "
+        "byte-identical).")] = False,
+    column: Columns = None,
+    date_format: DateFormat = None,
+    delimiter: Delimiter = None,
+    encoding: Encoding = None,
+    id_map: IdMap = None,
+    memory_limit: MemoryLimit = "1GB",
+    threads: Threads = None,
+    staff: Annotated[Path | None, typer.Option(
+        "--staff", help="Roster CSV (staff_id, unit) for campaign quotas.")] = None,
+) -> None:
+    """Write the monthly report: self-contained HTML, Markdown, JSON and CSV."""
+    from sspost.campaigns import load_roster
+    from sspost.render import csv_format, json_format
+    from sspost.render.reconciliation import reconciliation_lines
+    from sspost.render.report_html import render_html, render_markdown
+    from sspost.report import build_report
+
+    plan = _load_targets(targets)
+    options = _read_options(column, date_format, delimiter, encoding, id_map, 100,
+                            memory_limit, threads, data)
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp else None
+    result = build_report(plan, str(targets), [str(p) for p in data], month, options=options,
+                          roster=load_roster(str(staff)) if staff else None, stamp=when)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"cannot create {output_dir}: {exc.strerror or exc}")
+    files = {
+        "report.html": render_html(result, lang.value),
+        "report.md": render_markdown(result, lang.value),
+        "progress.json": json_format.render(result.result),
+        "progress.csv": csv_format.render(result.result),
+    }
+    for name, text in files.items():
+        _write(text, output_dir / name)
+    for line in reconciliation_lines(result.result.reconciliation, lang.value):
+        typer.echo(f"sspost: {line}", err=True)
+    typer.echo(f"sspost: wrote {', '.join(files)} to {output_dir}", err=True)
 
 
 class ProblemFormat(StrEnum):

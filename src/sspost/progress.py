@@ -150,16 +150,21 @@ def build_progress(
 ) -> ProgressResult:
     with RecordStore(targets, options) as store:
         store.load(data)
-        as_of = resolve_as_of(targets, store, as_of)
-        counts = store.count(as_of)
-        if rejects is not None:
-            store.write_rejects(rejects)
-        plan = Plan(targets, as_of, {p: c.achieved for p, c in counts.programs.items()})
-        result_breakdown = _breakdown(store, plan, breakdown) if breakdown else None
-        has_staff = any("staff_id" in s.layout.positions for s in store.sources)
-        campaigns = campaign_results(
-            targets, lambda program, day: dimensions.staff_counts_on(store, program, day),
-            has_staff, roster)
+        return collect(store, targets_path, resolve_as_of(targets, store, as_of),
+                       rejects=rejects, breakdown=breakdown, roster=roster)
+
+
+def collect(
+    store: RecordStore, targets_path: str, as_of: dt.date, *, rejects: str | None = None,
+    breakdown: BreakdownRequest | None = None, roster: set[str] | None = None,
+) -> ProgressResult:
+    """Everything `progress` reports, from a store whose files are loaded."""
+    targets = store.targets
+    counts = store.count(as_of)
+    if rejects is not None:
+        store.write_rejects(rejects)
+    plan = Plan(targets, as_of, {p: c.achieved for p, c in counts.programs.items()})
+    has_staff = any("staff_id" in s.layout.positions for s in store.sources)
     return ProgressResult(
         generator=f"sspost {__version__}",
         targets=targets_path,
@@ -167,8 +172,10 @@ def build_progress(
         period_end=targets.period.end,
         as_of=as_of,
         programs=program_progress(targets, counts),
-        breakdown=result_breakdown,
-        campaigns=campaigns,
+        breakdown=_breakdown(store, plan, breakdown) if breakdown else None,
+        campaigns=campaign_results(
+            targets, lambda program, day: dimensions.staff_counts_on(store, program, day),
+            has_staff, roster),
         reconciliation=counts.reconciliation,
         warnings=warnings_for(counts),
     )

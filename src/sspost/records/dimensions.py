@@ -15,13 +15,14 @@ from sspost.records.counting import participants_sql, window_sql
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
 
-DIMENSIONS = ("unit", "province", "month", "staff")
+DIMENSIONS = ("unit", "province", "month", "staff", "day")
 # How each dimension is read from a participant row; None stands for "no value in the data".
 _KEYS = {
     "unit": "unit",
     "province": "coalesce(m.new_code, p.province)",
     "month": "strftime(p.d, '%Y-%m')",
     "staff": "staff",
+    "day": "strftime(p.d, '%Y-%m-%d')",
 }
 
 

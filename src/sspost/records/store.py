@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -44,6 +46,8 @@ class ReadOptions:
     max_errors: int = 100
     memory_limit: str = "1GB"
     threads: int | None = None
+    # Told (file, fraction read) while a file is read; the CLI draws a bar with it.
+    on_progress: Callable[[str, float], None] | None = None
 
 
 @dataclass
@@ -96,6 +100,10 @@ class RecordStore:
         except self._error as exc:
             raise UsageError(f"engine setting refused: {str(exc).splitlines()[0]}") from None
         self.con.execute(f"SET temp_directory = {lit(self._tmp.name)}")
+        # Progress is tracked for our own bar (query_progress) but never printed by the engine.
+        self.con.execute("SET enable_progress_bar = true")
+        self.con.execute("SET enable_progress_bar_print = false")
+        self.con.execute("SET progress_bar_time = 100")
         self.con.execute(f"CREATE TABLE checked ({CHECKED_COLUMNS})")
         self.con.execute("CREATE TABLE provinces (code VARCHAR PRIMARY KEY)")
         self.con.executemany("INSERT INTO provinces VALUES (?)",
@@ -153,11 +161,27 @@ class RecordStore:
 
     def _insert(self, index: int, read_path: str, layout: Layout, *, check_nul: bool) -> None:
         sql = staging_sql(index, read_path, layout, self.rules, check_nul=check_nul)
+        done = threading.Event()
+        watcher = threading.Thread(target=self._watch, args=(read_path, done), daemon=True)
+        if self.options.on_progress:
+            watcher.start()
         try:
             self.con.execute(f"INSERT INTO checked {sql}")
         except self._error as exc:
             message = str(exc).splitlines()[0]
             raise UsageError(f"{read_path}: cannot read as CSV: {message}") from None
+        finally:
+            done.set()
+            if watcher.is_alive():
+                watcher.join()
+
+    def _watch(self, path: str, done: threading.Event) -> None:
+        assert self.options.on_progress is not None
+        while not done.wait(0.2):
+            percent = self.con.query_progress()
+            if percent >= 0:
+                self.options.on_progress(path, percent / 100)
+        self.options.on_progress(path, 1.0)
 
     def _engine_rejects(self, source: Source, index: int) -> None:
         errors = self.con.execute(

@@ -1,0 +1,192 @@
+"""Scale benchmark: sspost progress against the engine's parse floor and pandas, same run.
+
+    python benchmarks/run.py                      # 1M and 20M rows, 3 runs each
+    python benchmarks/run.py --rows 10000 --runs 1
+
+Data is generated with `sspost sample` into --workdir (outside the repository) and kept there
+between runs. Every figure is a median over --runs runs, the commands alternating; memory is
+each process's peak resident set size. Nothing here is a test: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = ROOT / "targets" / "2025.yaml"
+
+FLOOR = """
+import sys, duckdb
+duckdb.connect().execute(f'''SELECT min(participant_id), min(date), min(program), min(unit),
+    min(province), min(staff_id) FROM read_csv('{sys.argv[1]}', header=true, auto_detect=false,
+    delim=',', quote='"', escape='"', columns={{'participant_id': 'VARCHAR', 'date': 'DATE',
+    'program': 'VARCHAR', 'unit': 'VARCHAR', 'province': 'VARCHAR', 'staff_id': 'VARCHAR'}},
+    store_rejects=true)''').fetchall()
+"""
+
+# The same counting as sspost's plain progress: valid ids, known programs, the window,
+# distinct participants per program.
+PANDAS = """
+import sys
+import pandas as pd
+try:
+    import pyarrow  # noqa: F401
+    engine = "pyarrow"
+except ImportError:
+    engine = "c"
+df = pd.read_csv(sys.argv[1], dtype=str, engine=engine, keep_default_na=False)
+names = {"voluntary_si": "voluntary_si", "bhxh_tn": "voluntary_si",
+         "bhxh tự nguyện": "voluntary_si", "household_hi": "household_hi",
+         "bhyt_hgd": "household_hi"}
+df["code"] = df["program"].str.lower().map(names)
+df["d"] = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
+ok = df["participant_id"].str.fullmatch(r"\\d{10}|\\d{12}") & df["code"].notna() & df["d"].notna()
+window = ok & (df["d"] >= "2025-01-01") & (df["d"] <= "2025-11-30")
+print(df[window].groupby("code")["participant_id"].nunique().to_dict())
+"""
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    stderr = child.stderr.read().decode() if child.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{stderr}")
+    rss = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
+    return wall, rss
+
+
+def sample(path: Path, rows: int) -> None:
+    if not path.exists():
+        subprocess.run([sys.executable, "-m", "sspost", "sample", "--rows", str(rows),
+                        "--seed", "1", "-o", str(path)], check=True)
+
+
+def with_bad_rows(source: Path, target: Path, every: int = 100) -> None:
+    """A copy in which every `every`-th row has an impossible date (1% bad rows)."""
+    if target.exists():
+        return
+    with source.open(encoding="utf-8") as inp, target.open("w", encoding="utf-8") as out:
+        out.write(next(inp))
+        for i, line in enumerate(inp, start=1):
+            if i % every == 0:
+                fields = line.split(",")
+                fields[1] = "2025-02-30"
+                line = ",".join(fields)
+            out.write(line)
+
+
+def monthly(source: Path, folder: Path) -> list[Path]:
+    """The same rows split into one file per month of their date."""
+    folder.mkdir(exist_ok=True)
+    paths = {f"{m:02d}": folder / f"2025-{m:02d}.csv" for m in range(1, 13)}
+    if all(p.exists() for p in paths.values()):
+        return list(paths.values())
+    handles = {m: p.open("w", encoding="utf-8", newline="") for m, p in paths.items()}
+    with source.open(encoding="utf-8", newline="") as inp:
+        header = next(inp)
+        for handle in handles.values():
+            handle.write(header)
+        for line in inp:
+            handles[line.split(",", 2)[1][5:7]].write(line)
+    for handle in handles.values():
+        handle.close()
+    return list(paths.values())
+
+
+def sspost(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "sspost", "progress", str(TARGETS), *map(str, args),
+            "--format", "json", "--output", os.devnull]
+
+
+def same_results(single: Path, parts: list[Path], workdir: Path) -> bool:
+    outputs = []
+    for name, files in (("single", [single]), ("monthly", parts)):
+        out = workdir / f"{name}.json"
+        subprocess.run([*sspost(*files, "--by", "province")[:-1], str(out)], check=True,
+                       stderr=subprocess.DEVNULL)
+        doc = json.loads(out.read_text(encoding="utf-8"))
+        recon = doc["reconciliation"]
+        outputs.append((doc["programs"], doc["breakdown"], doc["campaigns"],
+                        [recon[k] for k in ("rows_read", "accepted", "rejected", "counted",
+                                            "outside_window", "duplicate_records")]))
+    return outputs[0] == outputs[1]
+
+
+def pandas_available() -> bool:
+    # Not imported here: a child's peak memory would include this process's, from before exec.
+    return importlib.util.find_spec("pandas") is not None
+
+
+def bench(path: Path, runs: int, label: str) -> list[tuple[str, float, float]]:
+    commands = {
+        "duckdb parse (floor)": [sys.executable, "-c", FLOOR, str(path)],
+        "sspost --help (start-up)": [sys.executable, "-m", "sspost", "--help"],
+        "sspost progress": sspost(path),
+        "sspost progress --by unit": sspost(path, "--by", "unit"),
+        "sspost progress --by province": sspost(path, "--by", "province"),
+    }
+    if pandas_available():
+        commands["pandas, same counting"] = [sys.executable, "-c", PANDAS, str(path)]
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):  # alternate, so drift hits every command alike
+        for name, command in commands.items():
+            wall, rss = measure(command)
+            times[name].append(wall)
+            peaks[name].append(rss)
+    return [(f"{label}: {name}", statistics.median(times[name]), max(peaks[name]))
+            for name in commands]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 20_000_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/sspost-bench"))
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, {platform.platform()}")
+    if not pandas_available():
+        print("pandas: not installed (pip install pandas pyarrow to compare)")
+    rows: list[tuple[str, float, float]] = []
+    for n in args.rows:
+        path = args.workdir / f"sample-{n}.csv"
+        sample(path, n)
+        size = path.stat().st_size / 2**20
+        print(f"{n:,} rows: {path} ({size:,.0f} MB)")
+        rows += bench(path, args.runs, f"{n:,}")
+        bad = args.workdir / f"sample-{n}-bad.csv"
+        with_bad_rows(path, bad)
+        rows += [r for r in bench(bad, args.runs, f"{n:,} with 1% bad rows")
+                 if "by" not in r[0] and "pandas" not in r[0] and "help" not in r[0]]
+        same = same_results(path, monthly(path, args.workdir / f"monthly-{n}"), args.workdir)
+        print(f"{n:,} rows: one file and 12 monthly files give the same results: {same}")
+    print()
+    print(f"{'what':58} {'median s':>9} {'x floor':>8} {'peak MB':>8}")
+    floors = {name.split(":")[0]: wall for name, wall, _ in rows if "floor" in name}
+    for name, wall, peak in rows:
+        ratio = wall / floors[name.split(":")[0]]
+        print(f"{name:58} {wall:9.2f} {ratio:8.2f} {peak:8.0f}")
+    pandas = {name.split(":")[0]: wall for name, wall, _ in rows if "pandas" in name}
+    for label, wall in pandas.items():
+        ours = next(w for n, w, _ in rows if n == f"{label}: sspost progress")
+        print(f"{label}: pandas takes {wall / ours:.1f}x as long as sspost progress")
+
+
+if __name__ == "__main__":
+    main()

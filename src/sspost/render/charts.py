@@ -1,0 +1,98 @@
+"""Charts for the report, drawn by matplotlib as inline SVG (text kept as text).
+
+Deterministic: a fixed hash salt and no date in the metadata, so a rerun is byte-identical.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # never a window: reports are made in cron jobs and CI
+
+from matplotlib import dates as mdates
+from matplotlib import pyplot as plt
+from matplotlib.ticker import FuncFormatter
+
+from sspost.breakdowns import BreakdownRow
+from sspost.render.words import Words
+from sspost.report import ProgramSeries
+
+COLOURS = {"achieved": "#1f5fa8", "expected": "#8a8a8a", "target": "#c0392b",
+           "as_of": "#444444", "behind": "#c0392b", "at_risk": "#d68910",
+           "on_track": "#1e8449", "achieved_status": "#145a32", "none": "#1f5fa8"}
+STYLE: Any = {"svg.fonttype": "none", "svg.hashsalt": "sspost", "font.family": "sans-serif",
+              "font.size": 9, "axes.spines.top": False, "axes.spines.right": False}
+
+CHART_WORDS = {
+    "en": {"burnup": "{label}: cumulative participants", "achieved": "Achieved",
+           "expected": "Expected (plan)", "target": "Target", "as_of": "As of {date}",
+           "day": "Date", "participants": "Participants", "bars": "Achieved by {by}",
+           "unit": "unit", "province": "province"},
+    "vi": {"burnup": "{label}: số người tham gia lũy kế", "achieved": "Đã đạt",
+           "expected": "Kế hoạch", "target": "Chỉ tiêu", "as_of": "Tính đến {date}",
+           "day": "Ngày", "participants": "Số người", "bars": "Đã đạt theo {by}",
+           "unit": "đơn vị", "province": "tỉnh"},
+}
+
+
+def _svg(fig: Any) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None},
+                bbox_inches="tight")
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]  # inline: no XML declaration or DOCTYPE
+
+
+def burnup(series: ProgramSeries, label: str, lang: str) -> str:
+    w, cw = Words(lang), CHART_WORDS[lang]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.0, 3.2))
+        days = [mdates.date2num(day) for day in series.days]
+        ax.plot(days, series.achieved, color=COLOURS["achieved"], linewidth=2,
+                label=cw["achieved"])
+        ax.plot(days, series.expected, color=COLOURS["expected"], linestyle="--",
+                label=cw["expected"])
+        ax.axhline(series.target, color=COLOURS["target"], linewidth=1, label=cw["target"])
+        if series.days:
+            as_of = series.days[-1]
+            ax.axvline(mdates.date2num(as_of), color=COLOURS["as_of"], linestyle=":", linewidth=1,
+                       label=cw["as_of"].format(date=w.date(as_of)))
+        ax.set_title(cw["burnup"].format(label=label), loc="left")
+        ax.set_xlabel(cw["day"])
+        ax.set_ylabel(cw["participants"])
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: w.number(v)))
+        ax.xaxis.set_major_locator(mdates.MonthLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y" if lang == "vi" else "%Y-%m"))
+        fig.autofmt_xdate()
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper left", frameon=False)
+        return _svg(fig)
+
+
+def bars(rows: list[BreakdownRow], by: str, label: str, lang: str) -> str:
+    """Horizontal bars of achieved per row, with a marker at each row's target."""
+    w, cw = Words(lang), CHART_WORDS[lang]
+    shown = rows[:30]  # a page's worth; the tables carry every row
+    names = [("  " * (r.depth - 1)) + r.key + (f" {r.name}" if r.name else "")
+             for r in shown]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.0, 0.35 * len(shown) + 1.0))
+        positions = list(range(len(shown)))[::-1]
+        colours = [COLOURS.get(r.measures.status if r.measures else "none", COLOURS["none"])
+                   for r in shown]
+        ax.barh(positions, [r.achieved for r in shown], color=colours, label=cw["achieved"])
+        targets = [(p, r.target) for p, r in zip(positions, shown, strict=True)
+                   if r.target is not None]
+        if targets:
+            ax.scatter([t for _, t in targets], [p for p, _ in targets], marker="|", s=300,
+                       color=COLOURS["target"], label=cw["target"], zorder=3)
+        ax.set_yticks(positions, names)
+        ax.set_title(f"{label}: " + cw["bars"].format(by=cw[by]), loc="left")
+        ax.set_xlabel(cw["participants"])
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: w.number(v)))
+        ax.legend(loc="lower right", frameon=False)
+        return _svg(fig)

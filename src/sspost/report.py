@@ -1,0 +1,113 @@
+"""`sspost report`: the monthly report's content, as plain values (SPEC section 6).
+
+The report is the progress result for the month's last day (or the latest record when the month
+is not over), plus what only a report shows: the burn-up series, this month against last month,
+and the units behind or silent.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sspost.breakdowns import BreakdownRow
+from sspost.measures import elapsed
+from sspost.problems import UsageError
+from sspost.progress import BreakdownRequest, ProgressResult, collect
+from sspost.records import ReadOptions, RecordStore, dimensions
+from sspost.targets import TargetFile
+
+
+@dataclass(frozen=True)
+class ProgramSeries:
+    """A program's burn-up: cumulative achieved and the expected path, one point per day."""
+
+    program: str
+    days: list[dt.date]
+    achieved: list[int]
+    expected: list[float]
+    target: int
+    this_month: int  # new participants in the report month
+    last_month: int | None  # None when the month before is outside the period
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    month: str
+    name: str  # the plan's name and organisation, for the title
+    organisation: str | None
+    result: ProgressResult
+    series: list[ProgramSeries]
+    behind: list[BreakdownRow]  # units with a target at risk or behind, laggards first
+    silent: list[BreakdownRow]  # units with a target that sent no record
+    stamp: str | None
+
+
+def parse_month(month: str, targets: TargetFile) -> tuple[dt.date, dt.date]:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise UsageError(f"--month {month!r}: write the month as YYYY-MM")
+    year, mon = int(month[:4]), int(month[5:])
+    first, last = dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
+    period = targets.period
+    if last < period.start or first > period.end:
+        raise UsageError(f"--month {month} is outside the period {period.start}..{period.end}")
+    return first, last
+
+
+def report_as_of(store: RecordStore, first: dt.date, last: dt.date) -> dt.date:
+    """The month's last day, or the latest record inside it when the month is not over."""
+    latest = store.default_as_of()
+    if latest is not None and first <= latest < last:
+        return latest
+    return min(last, store.targets.period.end)
+
+
+def build_report(
+    targets: TargetFile, targets_path: str, data: list[str], month: str, *,
+    options: ReadOptions | None = None, roster: set[str] | None = None,
+    stamp: str | None = None,
+) -> MonthlyReport:
+    first, last = parse_month(month, targets)
+    by = "unit" if targets.units else "province"
+    with RecordStore(targets, options) as store:
+        store.load(data)
+        as_of = report_as_of(store, first, last)
+        result = collect(store, targets_path, as_of,
+                         breakdown=BreakdownRequest(by), roster=roster)
+        per_day = dimensions.counts_by(store, "day")
+    series = [_series(targets, code, per_day, as_of, first) for code in targets.programs]
+    rows = result.breakdown.rows if result.breakdown else []
+    behind = [r for r in rows if r.measures and r.measures.status in ("behind", "at_risk")]
+    silent = [r for r in rows if r.reporting is False]
+    return MonthlyReport(month, targets.name, targets.organisation, result, series, behind,
+                         silent, stamp)
+
+
+def _series(targets: TargetFile, program: str, per_day: dict[tuple[str, str | None], int],
+            as_of: dt.date, month_start: dt.date) -> ProgramSeries:
+    start, end = targets.period.start, targets.period.end
+    target = targets.programs[program].target
+    days, achieved, expected = [], [], []
+    running = 0
+    day = start
+    while day <= min(as_of, end):
+        running += per_day.get((program, day.isoformat()), 0)
+        days.append(day)
+        achieved.append(running)
+        expected.append(target * elapsed(start, end, day, targets.phasing))
+        day += dt.timedelta(days=1)
+
+    def new_between(first: dt.date, last: dt.date) -> int:
+        return sum(n for (p, key), n in per_day.items()
+                   if p == program and key is not None
+                   and first.isoformat() <= key <= last.isoformat())
+
+    previous_end = month_start - dt.timedelta(days=1)
+    previous_start = previous_end.replace(day=1)
+    return ProgramSeries(
+        program, days, achieved, expected, target,
+        this_month=new_between(month_start, as_of),
+        last_month=new_between(previous_start, previous_end) if previous_end >= start else None,
+    )

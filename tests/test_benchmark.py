@@ -1,0 +1,20 @@
+"""The scale benchmark still runs (on 10,000 rows); its figures are not asserted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_benchmark_script_runs_on_a_small_file(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--rows", "10000", "--runs", "1",
+         "--workdir", str(tmp_path)],
+        capture_output=True, text=True, check=True, timeout=300,
+    )
+    assert "one file and 12 monthly files give the same results: True" in result.stdout
+    assert "10,000: sspost progress " in result.stdout
+    assert "10,000 with 1% bad rows: sspost progress " in result.stdout
