@@ -108,9 +108,9 @@ def warnings_for(counts: Counts) -> list[str]:
     if counts.unknown_units:
         codes = sorted(counts.unknown_units)
         shown = ", ".join(codes[:10]) + (f" and {len(codes) - 10} more" if len(codes) > 10 else "")
-        people = sum(counts.unknown_units.values())
-        warnings.append(f"{people} participants name unit codes not in the target file, counted "
-                        f"as (unassigned): {shown}")
+        records = sum(counts.unknown_units.values())
+        warnings.append(f"{records} record{'s' * (records != 1)} name unit codes not in the "
+                        f"target file, counted as (unassigned): {shown}")
     for report in counts.reconciliation.files:
         if report.rows_read == 0:
             warnings.append(f"{report.path} has a header but no data rows")
@@ -160,7 +160,8 @@ def collect(
 ) -> ProgressResult:
     """Everything `progress` reports, from a store whose files are loaded."""
     targets = store.targets
-    counts = store.count(as_of)
+    kept = dimensions.ATTRIBUTES.get(breakdown.by) if breakdown else None
+    counts = store.count(as_of, kept)
     if rejects is not None:
         store.write_rejects(rejects)
     plan = Plan(targets, as_of, {p: c.achieved for p, c in counts.programs.items()})

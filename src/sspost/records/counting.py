@@ -58,17 +58,25 @@ def window_sql(store: RecordStore, as_of: dt.date) -> str:
     return f"d BETWEEN DATE '{store.targets.period.start}' AND DATE '{as_of}'"
 
 
-def count(store: RecordStore, as_of: dt.date) -> Counts:
+def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> Counts:
+    """Counts for the window ending `as_of`.
+
+    `attribute` (unit, province or staff) is kept from each participant's earliest record, for
+    a breakdown by it; the date of that record is always kept (in `first`).
+    """
     con = store.con
     window = window_sql(store, as_of)
     aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
     mapped = store.options.id_map is not None
     pid = "coalesce(m.new_pid, c.pid)" if mapped else "c.pid"
     join = "LEFT JOIN id_map m ON m.old_pid = c.pid" if mapped else ""
+    key = ORDER_KEY.replace("rowid", "c.rowid")
+    # arg_min_null: an earliest record without the attribute keeps NULL, not a later value.
+    kept = f"arg_min_null(c.{attribute}, {key})" if attribute else "NULL::VARCHAR"
     con.execute(f"""
         CREATE OR REPLACE TABLE firsts AS
-        SELECT {pid} * {PROGRAM_SLOTS} + c.program AS who,
-               min({ORDER_KEY.replace('rowid', 'c.rowid')}) AS first
+        SELECT {pid} * {PROGRAM_SLOTS} + c.program AS who, min({key}) AS first,
+               {kept} AS attribute
         FROM checked c {join}
         WHERE c.reason IS NULL AND c.file_idx NOT IN ({aggregate}) AND {window}
         GROUP BY ALL
@@ -83,7 +91,7 @@ def count(store: RecordStore, as_of: dt.date) -> Counts:
         as_of=as_of,
         programs=_program_counts(store),
         reconciliation=_reconcile(store, window),
-        unknown_units=_unknown_units(store),
+        unknown_units=_unknown_units(store, window),
     )
 
 
@@ -94,7 +102,10 @@ FIRST_ROWS = f"""
 
 
 def participants_sql(where: str = "true") -> str:
-    """One row per participant (at their earliest record) or per aggregate row, filtered."""
+    """One row per participant (at their earliest record) or per aggregate row, filtered.
+
+    It joins back to `checked`: meant for a narrow filter (one campaign day), not all rows.
+    """
     return (f"SELECT * FROM ({FIRST_ROWS}) WHERE {where} "
             f"UNION ALL SELECT * FROM aggregate_rows WHERE {where}")
 
@@ -150,13 +161,15 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
     )
 
 
-def _unknown_units(store: RecordStore) -> dict[str, int]:
+def _unknown_units(store: RecordStore, window: str) -> dict[str, int]:
+    """Records in the window naming a unit code that is not in the plan's tree."""
     known = unit_codes(store.targets.units)
     if not known:
         return {}  # a plan without a unit tree has nothing to check codes against
     codes = ", ".join(lit(code) for code in sorted(known))
     rows = store.con.execute(f"""
-        SELECT unit, sum(n) FROM ({participants_sql(f"unit NOT IN ({codes})")})
+        SELECT unit, count(*) FROM checked
+        WHERE reason IS NULL AND {window} AND unit NOT IN ({codes})
         GROUP BY unit ORDER BY unit
     """).fetchall()
     return {str(unit): int(n) for unit, n in rows}

@@ -11,18 +11,21 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from sspost.records.counting import participants_sql, window_sql
+from sspost.records.staging import PROGRAM_SLOTS
 
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
 
 DIMENSIONS = ("unit", "province", "month", "staff", "day")
-# How each dimension is read from a participant row; None stands for "no value in the data".
+ATTRIBUTES = {"unit": "unit", "province": "province", "staff": "staff"}
+# The earliest record's date, from the order key kept for each participant.
+_FIRST_DAY = f"(DATE '1970-01-01' + (first // {1 << 40})::INTEGER)"
 _KEYS = {
-    "unit": "unit",
-    "province": "coalesce(m.new_code, p.province)",
-    "month": "strftime(p.d, '%Y-%m')",
-    "staff": "staff",
-    "day": "strftime(p.d, '%Y-%m-%d')",
+    "unit": "key",
+    "province": "coalesce(m.new_code, key)",
+    "staff": "key",
+    "month": "strftime(day, '%Y-%m')",
+    "day": "strftime(day, '%Y-%m-%d')",
 }
 
 
@@ -38,25 +41,23 @@ def province_names() -> tuple[dict[str, str], dict[str, str]]:
     return merged, names
 
 
-def _participants(store: RecordStore) -> str:
-    """Materialise the participant rows once per run: every breakdown groups them."""
-    exists = store.con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'participant_rows'"
-    ).fetchone()
-    if not exists or not exists[0]:
-        store.con.execute(f"CREATE TABLE participant_rows AS {participants_sql()}")
-        merged, _ = province_names()
-        store.con.execute("CREATE TABLE province_merge (old_code VARCHAR, new_code VARCHAR)")
-        store.con.executemany("INSERT INTO province_merge VALUES (?, ?)", sorted(merged.items()))
-    return "participant_rows"
-
-
 def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None], int]:
-    """(program code, key) -> participants, for one dimension."""
-    table = _participants(store)
+    """(program code, key) -> participants, for one dimension.
+
+    unit, province and staff need `store.count(..., attribute=dimension)` to have kept it.
+    """
+    attribute = ATTRIBUTES.get(dimension)
+    merged, _ = province_names()
+    store.con.execute("CREATE OR REPLACE TEMP TABLE province_merge "
+                      "(old_code VARCHAR, new_code VARCHAR)")
+    store.con.executemany("INSERT INTO province_merge VALUES (?, ?)", sorted(merged.items()))
     rows = store.con.execute(f"""
-        SELECT p.program, {_KEYS[dimension]} AS key, sum(p.n)
-        FROM {table} p LEFT JOIN province_merge m ON m.old_code = p.province
+        SELECT program, {_KEYS[dimension]} AS k, sum(n) FROM (
+            SELECT who % {PROGRAM_SLOTS} AS program, attribute AS key, {_FIRST_DAY} AS day,
+                   1 AS n FROM firsts
+            UNION ALL
+            SELECT program, {attribute or 'NULL'}, d, n FROM aggregate_rows
+        ) LEFT JOIN province_merge m ON m.old_code = key
         GROUP BY ALL
     """).fetchall()
     return {(store.programs[int(program)], None if key is None else str(key)): int(n)

@@ -213,8 +213,8 @@ class RecordStore:
         ).fetchone()
         return row[0] if row else None
 
-    def count(self, as_of: dt.date) -> Counts:
-        return counting.count(self, as_of)
+    def count(self, as_of: dt.date, attribute: str | None = None) -> Counts:
+        return counting.count(self, as_of, attribute)
 
     def rejected_rows(self, limit: int | None) -> list[RejectedRow]:
         return rejects.rejected_rows(self, limit)
