@@ -14,15 +14,16 @@ matplotlib.use("Agg")  # never a window: reports are made in cron jobs and CI
 
 from matplotlib import dates as mdates
 from matplotlib import pyplot as plt
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from sspost.breakdowns import BreakdownRow
 from sspost.render.words import Words
 from sspost.report import ProgramSeries
 
-COLOURS = {"achieved": "#1f5fa8", "expected": "#8a8a8a", "target": "#c0392b",
+COLOURS = {"achieved": "#145a32", "expected": "#8a8a8a", "target": "#7b241c",
            "as_of": "#444444", "behind": "#c0392b", "at_risk": "#d68910",
-           "on_track": "#1e8449", "achieved_status": "#145a32", "none": "#1f5fa8"}
+           "on_track": "#1e8449", "none": "#1f5fa8"}
 STYLE: Any = {"svg.fonttype": "none", "svg.hashsalt": "sspost", "font.family": "sans-serif",
               "font.size": 9, "axes.spines.top": False, "axes.spines.right": False}
 
@@ -30,11 +31,11 @@ CHART_WORDS = {
     "en": {"burnup": "{label}: cumulative participants", "achieved": "Achieved",
            "expected": "Expected (plan)", "target": "Target", "as_of": "As of {date}",
            "day": "Date", "participants": "Participants", "bars": "Achieved by {by}",
-           "unit": "unit", "province": "province"},
+           "unit": "unit", "province": "province", "no_target": "no target"},
     "vi": {"burnup": "{label}: số người tham gia lũy kế", "achieved": "Đã đạt",
            "expected": "Kế hoạch", "target": "Chỉ tiêu", "as_of": "Tính đến {date}",
            "day": "Ngày", "participants": "Số người", "bars": "Đã đạt theo {by}",
-           "unit": "đơn vị", "province": "tỉnh"},
+           "unit": "đơn vị", "province": "tỉnh", "no_target": "không có chỉ tiêu"},
 }
 
 
@@ -52,7 +53,7 @@ def burnup(series: ProgramSeries, label: str, lang: str) -> str:
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.0, 3.2))
         days = [mdates.date2num(day) for day in series.days]
-        ax.plot(days, series.achieved, color=COLOURS["achieved"], linewidth=2,
+        ax.plot(days, series.achieved, color=COLOURS["none"], linewidth=2,
                 label=cw["achieved"])
         ax.plot(days, series.expected, color=COLOURS["expected"], linestyle="--",
                 label=cw["expected"])
@@ -69,7 +70,8 @@ def burnup(series: ProgramSeries, label: str, lang: str) -> str:
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y" if lang == "vi" else "%Y-%m"))
         fig.autofmt_xdate()
         ax.set_ylim(bottom=0)
-        ax.legend(loc="upper left", frameon=False)
+        # Below the plot: inside it, the legend would cover the target line.
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=4, frameon=False)
         return _svg(fig)
 
 
@@ -84,15 +86,21 @@ def bars(rows: list[BreakdownRow], by: str, label: str, lang: str) -> str:
         positions = list(range(len(shown)))[::-1]
         colours = [COLOURS.get(r.measures.status if r.measures else "none", COLOURS["none"])
                    for r in shown]
-        ax.barh(positions, [r.achieved for r in shown], color=colours, label=cw["achieved"])
+        ax.barh(positions, [r.achieved for r in shown], color=colours)
         targets = [(p, r.target) for p, r in zip(positions, shown, strict=True)
                    if r.target is not None]
+        handles: list[Any] = []
         if targets:
-            ax.scatter([t for _, t in targets], [p for p, _ in targets], marker="|", s=300,
-                       color=COLOURS["target"], label=cw["target"], zorder=3)
+            handles.append(ax.scatter([t for _, t in targets], [p for p, _ in targets],
+                                      marker="|", s=300, color=COLOURS["target"],
+                                      label=cw["target"], zorder=3))
+        statuses = sorted({r.measures.status for r in shown if r.measures})
+        handles += [Patch(color=COLOURS[s], label=w.status(s)) for s in statuses]
+        if any(r.measures is None for r in shown):
+            handles.append(Patch(color=COLOURS["none"], label=cw["no_target"]))
         ax.set_yticks(positions, names)
         ax.set_title(f"{label}: " + cw["bars"].format(by=cw[by]), loc="left")
         ax.set_xlabel(cw["participants"])
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: w.number(v)))
-        ax.legend(loc="lower right", frameon=False)
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
         return _svg(fig)
