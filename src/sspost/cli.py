@@ -10,7 +10,6 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec, TypeVar
@@ -18,10 +17,32 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec, TypeVar
 import typer
 
 from sspost import __version__
+from sspost.cli_options import (
+    AsOf,
+    By,
+    CheckFormat,
+    Columns,
+    DateFormat,
+    Delimiter,
+    Encoding,
+    FailOn,
+    IdMap,
+    Lang,
+    MaxErrors,
+    MemoryLimit,
+    ProblemFormat,
+    ProgressFormat,
+    Rejects,
+    Sort,
+    Strict,
+    Threads,
+    parse_date,
+    read_options,
+)
 from sspost.problems import Exit, TargetFileError, UsageError
 
 if TYPE_CHECKING:
-    from sspost.records import ReadOptions
+    from sspost.targets import TargetFile
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -29,37 +50,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 _debug = False
-
-
-class ProgressFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-
-
-class Lang(StrEnum):
-    en = "en"
-    vi = "vi"
-
-
-class By(StrEnum):
-    unit = "unit"
-    province = "province"
-    month = "month"
-    staff = "staff"
-
-
-class Sort(StrEnum):
-    auto = "auto"
-    pace = "pace"
-    achieved = "achieved"
-    code = "code"
-
-
-class FailOn(StrEnum):
-    behind = "behind"
-    at_risk = "at_risk"
 
 
 def _fail(message: str, code: int = Exit.USAGE) -> NoReturn:
@@ -102,28 +92,6 @@ def _root(
     _debug = debug
 
 
-def _parse_date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        _fail(f"{option} {value!r} is not a date in the form YYYY-MM-DD")
-
-
-def _parse_columns(pairs: list[str]) -> dict[str, str]:
-    from sspost.records.layout import CANONICAL
-
-    columns = {}
-    for pair in pairs:
-        name, sep, header = pair.partition("=")
-        if not sep or name.strip() not in CANONICAL:
-            _fail(f"--column {pair!r}: expected CANONICAL=Header, CANONICAL one of "
-                  + ", ".join(CANONICAL))
-        columns[name.strip()] = header
-    return columns
-
-
 def _use_color(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
@@ -138,7 +106,7 @@ def _write(text: str, output: Path | None) -> None:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
-def _load_targets(path: Path):  # type: ignore[no-untyped-def]
+def _load_targets(path: Path) -> TargetFile:
     from sspost.targets import load_targets
 
     try:
@@ -148,71 +116,6 @@ def _load_targets(path: Path):  # type: ignore[no-untyped-def]
             typer.echo(problem.as_text(), err=True)
         _fail(f"{path}: the target file has {len(exc.problems)} problem(s); "
               f"`sspost validate {path}` explains them")
-
-
-AsOf = Annotated[str | None, typer.Option(
-    "--as-of", help="Report date YYYY-MM-DD (default: the latest record date in the period).")]
-Columns = Annotated[list[str] | None, typer.Option(
-    "--column", help="Map a header onto a column: CANONICAL=Header (repeatable).")]
-DateFormat = Annotated[str | None, typer.Option(
-    "--date-format", help='Another accepted date format, e.g. "%d/%m/%Y".')]
-Delimiter = Annotated[str | None, typer.Option(
-    "--delimiter", help="Field delimiter: , ; | or tab (default: detected from the header).")]
-Encoding = Annotated[str | None, typer.Option(
-    "--encoding", help="Encoding of the CSVs, e.g. windows-1258 (default: UTF-8, or UTF-16 "
-    "with a byte-order mark).")]
-IdMap = Annotated[Path | None, typer.Option(
-    "--id-map", help="CSV old_id,new_id: a 10-digit code and the 12-digit number replacing it.")]
-MaxErrors = Annotated[int, typer.Option(
-    "--max-errors", min=0, help="Bad rows listed in JSON (and at most 20 on stderr).")]
-Rejects = Annotated[Path | None, typer.Option(
-    "--rejects", help="Write every rejected row here, as it was, with file, line and reason.")]
-Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 on any bad row.")]
-MemoryLimit = Annotated[str, typer.Option(
-    "--memory-limit", help="Engine memory limit; larger reads spill to a temporary directory.")]
-Threads = Annotated[int | None, typer.Option(
-    "--threads", min=1, help="Engine threads (default: the CPU count, at most 8).")]
-
-
-def _read_options(
-    column: list[str] | None, date_format: str | None, delimiter: str | None,
-    encoding: str | None, id_map: Path | None, max_errors: int, memory_limit: str,
-    threads: int | None, data: list[Path],
-) -> ReadOptions:
-    from sspost.records import ReadOptions
-
-    return ReadOptions(columns=_parse_columns(column or []), date_format=date_format,
-                       delimiter=_delimiter(delimiter), encoding=encoding,
-                       id_map=str(id_map) if id_map else None, max_errors=max_errors,
-                       memory_limit=memory_limit, threads=threads,
-                       on_progress=_progress_bar(data))
-
-
-_BAR_FROM_BYTES = 64 << 20
-
-
-def _progress_bar(data: list[Path]) -> Callable[[str, float], None] | None:
-    """A bar on stderr for long reads, only when a person is watching."""
-    if not sys.stderr.isatty() or "NO_COLOR" in os.environ:
-        return None
-    if sum(p.stat().st_size for p in data if p.is_file()) < _BAR_FROM_BYTES:
-        return None
-    from rich.console import Console
-    from rich.progress import Progress
-
-    progress = Progress(console=Console(stderr=True), transient=True)
-    tasks: dict[str, object] = {}
-
-    def update(path: str, fraction: float) -> None:
-        if path not in tasks:
-            if not tasks:
-                progress.start()
-            tasks[path] = progress.add_task(f"reading {Path(path).name}", total=1.0)
-        progress.update(tasks[path], completed=fraction)  # type: ignore[arg-type]
-        if fraction >= 1.0 and all(t.finished for t in progress.tasks):
-            progress.stop()
-
-    return update
 
 
 @app.command()
@@ -256,9 +159,9 @@ def progress(
     from sspost.render.formats import PROGRESS_RENDERERS
     from sspost.render.reconciliation import reconciliation_lines
 
-    report_date = _parse_date(as_of, "--as-of")
+    report_date = parse_date(as_of, "--as-of")
     plan = _load_targets(targets)
-    options = _read_options(column, date_format, delimiter, encoding, id_map, max_errors,
+    options = read_options(column, date_format, delimiter, encoding, id_map, max_errors,
                             memory_limit, threads, data)
     request = BreakdownRequest(by.value, depth, sort.value, limit) if by else None
     result = build_progress(plan, str(targets), [str(p) for p in data], as_of=report_date,
@@ -275,12 +178,6 @@ def progress(
         raise typer.Exit(Exit.PROBLEMS)
     if strict and result.reconciliation.rejected:
         raise typer.Exit(Exit.PROBLEMS)
-
-
-class CheckFormat(StrEnum):
-    text = "text"
-    github = "github"
-    json = "json"
 
 
 @app.command()
@@ -307,10 +204,10 @@ def check(
     from sspost.render.reconciliation import reconciliation_lines
 
     plan = _load_targets(targets)
-    options = _read_options(column, date_format, delimiter, encoding, id_map, max_errors,
+    options = read_options(column, date_format, delimiter, encoding, id_map, max_errors,
                             memory_limit, threads, data)
     result = build_check(plan, str(targets), [str(p) for p in data],
-                         as_of=_parse_date(as_of, "--as-of"), options=options,
+                         as_of=parse_date(as_of, "--as-of"), options=options,
                          rejects=str(rejects) if rejects else None)
     recon = result.reconciliation
     if output_format is CheckFormat.json:
@@ -324,16 +221,6 @@ def check(
         typer.echo(f"sspost: warning: {warning}", err=True)
     if recon.rejected:
         raise typer.Exit(Exit.PROBLEMS)
-
-
-def _delimiter(value: str | None) -> str | None:
-    names = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
-    if value is None:
-        return None
-    value = names.get(value, value)
-    if value not in (",", ";", "\t", "|"):
-        _fail(f"--delimiter {value!r}: use one of , ; | tab")
-    return value
 
 
 @app.command()
@@ -367,7 +254,7 @@ def report(
     from sspost.report import build_report
 
     plan = _load_targets(targets)
-    options = _read_options(column, date_format, delimiter, encoding, id_map, 100,
+    options = read_options(column, date_format, delimiter, encoding, id_map, 100,
                             memory_limit, threads, data)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp else None
     result = build_report(plan, str(targets), [str(p) for p in data], month, options=options,
@@ -387,13 +274,6 @@ def report(
     for line in reconciliation_lines(result.result.reconciliation, lang.value):
         typer.echo(f"sspost: {line}", err=True)
     typer.echo(f"sspost: wrote {', '.join(files)} to {output_dir}", err=True)
-
-
-class ProblemFormat(StrEnum):
-    auto = "auto"
-    text = "text"
-    github = "github"
-    json = "json"
 
 
 @app.command()
@@ -433,6 +313,7 @@ def validate(
 
 
 @app.command()
+@_clean_errors
 def schema() -> None:
     """Print the JSON Schema of the target file format."""
     from sspost.targets.schema import json_schema
@@ -452,7 +333,7 @@ def sample(
     """Write a deterministic synthetic participant CSV."""
     from sspost.sample import write_sample
 
-    first, last = _parse_date(start, "--start"), _parse_date(end, "--end")
+    first, last = parse_date(start, "--start"), parse_date(end, "--end")
     assert first is not None and last is not None
     if last < first:
         _fail("--end is before --start")

@@ -1,0 +1,162 @@
+"""Options shared by the commands: choices, option types, and turning them into settings.
+
+Option values that cannot be used raise UsageError, which the CLI prints as one line (exit 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from sspost.problems import UsageError
+
+if TYPE_CHECKING:
+    from sspost.records import ReadOptions
+
+
+class ProgressFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class Lang(StrEnum):
+    en = "en"
+    vi = "vi"
+
+
+class By(StrEnum):
+    unit = "unit"
+    province = "province"
+    month = "month"
+    staff = "staff"
+
+
+class Sort(StrEnum):
+    auto = "auto"
+    pace = "pace"
+    achieved = "achieved"
+    code = "code"
+
+
+class FailOn(StrEnum):
+    behind = "behind"
+    at_risk = "at_risk"
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    github = "github"
+    json = "json"
+
+
+class ProblemFormat(StrEnum):
+    auto = "auto"
+    text = "text"
+    github = "github"
+    json = "json"
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def parse_columns(pairs: list[str]) -> dict[str, str]:
+    from sspost.records.layout import CANONICAL
+
+    columns = {}
+    for pair in pairs:
+        name, sep, header = pair.partition("=")
+        if not sep or name.strip() not in CANONICAL:
+            raise UsageError(f"--column {pair!r}: expected CANONICAL=Header, CANONICAL one of "
+                  + ", ".join(CANONICAL))
+        columns[name.strip()] = header
+    return columns
+
+
+def delimiter_option(value: str | None) -> str | None:
+    names = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    if value is None:
+        return None
+    value = names.get(value, value)
+    if value not in (",", ";", "\t", "|"):
+        raise UsageError(f"--delimiter {value!r}: use one of , ; | tab")
+    return value
+
+
+AsOf = Annotated[str | None, typer.Option(
+    "--as-of", help="Report date YYYY-MM-DD (default: the latest record date in the period).")]
+Columns = Annotated[list[str] | None, typer.Option(
+    "--column", help="Map a header onto a column: CANONICAL=Header (repeatable).")]
+DateFormat = Annotated[str | None, typer.Option(
+    "--date-format", help='Another accepted date format, e.g. "%d/%m/%Y".')]
+Delimiter = Annotated[str | None, typer.Option(
+    "--delimiter", help="Field delimiter: , ; | or tab (default: detected from the header).")]
+Encoding = Annotated[str | None, typer.Option(
+    "--encoding", help="Encoding of the CSVs, e.g. windows-1258 (default: UTF-8, or UTF-16 "
+    "with a byte-order mark).")]
+IdMap = Annotated[Path | None, typer.Option(
+    "--id-map", help="CSV old_id,new_id: a 10-digit code and the 12-digit number replacing it.")]
+MaxErrors = Annotated[int, typer.Option(
+    "--max-errors", min=0, help="Bad rows listed in JSON (and at most 20 on stderr).")]
+Rejects = Annotated[Path | None, typer.Option(
+    "--rejects", help="Write every rejected row here, as it was, with file, line and reason.")]
+Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 on any bad row.")]
+MemoryLimit = Annotated[str, typer.Option(
+    "--memory-limit", help="Engine memory limit; larger reads spill to a temporary directory.")]
+Threads = Annotated[int | None, typer.Option(
+    "--threads", min=1, help="Engine threads (default: the CPU count, at most 8).")]
+
+
+def read_options(
+    column: list[str] | None, date_format: str | None, delimiter: str | None,
+    encoding: str | None, id_map: Path | None, max_errors: int, memory_limit: str,
+    threads: int | None, data: list[Path],
+) -> ReadOptions:
+    from sspost.records import ReadOptions
+
+    return ReadOptions(columns=parse_columns(column or []), date_format=date_format,
+                       delimiter=delimiter_option(delimiter), encoding=encoding,
+                       id_map=str(id_map) if id_map else None, max_errors=max_errors,
+                       memory_limit=memory_limit, threads=threads,
+                       on_progress=progress_bar(data))
+
+
+_BAR_FROM_BYTES = 64 << 20
+
+
+def progress_bar(data: list[Path]) -> Callable[[str, float], None] | None:
+    """A bar on stderr for long reads, only when a person is watching."""
+    if not sys.stderr.isatty() or "NO_COLOR" in os.environ:
+        return None
+    if sum(p.stat().st_size for p in data if p.is_file()) < _BAR_FROM_BYTES:
+        return None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(stderr=True), transient=True)
+    tasks: dict[str, object] = {}
+
+    def update(path: str, fraction: float) -> None:
+        if path not in tasks:
+            if not tasks:
+                progress.start()
+            tasks[path] = progress.add_task(f"reading {Path(path).name}", total=1.0)
+        progress.update(tasks[path], completed=fraction)  # type: ignore[arg-type]
+        if fraction >= 1.0 and all(t.finished for t in progress.tasks):
+            progress.stop()
+
+    return update
