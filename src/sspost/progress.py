@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sspost import __version__
 from sspost.breakdowns import Breakdown, Plan, by_month, by_province, by_staff, by_unit
@@ -148,10 +148,17 @@ def build_progress(
     options: ReadOptions | None = None, rejects: str | None = None,
     breakdown: BreakdownRequest | None = None, roster: set[str] | None = None,
 ) -> ProgressResult:
-    with RecordStore(targets, options) as store:
+    with RecordStore(targets, keeping(options, breakdown)) as store:
         store.load(data)
         return collect(store, targets_path, resolve_as_of(targets, store, as_of),
                        rejects=rejects, breakdown=breakdown, roster=roster)
+
+
+def keeping(options: ReadOptions | None, breakdown: BreakdownRequest | None) -> ReadOptions:
+    """The read options, asking the store to keep the column a breakdown groups on."""
+    column = dimensions.ATTRIBUTES.get(breakdown.by) if breakdown else None
+    return replace(options or ReadOptions(),
+                   breakdown_columns=frozenset({column} if column else ()))
 
 
 def collect(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sspost.breakdowns import BreakdownRow
 from sspost.measures import elapsed
 from sspost.problems import UsageError
-from sspost.progress import BreakdownRequest, ProgressResult, collect
+from sspost.progress import BreakdownRequest, ProgressResult, collect, keeping
 from sspost.records import ReadOptions, RecordStore, dimensions
 from sspost.targets import TargetFile
 
@@ -70,12 +70,11 @@ def build_report(
     stamp: str | None = None,
 ) -> MonthlyReport:
     first, last = parse_month(month, targets)
-    by = "unit" if targets.units else "province"
-    with RecordStore(targets, options) as store:
+    request = BreakdownRequest("unit" if targets.units else "province")
+    with RecordStore(targets, keeping(options, request)) as store:
         store.load(data)
         as_of = report_as_of(store, first, last)
-        result = collect(store, targets_path, as_of,
-                         breakdown=BreakdownRequest(by), roster=roster)
+        result = collect(store, targets_path, as_of, breakdown=request, roster=roster)
         per_day = dimensions.counts_by(store, "day")
     series = [_series(targets, code, per_day, as_of, first) for code in targets.programs]
     rows = result.breakdown.rows if result.breakdown else []

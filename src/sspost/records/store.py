@@ -48,6 +48,8 @@ class ReadOptions:
     threads: int | None = None
     # Told (file, fraction read) while a file is read; the CLI draws a bar with it.
     on_progress: Callable[[str, float], None] | None = None
+    # Columns a breakdown will group on, kept for every row (unit, province or staff).
+    breakdown_columns: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -112,7 +114,19 @@ class RecordStore:
         for i, program in enumerate(targets.programs.values()):
             names.update({fold(alias): i for alias in program.aliases})
         date_format = self.options.date_format or targets.input.date_format
-        self.rules = Rules(names, date_format)
+        self.rules = Rules(names, date_format, self._kept_columns())
+
+    def _kept_columns(self) -> dict[str, str]:
+        """What the run reads of unit, province and staff (see staging.Rules)."""
+        keep = dict.fromkeys(self.options.breakdown_columns, "all")
+        if self.targets.units and "unit" not in keep:  # for the unknown-codes warning only
+            codes = ", ".join(lit(code) for code in sorted(counting.unit_codes(
+                self.targets.units)))
+            keep["unit"] = f"unit NOT IN ({codes})"
+        if self.targets.campaigns and "staff" not in keep:  # campaign days only
+            days = ", ".join(f"DATE '{c.date}'" for c in self.targets.campaigns)
+            keep["staff"] = f"d IN ({days})"
+        return keep
 
     def __enter__(self) -> RecordStore:
         return self
