@@ -283,3 +283,21 @@ def test_readme_shows_real_validate_output() -> None:
     finally:
         os.chdir(old)
     assert result.stdout in readme
+
+
+def test_rules_still_run_beside_type_errors(tmp_path: Path) -> None:
+    text = HEAD.replace("target: 100", "target: -1") + textwrap.dedent("""\
+        thresholds: {on_track: 0.8, at_risk: 0.9}
+        units:
+          - {code: "01", name: A, targets: {household_hi: 1}, units: [{code: "02", name: B,
+             targets: {household_hi: 3}}]}
+          - {code: "03", name: C, targets: {household_hi: "a lot"}}
+        campaigns:
+          - {name: L, date: 2026-01-01, per_staff: {voluntary_si: 1}}
+        """)
+    code, lines = problems(tmp_path, text)
+    assert code == 1
+    assert [line.split(" [")[-1] for line in lines] == [
+        "range]", "thresholds]", "children-sum]", "children-sum]", "type]", "campaign-date]"]
+    # voluntary_si was set aside for its bad target: no rule complains it is undeclared.
+    assert not any("undeclared-program" in line for line in lines)

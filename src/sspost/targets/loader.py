@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import difflib
 import re
-import types
-import typing
 from pathlib import Path as FsPath
-from typing import Any, Union
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from sspost.problems import Problem, Severity, TargetFileError, UsageError
 from sspost.targets import rules
+from sspost.targets.fields import allowed_keys
 from sspost.targets.model import TargetFile
+from sspost.targets.salvage import salvage, trustworthy
 from sspost.targets.yamlpos import Document, Path, is_unreadable, parse
 
 _RANGE_WORDS = {
@@ -59,6 +59,9 @@ def validate_file(path: str) -> tuple[TargetFile | None, list[Problem]]:
             if problem is not None and problem.key not in reported:
                 reported.add(problem.key)
                 problems.append(problem)
+        partial, removed = salvage(doc.data, _data_path)
+        if partial is not None:
+            problems += [p for p in rules.check(partial, doc) if trustworthy(p, removed)]
     if model is not None:
         problems.extend(rules.check(model, doc))
     if any(p.severity is Severity.ERROR for p in problems):
@@ -118,7 +121,7 @@ def _from_pydantic(doc: Document, error: ErrorDetails) -> Problem | None:
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         name = str(path[-1]) if path else ""
-        hint = difflib.get_close_matches(name, _allowed_keys(path[:-1]), n=1, cutoff=0.6)
+        hint = difflib.get_close_matches(name, allowed_keys(path[:-1]), n=1, cutoff=0.6)
         message = f'unknown key "{name}"' + (f' (did you mean "{hint[0]}"?)' if hint else "")
         return doc.problem(path, "unknown-key", message, of_key=True)
     if kind == "missing":
@@ -140,35 +143,3 @@ def _from_pydantic(doc: Document, error: ErrorDetails) -> Problem | None:
         return doc.problem(path, "date", f"not a date (got {value!r}); write YYYY-MM-DD")
     expected = error["msg"].removeprefix("Input should be ").rstrip(".")
     return doc.problem(path, "type", f"must be {expected} (got {value!r})")
-
-
-def _allowed_keys(path: Path) -> list[str]:
-    """The keys the model accepts at `path`, for "did you mean" hints."""
-    annotation: Any = TargetFile
-    for seg in path:
-        annotation = _unwrap(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            field = annotation.model_fields.get(str(seg))
-            if field is None:
-                return []
-            annotation = field.annotation
-        else:
-            args = typing.get_args(annotation)
-            annotation = args[-1] if args else Any
-    annotation = _unwrap(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return list(annotation.model_fields)
-    return []
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Drop Optional and Annotated layers, keeping the one model or container type inside."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0]
-        else:
-            return annotation
