@@ -39,7 +39,13 @@ def test_no_id_leaks_from_any_command_or_format(tmp_path: Path) -> None:
     for fmt in ("text", "github", "json"):
         result = run("check", TARGETS, data, "-f", fmt)
         outputs += [result.stdout, result.stderr]
-    outputs += [p.read_text(encoding="utf-8") for p in written.iterdir()]
+    for lang in ("en", "vi"):
+        result = run("report", TARGETS, data, "--month", "2025-06", "--lang", lang,
+                     "--output-dir", written / f"report-{lang}")
+        assert result.exit_code == 0, result.stderr
+        outputs += [result.stdout, result.stderr]
+        outputs += [p.read_text(encoding="utf-8") for p in (written / f"report-{lang}").iterdir()]
+    outputs += [p.read_text(encoding="utf-8") for p in written.iterdir() if p.is_file()]
     everything = "\n".join(outputs)
     assert "********89" in everything  # masked ids are shown where a message needs one
     leaked = sorted(i for i in ids if i in everything)
