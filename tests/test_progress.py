@@ -196,6 +196,9 @@ def test_exit_codes(tmp_path: Path, plan: Path) -> None:
     assert run("progress", plan, good, "--fail-on", "behind").exit_code == 1
     assert run("progress", plan, bad).exit_code == 0
     assert run("progress", plan, bad, "--strict").exit_code == 1
+    refused = run("progress", plan, good, "--memory-limit", "lots")
+    assert refused.exit_code == 2 and "engine setting refused" in refused.stderr
+    assert run("progress", plan, good, "--memory-limit", "256MB", "--threads", "1").exit_code == 0
     missing = run("progress", plan, tmp_path / "nope.csv")
     assert missing.exit_code == 2
     assert missing.stderr.startswith("sspost: error: cannot open ")

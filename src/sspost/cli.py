@@ -137,7 +137,7 @@ def progress(
     max_errors: MaxErrors = 100,
     rejects: Rejects = None,
     strict: Strict = False,
-    memory_limit: MemoryLimit = "1GB",
+    memory_limit: MemoryLimit = None,
     threads: Threads = None,
     fail_on: Annotated[FailOn | None, typer.Option(
         "--fail-on", help="Exit 1 when a program is at this status or worse.")] = None,
@@ -194,7 +194,7 @@ def check(
     id_map: IdMap = None,
     max_errors: MaxErrors = 100,
     rejects: Rejects = None,
-    memory_limit: MemoryLimit = "1GB",
+    memory_limit: MemoryLimit = None,
     threads: Threads = None,
 ) -> None:
     """Report bad rows and the reconciliation only; exit 1 when any row is rejected."""
@@ -241,7 +241,7 @@ def report(
     delimiter: Delimiter = None,
     encoding: Encoding = None,
     id_map: IdMap = None,
-    memory_limit: MemoryLimit = "1GB",
+    memory_limit: MemoryLimit = None,
     threads: Threads = None,
     staff: Annotated[Path | None, typer.Option(
         "--staff", help="Roster CSV (staff_id, unit) for campaign quotas.")] = None,

@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -115,24 +116,25 @@ MaxErrors = Annotated[int, typer.Option(
 Rejects = Annotated[Path | None, typer.Option(
     "--rejects", help="Write every rejected row here, as it was, with file, line and reason.")]
 Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 on any bad row.")]
-MemoryLimit = Annotated[str, typer.Option(
-    "--memory-limit", help="Engine memory limit; larger reads spill to a temporary directory.")]
+MemoryLimit = Annotated[str | None, typer.Option(
+    "--memory-limit", help="Engine memory limit, e.g. 1GB (default: 512MB); beyond it the "
+    "engine spills to a temporary directory.")]
 Threads = Annotated[int | None, typer.Option(
     "--threads", min=1, help="Engine threads (default: the CPU count, at most 8).")]
 
 
 def read_options(
     column: list[str] | None, date_format: str | None, delimiter: str | None,
-    encoding: str | None, id_map: Path | None, max_errors: int, memory_limit: str,
+    encoding: str | None, id_map: Path | None, max_errors: int, memory_limit: str | None,
     threads: int | None, data: list[Path],
 ) -> ReadOptions:
     from sspost.records import ReadOptions
 
-    return ReadOptions(columns=parse_columns(column or []), date_format=date_format,
-                       delimiter=delimiter_option(delimiter), encoding=encoding,
-                       id_map=str(id_map) if id_map else None, max_errors=max_errors,
-                       memory_limit=memory_limit, threads=threads,
-                       on_progress=progress_bar(data))
+    options = ReadOptions(columns=parse_columns(column or []), date_format=date_format,
+                          delimiter=delimiter_option(delimiter), encoding=encoding,
+                          id_map=str(id_map) if id_map else None, max_errors=max_errors,
+                          threads=threads, on_progress=progress_bar(data))
+    return replace(options, memory_limit=memory_limit) if memory_limit else options
 
 
 _BAR_FROM_BYTES = 64 << 20
