@@ -105,6 +105,7 @@ class RecordStore:
             threads = self.options.threads or min(os.cpu_count() or 1, 8)
             self.con.execute(f"SET threads = {int(threads)}")
         except self._error as exc:
+            self.close()
             raise UsageError(f"engine setting refused: {str(exc).splitlines()[0]}") from None
         self.con.execute(f"SET temp_directory = {lit(self._tmp.name)}")
         # Progress is tracked for our own bar (query_progress) but never printed by the engine.
