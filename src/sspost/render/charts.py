@@ -31,11 +31,13 @@ CHART_WORDS = {
     "en": {"burnup": "{label}: cumulative participants", "achieved": "Achieved",
            "expected": "Expected (plan)", "target": "Target", "as_of": "As of {date}",
            "day": "Date", "participants": "Participants", "bars": "Achieved by {by}",
-           "unit": "unit", "province": "province", "no_target": "no target"},
+           "unit": "unit", "province": "province", "no_target": "no target",
+           "(unassigned)": "(unassigned)", "(none)": "(none)"},
     "vi": {"burnup": "{label}: số người tham gia lũy kế", "achieved": "Đã đạt",
            "expected": "Kế hoạch", "target": "Chỉ tiêu", "as_of": "Tính đến {date}",
            "day": "Ngày", "participants": "Số người", "bars": "Đã đạt theo {by}",
-           "unit": "đơn vị", "province": "tỉnh", "no_target": "không có chỉ tiêu"},
+           "unit": "đơn vị", "province": "tỉnh", "no_target": "không có chỉ tiêu",
+           "(unassigned)": "(không thuộc đơn vị nào)", "(none)": "(không có)"},
 }
 
 
@@ -79,7 +81,7 @@ def bars(rows: list[BreakdownRow], by: str, label: str, lang: str) -> str:
     """Horizontal bars of achieved per row, with a marker at each row's target."""
     w, cw = Words(lang), CHART_WORDS[lang]
     shown = rows[:30]  # a page's worth; the tables carry every row
-    names = [("  " * (r.depth - 1)) + r.key + (f" {r.name}" if r.name else "")
+    names = [("  " * (r.depth - 1)) + cw.get(r.key, r.key) + (f" {r.name}" if r.name else "")
              for r in shown]
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.0, 0.35 * len(shown) + 1.0))
