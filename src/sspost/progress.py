@@ -33,6 +33,10 @@ class ProgramProgress:
     vs_baseline: float | None
     id_kinds: dict[str, int]
 
+    def label_in(self, lang: str) -> str:
+        """The program's name for people: Vietnamese when asked for and given."""
+        return (self.label_vi or self.label) if lang == "vi" else self.label
+
 
 @dataclass(frozen=True)
 class ProgressResult:

@@ -66,10 +66,6 @@ class Reconciliation:
     rejected_by_reason: dict[str, int]
     rejected_rows: list[RejectedRow]
 
-    @property
-    def balanced(self) -> bool:
-        return (self.rows_read == self.accepted + self.rejected
-                and self.accepted == self.counted + self.outside_window + self.duplicate_records)
 
 
 @dataclass(frozen=True)

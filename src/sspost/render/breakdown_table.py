@@ -45,7 +45,7 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
     h = HEADERS[lang]
     for program in result.programs:
         rows = [r for r in b.rows if r.program == program.program]
-        label = (program.label_vi or program.label) if lang == "vi" else program.label
+        label = program.label_in(lang)
         console.print(Text(f"{label}: {h[b.by]}", style="bold"))
         table = Table(header_style="bold")
         if b.by == "month":

@@ -21,7 +21,7 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
                  + "|")
     for p in result.programs:
         m = p.measures
-        label = (p.label_vi or p.label) if lang == "vi" else p.label
+        label = p.label_in(lang)
         cells = [label, w.number(m.target), w.number(m.achieved), w.percent(m.attainment),
                  w.number(m.expected), w.percent(m.pace), w.status(m.status), w.number(m.gap),
                  w.number(m.required_per_month), w.number(m.projected), w.percent(p.share, 2)]

@@ -53,7 +53,7 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
     programs = []
     for p, series in zip(result.programs, report.series, strict=True):
         m = p.measures
-        label = (p.label_vi or p.label) if lang == "vi" else p.label
+        label = p.label_in(lang)
         national = None
         if p.national_total is not None:
             total = p.national_total

@@ -42,7 +42,7 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
 
     for p in result.programs:
         m = p.measures
-        label = (p.label_vi or p.label) if lang == "vi" else p.label
+        label = p.label_in(lang)
         progress.add_row(
             label, w.number(m.target), w.number(m.achieved), w.percent(m.attainment),
             w.number(m.expected), w.percent(m.pace),

@@ -114,7 +114,3 @@ class TargetFile(Strict):
     units: list[Unit] = Field(default_factory=list)
     campaigns: list[Campaign] = Field(default_factory=list)
     input: InputFormat = Field(default_factory=InputFormat)
-
-    def program_label(self, code: str, lang: str) -> str:
-        program = self.programs[code]
-        return (program.label_vi or program.label) if lang == "vi" else program.label
