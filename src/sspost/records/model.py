@@ -67,7 +67,6 @@ class Reconciliation:
     rejected_rows: list[RejectedRow]
 
 
-
 @dataclass(frozen=True)
 class ProgramCount:
     program: str
