@@ -95,21 +95,6 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     )
 
 
-FIRST_ROWS = f"""
-    SELECT c.program, c.d, c.unit, c.province, c.staff, 1::BIGINT AS n
-    FROM checked c JOIN firsts f ON f.first = {ORDER_KEY.replace('rowid', 'c.rowid')}
-"""
-
-
-def participants_sql(where: str = "true") -> str:
-    """One row per participant (at their earliest record) or per aggregate row, filtered.
-
-    It joins back to `checked`: meant for a narrow filter (one campaign day), not all rows.
-    """
-    return (f"SELECT * FROM ({FIRST_ROWS}) WHERE {where} "
-            f"UNION ALL SELECT * FROM aggregate_rows WHERE {where}")
-
-
 def _program_counts(store: RecordStore) -> dict[str, ProgramCount]:
     found: dict[int, list[int]] = {}
     for program, people, codes, numbers in store.con.execute(f"""

@@ -10,8 +10,8 @@ import datetime as dt
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from sspost.records.counting import participants_sql, window_sql
-from sspost.records.staging import PROGRAM_SLOTS
+from sspost.records.counting import window_sql
+from sspost.records.staging import DAY, ORDER_KEY, PROGRAM_SLOTS
 
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 DIMENSIONS = ("unit", "province", "month", "staff", "day")
 ATTRIBUTES = {"unit": "unit", "province": "province", "staff": "staff"}
 # The earliest record's date, from the order key kept for each participant.
-_FIRST_DAY = f"(DATE '1970-01-01' + (first // {1 << 40})::INTEGER)"
+_FIRST_DAY = f"(DATE '1970-01-01' + (first // {DAY})::INTEGER)"
 _KEYS = {
     "unit": "key",
     "province": "coalesce(m.new_code, key)",
@@ -76,8 +76,18 @@ def units_with_records(store: RecordStore, as_of: dt.date) -> set[str]:
 def staff_counts_on(store: RecordStore, program: str, day: dt.date) -> dict[str | None, int]:
     """Participants signed up on `day` per staff member (first records on that day)."""
     index = store.programs.index(program)
+    # Only the participants whose earliest record falls on `day`: their order keys lie in one
+    # range, so the join back to the rows stays small.
+    low = (day - dt.date(1970, 1, 1)).days * DAY
     rows = store.con.execute(f"""
-        SELECT staff, sum(n) FROM ({participants_sql(f"program = {index} AND d = DATE '{day}'")})
-        GROUP BY staff
+        SELECT staff, sum(n) FROM (
+            SELECT c.staff, 1 AS n FROM checked c
+            JOIN (SELECT first FROM firsts WHERE first >= {low} AND first < {low + DAY}
+                  AND who % {PROGRAM_SLOTS} = {index}) f
+              ON f.first = {ORDER_KEY.replace('rowid', 'c.rowid')}
+            WHERE c.d = DATE '{day}' AND c.program = {index}
+            UNION ALL
+            SELECT staff, n FROM aggregate_rows WHERE program = {index} AND d = DATE '{day}'
+        ) GROUP BY staff
     """).fetchall()
     return {None if staff is None else str(staff): int(n) for staff, n in rows}

@@ -17,8 +17,10 @@ from sspost.records.model import REASONS
 PERSONAL_NUMBER_OFFSET = 10**12
 # Room for the program's index next to the participant key in one integer (see `who`).
 PROGRAM_SLOTS = 256
-# A record's order key: its date, then its place in the files as given.
-ORDER_KEY = "((d - DATE '1970-01-01')::BIGINT * 1099511627776 + rowid)"
+# A record's order key: its date (days since 1970, times DAY), then its place in the files as
+# given (rowid, below DAY): comparing keys compares dates, then file order.
+DAY = 1 << 40
+ORDER_KEY = f"((d - DATE '1970-01-01')::BIGINT * {DAY} + rowid)"
 
 CHECKED_COLUMNS = (
     "file_idx USMALLINT, pid BIGINT, d DATE, program UTINYINT, unit VARCHAR, province VARCHAR, "
