@@ -136,6 +136,12 @@ def test_bad_id_map_is_a_usage_error(tmp_path: Path) -> None:
     result = run("progress", TARGETS, CSV / "ids-old-new.csv", "--id-map", bad)
     assert result.exit_code == 2
     assert "1 rows do not map a 10-digit code to a 12-digit personal number" in result.stderr
+    bad.write_text("old_id,new_id\n0100000001,001090000001\n0100000001,001090000002\n",
+                   encoding="utf-8")
+    result = run("progress", TARGETS, CSV / "ids-old-new.csv", "--id-map", bad)
+    assert result.exit_code == 2
+    assert result.stderr == (f"sspost: error: {bad}: 1 old codes are mapped to more than one "
+                             "number\n")
 
 
 def test_rejects_file_holds_rows_as_they_were(tmp_path: Path) -> None:

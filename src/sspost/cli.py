@@ -42,6 +42,7 @@ from sspost.cli_options import (
 from sspost.problems import Exit, TargetFileError, UsageError
 
 if TYPE_CHECKING:
+    from sspost.records import Reconciliation
     from sspost.targets import TargetFile
 
 app = typer.Typer(
@@ -106,6 +107,17 @@ def _write(text: str, output: Path | None) -> None:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
+def _tell(reconciliation: Reconciliation, warnings: list[str], lang: str,
+          shown: int = 20) -> None:
+    """The reconciliation, bad rows and warnings, on stderr: results stay alone on stdout."""
+    from sspost.render.reconciliation import reconciliation_lines
+
+    for line in reconciliation_lines(reconciliation, lang, shown=shown):
+        typer.echo(f"sspost: {line}", err=True)
+    for warning in warnings:
+        typer.echo(f"sspost: warning: {warning}", err=True)
+
+
 def _load_targets(path: Path) -> TargetFile:
     from sspost.targets import load_targets
 
@@ -157,7 +169,6 @@ def progress(
     from sspost.campaigns import load_roster
     from sspost.progress import BreakdownRequest, build_progress
     from sspost.render.formats import PROGRESS_RENDERERS
-    from sspost.render.reconciliation import reconciliation_lines
 
     report_date = parse_date(as_of, "--as-of")
     plan = _load_targets(targets)
@@ -169,10 +180,7 @@ def progress(
                             breakdown=request, roster=load_roster(str(staff)) if staff else None)
     _write(PROGRESS_RENDERERS[output_format.value](result, lang.value, _use_color(output)),
            output)
-    for line in reconciliation_lines(result.reconciliation, lang.value):
-        typer.echo(f"sspost: {line}", err=True)
-    for warning in result.warnings:
-        typer.echo(f"sspost: warning: {warning}", err=True)
+    _tell(result.reconciliation, result.warnings, lang.value)
     failing = {"behind": {"behind"}, "at_risk": {"behind", "at_risk"}}
     if fail_on and any(p.measures.status in failing[fail_on.value] for p in result.programs):
         raise typer.Exit(Exit.PROBLEMS)
@@ -201,7 +209,6 @@ def check(
     from sspost.progress import build_check
     from sspost.render.json_format import check_json
     from sspost.render.problems import PROBLEM_RENDERERS
-    from sspost.render.reconciliation import reconciliation_lines
 
     plan = _load_targets(targets)
     options = read_options(column, date_format, delimiter, encoding, id_map, max_errors,
@@ -215,10 +222,7 @@ def check(
     else:
         problems = [row.as_problem() for row in recon.rejected_rows]
         sys.stdout.write(PROBLEM_RENDERERS[output_format.value](problems, []))
-    for line in reconciliation_lines(recon, shown=0):
-        typer.echo(f"sspost: {line}", err=True)
-    for warning in result.warnings:
-        typer.echo(f"sspost: warning: {warning}", err=True)
+    _tell(recon, result.warnings, "en", shown=0)  # the rows themselves went to stdout
     if recon.rejected:
         raise typer.Exit(Exit.PROBLEMS)
 
@@ -249,7 +253,6 @@ def report(
     """Write the monthly report: self-contained HTML, Markdown, JSON and CSV."""
     from sspost.campaigns import load_roster
     from sspost.render import csv_format, json_format
-    from sspost.render.reconciliation import reconciliation_lines
     from sspost.render.report_html import render_html, render_markdown
     from sspost.report import build_report
 
@@ -271,8 +274,7 @@ def report(
     }
     for name, text in files.items():
         _write(text, output_dir / name)
-    for line in reconciliation_lines(result.result.reconciliation, lang.value):
-        typer.echo(f"sspost: {line}", err=True)
+    _tell(result.result.reconciliation, result.result.warnings, lang.value)
     typer.echo(f"sspost: wrote {', '.join(files)} to {output_dir}", err=True)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from sspost import __version__
+from sspost import __version__, provinces
 from sspost.breakdowns import Breakdown, Plan, by_month, by_province, by_staff, by_unit
 from sspost.campaigns import CampaignResult, campaign_results
-from sspost.measures import Measures, NationalTotal, Thresholds, measure, national_total
+from sspost.measures import Measures, NationalTotal, national_total
 from sspost.problems import UsageError
 from sspost.records import Counts, ReadOptions, Reconciliation, RecordStore, dimensions
 from sspost.targets import TargetFile
@@ -54,7 +54,7 @@ class ProgressResult:
 
 @dataclass(frozen=True)
 class BreakdownRequest:
-    by: str  # one of records.dimensions.DIMENSIONS
+    by: str  # unit, province, month or staff
     depth: int | None = None
     sort: str = "auto"
     limit: int | None = None
@@ -74,20 +74,16 @@ def resolve_as_of(targets: TargetFile, store: RecordStore, as_of: dt.date | None
     return as_of
 
 
-def program_progress(targets: TargetFile, counts: Counts) -> list[ProgramProgress]:
-    period = targets.period
-    thresholds = Thresholds(targets.thresholds.on_track, targets.thresholds.at_risk)
+def program_progress(plan: Plan, counts: Counts) -> list[ProgramProgress]:
+    targets = plan.targets
     out = []
     for code, program in targets.programs.items():
         count = counts.programs[code]
-        measures = measure(
-            target=program.target, achieved=count.achieved, start=period.start, end=period.end,
-            as_of=counts.as_of, phasing=targets.phasing, thresholds=thresholds,
-        )
+        measures = plan.measure(program.target, count.achieved)
         total = national_total(
             [(t.as_of, t.participants, t.source) for t in targets.national_totals
              if t.program == code],
-            counts.as_of, period.end,
+            counts.as_of, targets.period.end,
         )
         baseline = program.baseline
         out.append(ProgramProgress(
@@ -183,7 +179,7 @@ def collect(
         period_start=targets.period.start,
         period_end=targets.period.end,
         as_of=as_of,
-        programs=program_progress(targets, counts),
+        programs=program_progress(plan, counts),
         breakdown=_breakdown(store, plan, breakdown) if breakdown else None,
         campaigns=campaign_results(
             targets, lambda program, day: dimensions.staff_counts_on(store, program, day),
@@ -199,7 +195,7 @@ def _breakdown(store: RecordStore, plan: Plan, request: BreakdownRequest) -> Bre
         sent = dimensions.units_with_records(store, plan.as_of)
         return by_unit(plan, counts, sent, request.depth, request.sort)
     if request.by == "province":
-        return by_province(plan, counts, dimensions.province_names()[1], request.sort)
+        return by_province(plan, counts, provinces.names(), request.sort)
     if request.by == "month":
         return by_month(plan, counts, request.sort)
     return by_staff(plan, counts, request.sort, request.limit)

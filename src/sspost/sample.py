@@ -9,8 +9,9 @@ import csv
 import datetime as dt
 import random
 from collections.abc import Iterator
-from importlib import resources
 from typing import TextIO
+
+from sspost.provinces import reference_rows
 
 HEADER = ("participant_id", "date", "program", "unit", "province", "staff_id")
 PROGRAM_NAMES = {
@@ -21,16 +22,11 @@ MERGER = dt.date(2025, 7, 1)
 LAUNCH = dt.date(2025, 4, 12)
 
 
-def _province_map() -> list[tuple[str, str]]:
-    text = resources.files("sspost").joinpath("reference/provinces-2025.csv").read_text("utf-8")
-    return [(f[0], f[2]) for f in (line.split(",") for line in text.splitlines()[1:]) if len(f) > 2]
-
-
 Record = tuple[str, str, str, str, str, str]
 
 
 def _people(rng: random.Random, start: dt.date, end: dt.date) -> Iterator[list[Record]]:
-    provinces = _province_map()
+    provinces = [(old, new) for old, _, new, _ in reference_rows()]
     days = (end - start).days + 1
     while True:
         old, new = rng.choice(provinces)

@@ -31,27 +31,38 @@ def unit_codes(units: list[Unit]) -> set[str]:
     return {code for unit in units for code in (unit.code, *unit_codes(unit.units))}
 
 
+def unknown_unit(units: list[Unit]) -> str:
+    """SQL condition: the row's unit code is not in the tree."""
+    return f"unit NOT IN ({', '.join(lit(code) for code in sorted(unit_codes(units)))})"
+
+
 def load_id_map(con: duckdb.DuckDBPyConnection, path: str | None, error: Any) -> None:
-    con.execute("CREATE TABLE id_map (old_pid BIGINT PRIMARY KEY, new_pid BIGINT)")
+    """The --id-map file as integer keys, read and checked by the engine (it may be large)."""
+    con.execute("CREATE TABLE id_map (old_pid BIGINT, new_pid BIGINT)")
     if path is None:
         return
     if not Path(path).is_file():
         raise UsageError(f"cannot open id map {path}")
+    pairs = (f"SELECT DISTINCT trim(old_id) AS old_id, trim(new_id) AS new_id "
+             f"FROM read_csv({lit(path)}, header=true, all_varchar=true)")
     try:
-        rows = con.execute(f"""
-            SELECT DISTINCT trim(old_id) AS old_id, trim(new_id) AS new_id
-            FROM read_csv({lit(path)}, header=true, all_varchar=true)
-        """).fetchall()
+        row = con.execute(f"""
+            SELECT count(*) FILTER (WHERE NOT (regexp_full_match(old_id, '[0-9]{{10}}')
+                                     AND regexp_full_match(coalesce(new_id, ''), '[0-9]{{12}}'))),
+                   count(*) - count(DISTINCT old_id)
+            FROM ({pairs})
+        """).fetchone()
     except error as exc:
         raise UsageError(f"{path}: not an id map with columns old_id,new_id "
                          f"({str(exc).splitlines()[0]})") from None
-    bad = [r for r in rows if not (str(r[0]).isdigit() and len(str(r[0])) == 10
-                                   and str(r[1]).isdigit() and len(str(r[1])) == 12)]
+    bad, ambiguous = (int(row[0]), int(row[1])) if row else (0, 0)
     if bad:
-        raise UsageError(f"{path}: {len(bad)} rows do not map a 10-digit code to a 12-digit "
+        raise UsageError(f"{path}: {bad} rows do not map a 10-digit code to a 12-digit "
                          "personal number")
-    con.executemany("INSERT INTO id_map VALUES (?, ?)",
-                    [(int(old), int(new) + PERSONAL_NUMBER_OFFSET) for old, new in rows])
+    if ambiguous:
+        raise UsageError(f"{path}: {ambiguous} old codes are mapped to more than one number")
+    con.execute(f"INSERT INTO id_map SELECT old_id::BIGINT, "
+                f"new_id::BIGINT + {PERSONAL_NUMBER_OFFSET} FROM ({pairs})")
 
 
 def window_sql(store: RecordStore, as_of: dt.date) -> str:
@@ -148,13 +159,11 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
 
 def _unknown_units(store: RecordStore, window: str) -> dict[str, int]:
     """Records in the window naming a unit code that is not in the plan's tree."""
-    known = unit_codes(store.targets.units)
-    if not known:
+    if not store.targets.units:
         return {}  # a plan without a unit tree has nothing to check codes against
-    codes = ", ".join(lit(code) for code in sorted(known))
     rows = store.con.execute(f"""
         SELECT unit, count(*) FROM checked
-        WHERE reason IS NULL AND {window} AND unit NOT IN ({codes})
+        WHERE reason IS NULL AND {window} AND {unknown_unit(store.targets.units)}
         GROUP BY unit ORDER BY unit
     """).fetchall()
     return {str(unit): int(n) for unit, n in rows}

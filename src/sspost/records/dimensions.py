@@ -7,7 +7,6 @@ one dimension always add up to the program totals.
 from __future__ import annotations
 
 import datetime as dt
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from sspost.records.counting import window_sql
@@ -16,29 +15,16 @@ from sspost.records.staging import DAY, ORDER_KEY, PROGRAM_SLOTS
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
 
-DIMENSIONS = ("unit", "province", "month", "staff", "day")
 ATTRIBUTES = {"unit": "unit", "province": "province", "staff": "staff"}
 # The earliest record's date, from the order key kept for each participant.
 _FIRST_DAY = f"(DATE '1970-01-01' + (first // {DAY})::INTEGER)"
 _KEYS = {
     "unit": "key",
-    "province": "coalesce(m.new_code, key)",
+    "province": "(SELECT new_code FROM provinces WHERE code = key)",  # rolled up on the 34
     "staff": "key",
     "month": "strftime(day, '%Y-%m')",
     "day": "strftime(day, '%Y-%m-%d')",
 }
-
-
-def province_names() -> tuple[dict[str, str], dict[str, str]]:
-    """Old GSO code -> code in force from 1 July 2025, and new code -> its name."""
-    text = resources.files("sspost").joinpath("reference/provinces-2025.csv").read_text("utf-8")
-    merged: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for line in text.splitlines()[1:]:
-        old, _, new, name = line.split(",")[:4]
-        merged[old] = new
-        names[new] = name
-    return merged, names
 
 
 def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None], int]:
@@ -47,18 +33,13 @@ def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None]
     unit, province and staff need `store.count(..., attribute=dimension)` to have kept it.
     """
     attribute = ATTRIBUTES.get(dimension)
-    merged, _ = province_names()
-    store.con.execute("CREATE OR REPLACE TEMP TABLE province_merge "
-                      "(old_code VARCHAR, new_code VARCHAR)")
-    store.con.executemany("INSERT INTO province_merge VALUES (?, ?)", sorted(merged.items()))
     rows = store.con.execute(f"""
         SELECT program, {_KEYS[dimension]} AS k, sum(n) FROM (
             SELECT who % {PROGRAM_SLOTS} AS program, attribute AS key, {_FIRST_DAY} AS day,
                    1 AS n FROM firsts
             UNION ALL
             SELECT program, {attribute or 'NULL'}, d, n FROM aggregate_rows
-        ) LEFT JOIN province_merge m ON m.old_code = key
-        GROUP BY ALL
+        ) GROUP BY ALL
     """).fetchall()
     return {(store.programs[int(program)], None if key is None else str(key)): int(n)
             for program, key, n in rows}

@@ -12,15 +12,11 @@ from dataclasses import dataclass
 
 from sspost.problems import UsageError
 from sspost.records.source import canonical_encoding, is_utf8
+from sspost.text import fold
 
 CANONICAL = ("participant_id", "date", "program", "unit", "province", "staff_id", "participants")
 DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_BYTES = 1 << 16
-
-
-def fold(text: str) -> str:
-    """How headers and program names compare: NFC, trimmed, lower case."""
-    return unicodedata.normalize("NFC", text).strip().lower()
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,20 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from sspost.problems import UsageError
+from sspost.provinces import merged_into
 from sspost.records import counting, rejects
-from sspost.records.layout import Layout, detect_layout, fold
+from sspost.records.layout import Layout, detect_layout
 from sspost.records.lines import line_of_offset
 from sspost.records.model import Counts, RejectedRow
 from sspost.records.source import Scan, is_utf8, scan, transcode
 from sspost.records.staging import CHECKED_COLUMNS, Rules, csv_scan, lit, staging_sql
 from sspost.targets.model import TargetFile
+from sspost.text import fold
 
 if TYPE_CHECKING:
     import duckdb
@@ -70,13 +71,6 @@ class Source:
     engine_rejects: dict[int, tuple[str, str]] = field(default_factory=dict)  # line: why, text
 
 
-def province_codes() -> frozenset[str]:
-    """Every GSO province code, before and after the 1 July 2025 merger."""
-    text = resources.files("sspost").joinpath("reference/provinces-2025.csv").read_text("utf-8")
-    rows = [line.split(",") for line in text.splitlines()[1:]]
-    return frozenset(code for row in rows if len(row) >= 3 for code in (row[0], row[2]))
-
-
 def read_rows(path: str, delimiter: str | None = None) -> list[list[str]]:
     """The fields of a UTF-8 file's data rows as the engine reads them (for tests and tools)."""
     import duckdb
@@ -113,9 +107,10 @@ class RecordStore:
         self.con.execute("SET enable_progress_bar_print = false")
         self.con.execute("SET progress_bar_time = 100")
         self.con.execute(f"CREATE TABLE checked ({CHECKED_COLUMNS})")
-        self.con.execute("CREATE TABLE provinces (code VARCHAR PRIMARY KEY)")
-        self.con.executemany("INSERT INTO provinces VALUES (?)",
-                             [(code,) for code in sorted(province_codes())])
+        # Valid province codes (old and new) and the province each is part of from 2025-07-01.
+        self.con.execute("CREATE TABLE provinces (code VARCHAR PRIMARY KEY, new_code VARCHAR)")
+        self.con.executemany("INSERT INTO provinces VALUES (?, ?)",
+                             sorted(merged_into().items()))
         names = {fold(code): i for i, code in enumerate(self.programs)}
         for i, program in enumerate(targets.programs.values()):
             names.update({fold(alias): i for alias in program.aliases})
@@ -126,9 +121,7 @@ class RecordStore:
         """What the run reads of unit, province and staff (see staging.Rules)."""
         keep = dict.fromkeys(self.options.breakdown_columns, "all")
         if self.targets.units and "unit" not in keep:  # for the unknown-codes warning only
-            codes = ", ".join(lit(code) for code in sorted(counting.unit_codes(
-                self.targets.units)))
-            keep["unit"] = f"unit NOT IN ({codes})"
+            keep["unit"] = counting.unknown_unit(self.targets.units)
         if self.targets.campaigns and "staff" not in keep:  # campaign days only
             days = ", ".join(f"DATE '{c.date}'" for c in self.targets.campaigns)
             keep["staff"] = f"d IN ({days})"
@@ -165,12 +158,12 @@ class RecordStore:
             read_path = str(Path(self._tmp.name) / f"{index}.csv")
             transcode(path, layout.encoding, Path(read_path))
         scanning = pool.submit(scan, path)  # checksum and line count while the engine reads
-        self._insert(index, read_path, layout, check_nul=False)
+        self._insert(index, path, read_path, layout, check_nul=False)
         source = Source(path, read_path, layout, scanning.result())
         if source.scan.has_nul:  # rare: read again, looking for NUL bytes in every field
             self.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
             self.con.execute(f"DROP TABLE rejects_{index}; DROP TABLE rejects_{index}_scan")
-            self._insert(index, read_path, layout, check_nul=True)
+            self._insert(index, path, read_path, layout, check_nul=True)
         # Rows of one file have consecutive rowids in file order: a row's index in its file is
         # its rowid minus the first one.
         row = self.con.execute("SELECT coalesce(min(rowid), 0), count(*) FROM checked "
@@ -179,17 +172,19 @@ class RecordStore:
         self.sources.append(source)
         self._engine_rejects(source, index)
 
-    def _insert(self, index: int, read_path: str, layout: Layout, *, check_nul: bool) -> None:
+    def _insert(self, index: int, path: str, read_path: str, layout: Layout, *,
+                check_nul: bool) -> None:
+        """Stage one file; messages and progress name `path`, the engine reads `read_path`."""
         sql = staging_sql(index, read_path, layout, self.rules, check_nul=check_nul)
         done = threading.Event()
-        watcher = threading.Thread(target=self._watch, args=(read_path, done), daemon=True)
+        watcher = threading.Thread(target=self._watch, args=(path, done), daemon=True)
         if self.options.on_progress:
             watcher.start()
         try:
             self.con.execute(f"INSERT INTO checked {sql}")
         except self._error as exc:
             message = str(exc).splitlines()[0]
-            raise UsageError(f"{read_path}: cannot read as CSV: {message}") from None
+            raise UsageError(f"{path}: cannot read as CSV: {message}") from None
         finally:
             done.set()
             if watcher.is_alive():

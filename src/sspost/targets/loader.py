@@ -31,10 +31,8 @@ def read_text(path: str) -> str:
         raw = FsPath(path).read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot open target file {path}: {exc.strerror or exc}") from None
-    # Undecodable bytes are the YAML reader's business: it reports them as a located problem.
-    return raw.decode("utf-8-sig", errors="replace") if raw.startswith(b"\xef\xbb\xbf") else (
-        raw.decode("utf-8", errors="surrogateescape")
-    )
+    # Undecodable bytes become surrogates, which validate_file reports as a located problem.
+    return raw.decode("utf-8-sig", errors="surrogateescape")
 
 
 def validate_file(path: str) -> tuple[TargetFile | None, list[Problem]]:

@@ -5,19 +5,14 @@ Each rule is a function from the loaded model and its document to problems; `che
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterator
 
 from sspost.problems import Problem, Severity
 from sspost.targets.model import TargetFile, Unit
 from sspost.targets.yamlpos import Document, Path
+from sspost.text import fold
 
 Rule = Callable[[TargetFile, Document], Iterator[Problem]]
-
-
-def fold(text: str) -> str:
-    """How program names and headers compare: NFC, trimmed, case-folded."""
-    return unicodedata.normalize("NFC", text).strip().casefold()
 
 
 def period_order(model: TargetFile, doc: Document) -> Iterator[Problem]:
