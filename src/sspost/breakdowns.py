@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sspost.measures import Measures, Thresholds, elapsed, measure
 from sspost.targets.model import TargetFile, Unit
@@ -59,18 +61,22 @@ class Plan:
                        thresholds=Thresholds(t.thresholds.on_track, t.thresholds.at_risk))
 
 
-def _pace_key(row: BreakdownRow) -> tuple[float, str]:
+def _pace_key(row: BreakdownRow) -> tuple[Any, ...]:
     pace = row.measures.pace if row.measures and row.measures.pace is not None else math.inf
     return (pace, row.key)
 
 
-def _sorted(rows: list[BreakdownRow], sort: str, default: str) -> list[BreakdownRow]:
+def _sort_key(sort: str, default: str) -> Callable[[BreakdownRow], tuple[Any, ...]]:
     sort = default if sort == "auto" else sort
     if sort == "pace":
-        return sorted(rows, key=_pace_key)
+        return _pace_key
     if sort == "achieved":
-        return sorted(rows, key=lambda r: (r.achieved, r.key))
-    return sorted(rows, key=lambda r: r.key)
+        return lambda r: (r.achieved, r.key)
+    return lambda r: (r.key,)
+
+
+def _sorted(rows: list[BreakdownRow], sort: str, default: str) -> list[BreakdownRow]:
+    return sorted(rows, key=_sort_key(sort, default))
 
 
 @dataclass
@@ -127,12 +133,10 @@ def by_unit(plan: Plan, counts: dict[tuple[str, str | None], int], sent: set[str
 
 def _sorted_children(children: list[tuple[list[BreakdownRow], int, bool]],
                      sort: str) -> list[tuple[list[BreakdownRow], int, bool]]:
-    """Siblings in the sort order, each keeping its subtree under it."""
-    heads = [c for c in children if c[0]]
-    rest = [c for c in children if not c[0]]
-    order = _sorted([c[0][0] for c in heads], sort, "pace")
-    position = {id(row): i for i, row in enumerate(order)}
-    return sorted(heads, key=lambda c: position[id(c[0][0])]) + rest
+    """Siblings in the sort order of their own rows, each keeping its subtree under it."""
+    key = _sort_key(sort, "pace")
+    shown = sorted((c for c in children if c[0]), key=lambda c: key(c[0][0]))
+    return shown + [c for c in children if not c[0]]  # hidden by --depth: order is moot
 
 
 def _share(part: int, total: int) -> float | None:
