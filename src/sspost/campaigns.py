@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sspost.problems import UsageError
 from sspost.targets.model import TargetFile
 
 # (program, day) -> participants signed up that day per staff id (None: no staff given)
-StaffCounts = Callable[[str, dt.date], dict[str | None, int]]
+StaffCounts = dict[tuple[str, dt.date], dict[str | None, int]]
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ def campaign_results(targets: TargetFile, staff_counts: StaffCounts, has_staff: 
     out = []
     for campaign in targets.campaigns:
         for program, quota in campaign.per_staff.items():
-            counts = staff_counts(program, campaign.date)
+            counts = staff_counts.get((program, campaign.date), {})
             named = {staff: n for staff, n in counts.items() if staff is not None}
             met = {staff for staff, n in named.items() if n >= quota}
             roster_met = None

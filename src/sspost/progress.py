@@ -182,7 +182,8 @@ def collect(
         programs=program_progress(plan, counts),
         breakdown=_breakdown(store, plan, breakdown) if breakdown else None,
         campaigns=campaign_results(
-            targets, lambda program, day: dimensions.staff_counts_on(store, program, day),
+            targets,
+            dimensions.campaign_staff_counts(store, {c.date for c in targets.campaigns}),
             has_staff, roster),
         reconciliation=counts.reconciliation,
         warnings=warnings_for(counts),

@@ -54,21 +54,29 @@ def units_with_records(store: RecordStore, as_of: dt.date) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def staff_counts_on(store: RecordStore, program: str, day: dt.date) -> dict[str | None, int]:
-    """Participants signed up on `day` per staff member (first records on that day)."""
-    index = store.programs.index(program)
-    # Only the participants whose earliest record falls on `day`: their order keys lie in one
-    # range, so the join back to the rows stays small.
-    low = (day - dt.date(1970, 1, 1)).days * DAY
+def campaign_staff_counts(store: RecordStore, days: set[dt.date],
+                          ) -> dict[tuple[str, dt.date], dict[str | None, int]]:
+    """(program, day) -> participants signed up that day per staff member, for every campaign
+    day in one join: a participant counts on the day of their earliest record, for its staff."""
+    if not days:
+        return {}
+    # The participants whose earliest record falls on a campaign day have order keys in that
+    # day's range, so the join back to the rows stays small.
+    lows = sorted((day - dt.date(1970, 1, 1)).days * DAY for day in days)
+    in_days = " OR ".join(f"first >= {low} AND first < {low + DAY}" for low in lows)
+    listed = ", ".join(f"DATE '{day}'" for day in sorted(days))
     rows = store.con.execute(f"""
-        SELECT staff, sum(n) FROM (
-            SELECT c.staff, 1 AS n FROM checked c
-            JOIN (SELECT first FROM firsts WHERE first >= {low} AND first < {low + DAY}
-                  AND who % {PROGRAM_SLOTS} = {index}) f
+        SELECT program, d, staff, sum(n) FROM (
+            SELECT c.program, c.d, c.staff, 1 AS n FROM checked c
+            JOIN (SELECT first FROM firsts WHERE {in_days}) f
               ON f.first = {ORDER_KEY.replace('rowid', 'c.rowid')}
-            WHERE c.d = DATE '{day}' AND c.program = {index}
+            WHERE c.d IN ({listed})
             UNION ALL
-            SELECT staff, n FROM aggregate_rows WHERE program = {index} AND d = DATE '{day}'
-        ) GROUP BY staff
+            SELECT program, d, staff, n FROM aggregate_rows WHERE d IN ({listed})
+        ) GROUP BY ALL
     """).fetchall()
-    return {None if staff is None else str(staff): int(n) for staff, n in rows}
+    counts: dict[tuple[str, dt.date], dict[str | None, int]] = {}
+    for program, day, staff, n in rows:
+        per_staff = counts.setdefault((store.programs[int(program)], day), {})
+        per_staff[None if staff is None else str(staff)] = int(n)
+    return counts

@@ -41,9 +41,12 @@ class Rules:
     or to a SQL condition under which the value is kept (else NULL), or are left out (never kept).
     """
 
-    program_names: dict[str, int]
+    program_names: dict[str, int]  # folded (see sspost.text.fold)
     date_format: str | None
     keep: dict[str, str] = field(default_factory=dict)
+    # Codes and aliases as the target file spells them: most exports use exactly these, and
+    # matching them first spares most rows the cost of folding their text.
+    program_spellings: dict[str, int] = field(default_factory=dict)
 
     def kept(self, column: str) -> str:
         condition = self.keep.get(column)
@@ -91,10 +94,9 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     date = "try_cast(date_text AS DATE)"  # the cast itself allows surrounding blanks
     if rules.date_format:
         date = f"coalesce({date}, try_strptime(trim(date_text), {lit(rules.date_format)})::DATE)"
-    names = rules.program_names
-    # The ELSE branch (trimmed text) is worked out only for the rows the first one misses.
-    program = _program_case(names, "lower(program_text)",
-                            otherwise=_program_case(names, "lower(trim(program_text))"))
+    # The ELSE branch (folded text) is worked out only for the rows the first one misses.
+    program = _program_case(rules.program_spellings, "program_text",
+                            otherwise=_program_case(rules.program_names, "lower(trim(program_text))"))
     id_pattern = "'[0-9]{10}([0-9]{2})?'"
     pid_text = (f"CASE WHEN regexp_full_match(id_text, {id_pattern}) THEN id_text "
                 f"WHEN regexp_full_match(trim(id_text), {id_pattern}) THEN trim(id_text) END")

@@ -111,11 +111,12 @@ class RecordStore:
         self.con.execute("CREATE TABLE provinces (code VARCHAR PRIMARY KEY, new_code VARCHAR)")
         self.con.executemany("INSERT INTO provinces VALUES (?, ?)",
                              sorted(merged_into().items()))
-        names = {fold(code): i for i, code in enumerate(self.programs)}
+        spellings = {code: i for i, code in enumerate(self.programs)}
         for i, program in enumerate(targets.programs.values()):
-            names.update({fold(alias): i for alias in program.aliases})
+            spellings.update({alias: i for alias in program.aliases})
+        names = {fold(name): i for name, i in spellings.items()}
         date_format = self.options.date_format or targets.input.date_format
-        self.rules = Rules(names, date_format, self._kept_columns())
+        self.rules = Rules(names, date_format, self._kept_columns(), spellings)
 
     def _kept_columns(self) -> dict[str, str]:
         """What the run reads of unit, province and staff (see staging.Rules)."""
