@@ -18,7 +18,7 @@ from sspost.records.model import (
     ProgramCount,
     Reconciliation,
 )
-from sspost.records.staging import ORDER_KEY, PERSONAL_NUMBER_OFFSET, PROGRAM_SLOTS, lit
+from sspost.records.staging import DAY, ORDER_KEY, PERSONAL_NUMBER_OFFSET, PROGRAM_SLOTS, lit
 from sspost.targets.model import Unit
 
 if TYPE_CHECKING:
@@ -26,14 +26,12 @@ if TYPE_CHECKING:
 
     from sspost.records.store import RecordStore
 
+# Attributes stored as integer codes: rows of these engine tables.
+CODED = {"unit": "units", "province": "provinces"}
+
 
 def unit_codes(units: list[Unit]) -> set[str]:
     return {code for unit in units for code in (unit.code, *unit_codes(unit.units))}
-
-
-def unknown_unit(units: list[Unit]) -> str:
-    """SQL condition: the row's unit code is not in the tree."""
-    return f"unit NOT IN ({', '.join(lit(code) for code in sorted(unit_codes(units)))})"
 
 
 def load_id_map(con: duckdb.DuckDBPyConnection, path: str | None, error: Any) -> None:
@@ -81,16 +79,15 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     mapped = store.options.id_map is not None
     pid = "coalesce(m.new_pid, c.pid)" if mapped else "c.pid"
     join = "LEFT JOIN id_map m ON m.old_pid = c.pid" if mapped else ""
-    key = ORDER_KEY.replace("rowid", "c.rowid")
-    # arg_min_null: an earliest record without the attribute keeps NULL, not a later value.
-    kept = f"arg_min_null(c.{attribute}, {key})" if attribute else "NULL::VARCHAR"
+    earliest, first, kept = _earliest(store, as_of, attribute)
     con.execute(f"""
         CREATE OR REPLACE TABLE firsts AS
-        SELECT {pid} * {PROGRAM_SLOTS} + c.program AS who, min({key}) AS first,
-               {kept} AS attribute
-        FROM checked c {join}
-        WHERE c.reason IS NULL AND c.file_idx NOT IN ({aggregate}) AND {window}
-        GROUP BY ALL
+        SELECT who, {first} AS first, {kept} AS attribute FROM (
+            SELECT {pid} * {PROGRAM_SLOTS} + c.program AS who, {earliest} AS earliest
+            FROM checked c {join}
+            WHERE c.reason IS NULL AND c.file_idx NOT IN ({aggregate}) AND {window}
+            GROUP BY ALL
+        ) AS grouped (who, earliest{', kept' if kept == 'kept' else ''})
     """)
     # Aggregate-layout rows stand for their counts; they have no participant to de-duplicate.
     con.execute(f"""
@@ -104,6 +101,36 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
         reconciliation=_reconcile(store, window),
         unknown_units=_unknown_units(store, window),
     )
+
+
+def _earliest(store: RecordStore, as_of: dt.date, attribute: str | None) -> tuple[str, str, str]:
+    """The aggregate finding each participant's earliest record, and how `first` (its order
+    key) and `attribute` are read from its result."""
+    key = ORDER_KEY.replace("rowid", "c.rowid")
+    if attribute is None:
+        return f"min({key})", "earliest", "NULL::VARCHAR"
+    # arg_min_null: an earliest record without the attribute keeps NULL, not a later value.
+    by_arg_min = f"min({key}), arg_min_null(c.{attribute}, {key})", "earliest", "kept"
+    if attribute not in CODED:
+        return by_arg_min
+    start = store.targets.period.start
+    rows = max((s.first_rowid + s.parsed_rows for s in store.sources), default=0)
+    codes = store.con.execute(f"SELECT count(*) FROM {CODED[attribute]}").fetchone()
+    row_bits = max(rows, 1).bit_length()
+    code_bits = (int(codes[0]) + 1 if codes else 1).bit_length()
+    day_bits = max((as_of - start).days + 1, 1).bit_length()
+    if row_bits + code_bits + day_bits > 62:  # beyond a BIGINT: not with any real export
+        return by_arg_min
+    # The attribute's code (+1; 0 for none) rides in the low bits of a key of (day in the
+    # window, row), so one integer `min` finds the earliest record and its code: a second
+    # aggregate (arg_min) over every participant costs about as much as the first.
+    row_slots, code_slots = 1 << row_bits, 1 << code_bits
+    packed = (f"((c.d - DATE '{start}')::BIGINT * {row_slots} + c.rowid) * {code_slots} "
+              f"+ coalesce(c.{attribute} + 1, 0)")
+    epoch_day = (start - dt.date(1970, 1, 1)).days
+    first = (f"({epoch_day} + earliest // {row_slots * code_slots}) * {DAY} "
+             f"+ (earliest // {code_slots}) % {row_slots}")
+    return f"min({packed})", first, f"nullif(earliest % {code_slots}, 0) - 1"
 
 
 def _program_counts(store: RecordStore) -> dict[str, ProgramCount]:
@@ -162,8 +189,8 @@ def _unknown_units(store: RecordStore, window: str) -> dict[str, int]:
     if not store.targets.units:
         return {}  # a plan without a unit tree has nothing to check codes against
     rows = store.con.execute(f"""
-        SELECT unit, count(*) FROM checked
-        WHERE reason IS NULL AND {window} AND {unknown_unit(store.targets.units)}
-        GROUP BY unit ORDER BY unit
+        SELECT unit_text, count(*) FROM checked
+        WHERE reason IS NULL AND {window} AND unit_text IS NOT NULL
+        GROUP BY unit_text ORDER BY unit_text
     """).fetchall()
     return {str(unit): int(n) for unit, n in rows}

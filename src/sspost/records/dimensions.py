@@ -16,14 +16,14 @@ if TYPE_CHECKING:
     from sspost.records.store import RecordStore
 
 ATTRIBUTES = {"unit": "unit", "province": "province", "staff": "staff"}
-# The earliest record's date, from the order key kept for each participant.
-_FIRST_DAY = f"(DATE '1970-01-01' + (first // {DAY})::INTEGER)"
+# How a dimension's key reads the grouped `key`: the code of a stored unit or province (rolled
+# up on the 34 provinces), or the day (days since 1970) as a month or a date.
 _KEYS = {
-    "unit": "key",
-    "province": "(SELECT new_code FROM provinces WHERE code = key)",  # rolled up on the 34
+    "unit": "(SELECT code FROM units WHERE idx = key)",
+    "province": "(SELECT new_code FROM provinces WHERE idx = key)",
     "staff": "key",
-    "month": "strftime(day, '%Y-%m')",
-    "day": "strftime(day, '%Y-%m-%d')",
+    "month": "strftime(DATE '1970-01-01' + key::INTEGER, '%Y-%m')",
+    "day": "strftime(DATE '1970-01-01' + key::INTEGER, '%Y-%m-%d')",
 }
 
 
@@ -33,12 +33,16 @@ def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None]
     unit, province and staff need `store.count(..., attribute=dimension)` to have kept it.
     """
     attribute = ATTRIBUTES.get(dimension)
+    # Participants are summed per stored key first, so the key is read for a few rows only.
+    first_key, row_key = ("attribute", attribute) if attribute else (
+        f"first // {DAY}", "(d - DATE '1970-01-01')::BIGINT")
     rows = store.con.execute(f"""
         SELECT program, {_KEYS[dimension]} AS k, sum(n) FROM (
-            SELECT who % {PROGRAM_SLOTS} AS program, attribute AS key, {_FIRST_DAY} AS day,
-                   1 AS n FROM firsts
-            UNION ALL
-            SELECT program, {attribute or 'NULL'}, d, n FROM aggregate_rows
+            SELECT program, key, sum(n) AS n FROM (
+                SELECT who % {PROGRAM_SLOTS} AS program, {first_key} AS key, 1 AS n FROM firsts
+                UNION ALL
+                SELECT program, {row_key}, n FROM aggregate_rows
+            ) GROUP BY ALL
         ) GROUP BY ALL
     """).fetchall()
     return {(store.programs[int(program)], None if key is None else str(key)): int(n)
@@ -48,8 +52,8 @@ def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None]
 def units_with_records(store: RecordStore, as_of: dt.date) -> set[str]:
     """Units named by at least one accepted record in the window: they sent data."""
     rows = store.con.execute(
-        f"SELECT DISTINCT unit FROM checked WHERE reason IS NULL AND unit IS NOT NULL "
-        f"AND {window_sql(store, as_of)}"
+        f"SELECT DISTINCT u.code FROM checked JOIN units u ON u.idx = checked.unit "
+        f"WHERE reason IS NULL AND {window_sql(store, as_of)}"
     ).fetchall()
     return {str(r[0]) for r in rows}
 

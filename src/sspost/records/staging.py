@@ -1,8 +1,9 @@
 """The SQL that reads one CSV and types and checks every row in the same pass.
 
 Each file becomes rows of `checked`: a participant key as an integer, the date, the program's
-index, the unit, province and staff as text, and for a bad row its reason (an index into
-REASONS). Nothing else of a row is kept: a rejected row's text is read back from its file.
+index, the province and the unit as their rows in the engine's `provinces` and `units` tables,
+the staff member as text, and for a bad row its reason (an index into REASONS). Nothing else
+of a row is kept: a rejected row's text is read back from its file.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ DAY = 1 << 40
 ORDER_KEY = f"((d - DATE '1970-01-01')::BIGINT * {DAY} + rowid)"
 
 CHECKED_COLUMNS = (
-    "file_idx USMALLINT, pid BIGINT, d DATE, program UTINYINT, unit VARCHAR, province VARCHAR, "
-    "staff VARCHAR, n BIGINT, reason UTINYINT"
+    "file_idx USMALLINT, pid BIGINT, d DATE, program UTINYINT, unit INTEGER, unit_text VARCHAR, "
+    "province UTINYINT, staff VARCHAR, n BIGINT, reason UTINYINT"
 )
 
 
@@ -47,12 +48,15 @@ class Rules:
     # Codes and aliases as the target file spells them: most exports use exactly these, and
     # matching them first spares most rows the cost of folding their text.
     program_spellings: dict[str, int] = field(default_factory=dict)
+    # The plan has a unit tree: a code outside it is kept as text, for the warning naming it.
+    has_units: bool = False
 
-    def kept(self, column: str) -> str:
+    def kept(self, column: str, value: str) -> str:
+        """SQL for the stored `column`: `value` where kept, else NULL (worked out only there)."""
         condition = self.keep.get(column)
         if condition is None:
             return "NULL"
-        return column if condition == "all" else f"CASE WHEN {condition} THEN {column} END"
+        return value if condition == "all" else f"CASE WHEN {condition} THEN {value} END"
 
 
 def csv_scan(read_path: str, layout: Layout, rejects_table: str) -> str:
@@ -87,7 +91,7 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     scan = (
         f"SELECT {field('participant_id')} AS id_text, {field('date')} AS date_text, "
         f"{field('program')} AS program_text, {_trimmed(field('unit'))} AS unit, "
-        f"{_trimmed(field('province'))} AS province, {_trimmed(field('staff_id'))} AS staff, "
+        f"{_trimmed(field('province'))} AS province, {field('staff_id')} AS staff_text, "
         f"trim({field('participants')}) AS n_text, {nul if check_nul else 'false'} AS has_nul "
         f"FROM {csv_scan(read_path, layout, f'rejects_{index}')}"
     )
@@ -95,15 +99,24 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     if rules.date_format:
         date = f"coalesce({date}, try_strptime(trim(date_text), {lit(rules.date_format)})::DATE)"
     # The ELSE branch (folded text) is worked out only for the rows the first one misses.
-    program = _program_case(rules.program_spellings, "program_text",
-                            otherwise=_program_case(rules.program_names, "lower(trim(program_text))"))
+    folded = _program_case(rules.program_names, "lower(trim(program_text))")
+    program = _program_case(rules.program_spellings, "program_text", otherwise=folded)
     id_pattern = "'[0-9]{10}([0-9]{2})?'"
     pid_text = (f"CASE WHEN regexp_full_match(id_text, {id_pattern}) THEN id_text "
                 f"WHEN regexp_full_match(trim(id_text), {id_pattern}) THEN trim(id_text) END")
     pid = f"pid_text::BIGINT + (length(pid_text) = 12)::BIGINT * {PERSONAL_NUMBER_OFFSET}"
     n = "CASE WHEN regexp_full_match(n_text, '-?[0-9]{1,18}') THEN n_text::BIGINT END"
     checked_id = f"{'NULL' if layout.aggregate else pid_text} AS pid_text"
+    # A province is stored as its row in the engine's `provinces` table: a small integer is
+    # cheaper to keep and to group on than text, and the lookup is the validity check too.
+    # A unit of the plan's tree is stored the same way, as its row in `units`.
+    province = ("(SELECT idx FROM provinces WHERE code = province)"
+                if "province" in layout.positions else "NULL::UTINYINT")
+    with_units = rules.has_units and "unit" in layout.positions
+    unit = "(SELECT idx FROM units WHERE code = unit)" if with_units else "NULL::INTEGER"
+    unknown_unit = "CASE WHEN unit_idx IS NULL THEN unit END" if with_units else "NULL"
     typed = (f"SELECT *, {date} AS d, ({program})::UTINYINT AS program, "
+             f"{province} AS province_idx, {unit} AS unit_idx, "
              f"{'NULL::BIGINT' if layout.aggregate else pid} AS pid, "
              f"{n if layout.aggregate else 'NULL::BIGINT'} AS n "
              f"FROM (SELECT *, {checked_id} FROM ({scan}))")
@@ -116,10 +129,12 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     if not layout.aggregate:
         checks.append(f"WHEN pid IS NULL THEN {reason('participant_id')}")
     if "province" in layout.positions:
-        checks.append("WHEN province NOT IN (SELECT code FROM provinces) "
+        checks.append("WHEN province IS NOT NULL AND province_idx IS NULL "
                       f"THEN {reason('province')}")
     if layout.aggregate:
         checks.append(f"WHEN n IS NULL OR n < 0 THEN {reason('participants')}")
-    attributes = ", ".join(rules.kept(column) for column in ("unit", "province", "staff"))
+    attributes = ", ".join((rules.kept("unit", "unit_idx"), unknown_unit,
+                            rules.kept("province", "province_idx"),
+                            rules.kept("staff", _trimmed("staff_text"))))
     return (f"SELECT {index}::USMALLINT, pid, d, program, {attributes}, n, "
             f"CASE {' '.join(checks)} END FROM ({typed})")

@@ -108,21 +108,26 @@ class RecordStore:
         self.con.execute("SET progress_bar_time = 100")
         self.con.execute(f"CREATE TABLE checked ({CHECKED_COLUMNS})")
         # Valid province codes (old and new) and the province each is part of from 2025-07-01.
-        self.con.execute("CREATE TABLE provinces (code VARCHAR PRIMARY KEY, new_code VARCHAR)")
-        self.con.executemany("INSERT INTO provinces VALUES (?, ?)",
-                             sorted(merged_into().items()))
+        self.con.execute("CREATE TABLE provinces (idx UTINYINT, code VARCHAR PRIMARY KEY, "
+                         "new_code VARCHAR)")
+        self.con.executemany("INSERT INTO provinces VALUES (?, ?, ?)",
+                             [(i, code, new) for i, (code, new)
+                              in enumerate(sorted(merged_into().items()))])
+        self.con.execute("CREATE TABLE units (idx INTEGER, code VARCHAR PRIMARY KEY)")
+        codes = sorted(counting.unit_codes(targets.units))
+        if codes:
+            self.con.executemany("INSERT INTO units VALUES (?, ?)", list(enumerate(codes)))
         spellings = {code: i for i, code in enumerate(self.programs)}
         for i, program in enumerate(targets.programs.values()):
             spellings.update({alias: i for alias in program.aliases})
         names = {fold(name): i for name, i in spellings.items()}
         date_format = self.options.date_format or targets.input.date_format
-        self.rules = Rules(names, date_format, self._kept_columns(), spellings)
+        self.rules = Rules(names, date_format, self._kept_columns(), spellings,
+                           has_units=bool(codes))
 
     def _kept_columns(self) -> dict[str, str]:
         """What the run reads of unit, province and staff (see staging.Rules)."""
         keep = dict.fromkeys(self.options.breakdown_columns, "all")
-        if self.targets.units and "unit" not in keep:  # for the unknown-codes warning only
-            keep["unit"] = counting.unknown_unit(self.targets.units)
         if self.targets.campaigns and "staff" not in keep:  # campaign days only
             days = ", ".join(f"DATE '{c.date}'" for c in self.targets.campaigns)
             keep["staff"] = f"d IN ({days})"
