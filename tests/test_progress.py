@@ -199,6 +199,10 @@ def test_exit_codes(tmp_path: Path, plan: Path) -> None:
     refused = run("progress", plan, good, "--memory-limit", "lots")
     assert refused.exit_code == 2 and "engine setting refused" in refused.stderr
     assert run("progress", plan, good, "--memory-limit", "256MB", "--threads", "1").exit_code == 0
+    starved = run("progress", plan, good, "--memory-limit", "1MB")
+    assert starved.exit_code == 2 and "Traceback" not in starved.stderr
+    assert starved.stderr.startswith("sspost: error: the engine ran out of memory within "
+                                     "--memory-limit 1MB")
     missing = run("progress", plan, tmp_path / "nope.csv")
     assert missing.exit_code == 2
     assert missing.stderr.startswith("sspost: error: cannot open ")

@@ -93,6 +93,7 @@ class RecordStore:
         self.sources: list[Source] = []
         self._tmp = tempfile.TemporaryDirectory(prefix="sspost-")
         self._error = duckdb.Error
+        self._out_of_memory = duckdb.OutOfMemoryException
         self.con: duckdb.DuckDBPyConnection = duckdb.connect()
         try:
             self.con.execute(f"SET memory_limit = {lit(self.options.memory_limit)}")
@@ -101,6 +102,23 @@ class RecordStore:
         except self._error as exc:
             self.close()
             raise UsageError(f"engine setting refused: {str(exc).splitlines()[0]}") from None
+        try:
+            codes = self._create_tables()
+        except self._error as exc:
+            self.close()
+            if self._is_out_of_memory(exc):
+                raise self._memory_error() from None
+            raise
+        spellings = {code: i for i, code in enumerate(self.programs)}
+        for i, program in enumerate(targets.programs.values()):
+            spellings.update({alias: i for alias in program.aliases})
+        names = {fold(name): i for name, i in spellings.items()}
+        date_format = self.options.date_format or targets.input.date_format
+        self.rules = Rules(names, date_format, self._kept_columns(), spellings,
+                           has_units=bool(codes))
+
+    def _create_tables(self) -> list[str]:
+        """The engine's settings and tables for the run; returns the plan's unit codes."""
         self.con.execute(f"SET temp_directory = {lit(self._tmp.name)}")
         # Progress is tracked for our own bar (query_progress) but never printed by the engine.
         self.con.execute("SET enable_progress_bar = true")
@@ -114,16 +132,20 @@ class RecordStore:
                              [(i, code, new) for i, (code, new)
                               in enumerate(sorted(merged_into().items()))])
         self.con.execute("CREATE TABLE units (idx INTEGER, code VARCHAR PRIMARY KEY)")
-        codes = sorted(counting.unit_codes(targets.units))
+        codes = sorted(counting.unit_codes(self.targets.units))
         if codes:
             self.con.executemany("INSERT INTO units VALUES (?, ?)", list(enumerate(codes)))
-        spellings = {code: i for i, code in enumerate(self.programs)}
-        for i, program in enumerate(targets.programs.values()):
-            spellings.update({alias: i for alias in program.aliases})
-        names = {fold(name): i for name, i in spellings.items()}
-        date_format = self.options.date_format or targets.input.date_format
-        self.rules = Rules(names, date_format, self._kept_columns(), spellings,
-                           has_units=bool(codes))
+        return codes
+
+    def _is_out_of_memory(self, exc: BaseException | None) -> bool:
+        # A failed commit reports the allocation that failed as a transaction error.
+        return isinstance(exc, self._out_of_memory) or (
+            isinstance(exc, self._error) and "could not allocate" in str(exc))
+
+    def _memory_error(self) -> UsageError:
+        return UsageError(f"the engine ran out of memory within --memory-limit "
+                          f"{self.options.memory_limit} (and the disk it spills to); give it "
+                          "more, e.g. --memory-limit 2GB")
 
     def _kept_columns(self) -> dict[str, str]:
         """What the run reads of unit, province and staff (see staging.Rules)."""
@@ -139,6 +161,8 @@ class RecordStore:
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+        if self._is_out_of_memory(value):  # from any query of the run
+            raise self._memory_error() from None
 
     def close(self) -> None:
         self.con.close()
@@ -189,6 +213,8 @@ class RecordStore:
         try:
             self.con.execute(f"INSERT INTO checked {sql}")
         except self._error as exc:
+            if self._is_out_of_memory(exc):
+                raise
             message = str(exc).splitlines()[0]
             raise UsageError(f"{path}: cannot read as CSV: {message}") from None
         finally:
