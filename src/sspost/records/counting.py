@@ -154,18 +154,17 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
     con = store.con
     per_file = {i: [0, 0] for i in range(len(store.sources))}
     by_reason = dict.fromkeys(REASONS, 0)
-    for file_idx, reason, rows in con.execute(
-        "SELECT file_idx, reason, count(*) FROM checked GROUP BY ALL"
+    outside = in_window = 0
+    for file_idx, reason, rows, inside in con.execute(
+        f"SELECT file_idx, reason, count(*), count(*) FILTER (WHERE {window}) FROM checked "
+        "GROUP BY ALL"
     ).fetchall():
         per_file[int(file_idx)][reason is not None] += int(rows)
         if reason is not None:
             by_reason[REASONS[int(reason)]] += int(rows)
+        else:
+            outside, in_window = outside + int(rows) - int(inside), in_window + int(inside)
     by_reason["field_count"] += sum(len(s.engine_rejects) for s in store.sources)
-    row = con.execute(f"""
-        SELECT count(*) FILTER (WHERE NOT ({window})), count(*) FILTER (WHERE {window})
-        FROM checked WHERE reason IS NULL
-    """).fetchone()
-    outside, in_window = (int(row[0]), int(row[1])) if row else (0, 0)
     totals = con.execute("SELECT count(*) FROM firsts").fetchone()
     people = int(totals[0]) if totals else 0
     aggregate_rows = con.execute("SELECT count(*) FROM aggregate_rows").fetchone()
