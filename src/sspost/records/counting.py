@@ -90,9 +90,11 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
         ) AS grouped (who, earliest{', kept' if kept == 'kept' else ''})
     """)
     # Aggregate-layout rows stand for their counts; they have no participant to de-duplicate.
+    unit, province, staff, n = (store.column(c) for c in ("unit", "province", "staff", "n"))
     con.execute(f"""
         CREATE OR REPLACE VIEW aggregate_rows AS
-        SELECT program, d, unit, province, staff, n FROM checked
+        SELECT program, d, {unit} AS unit, {province} AS province, {staff} AS staff, {n} AS n
+        FROM checked
         WHERE reason IS NULL AND file_idx IN ({aggregate}) AND {window}
     """)
     return Counts(
@@ -110,7 +112,8 @@ def _earliest(store: RecordStore, as_of: dt.date, attribute: str | None) -> tupl
     if attribute is None:
         return f"min({key})", "earliest", "NULL::VARCHAR"
     # arg_min_null: an earliest record without the attribute keeps NULL, not a later value.
-    by_arg_min = f"min({key}), arg_min_null(c.{attribute}, {key})", "earliest", "kept"
+    value = store.column(attribute, "c")
+    by_arg_min = f"min({key}), arg_min_null({value}, {key})", "earliest", "kept"
     if attribute not in CODED:
         return by_arg_min
     start = store.targets.period.start
@@ -126,7 +129,7 @@ def _earliest(store: RecordStore, as_of: dt.date, attribute: str | None) -> tupl
     # aggregate (arg_min) over every participant costs about as much as the first.
     row_slots, code_slots = 1 << row_bits, 1 << code_bits
     packed = (f"((c.d - DATE '{start}')::BIGINT * {row_slots} + c.rowid) * {code_slots} "
-              f"+ coalesce(c.{attribute} + 1, 0)")
+              f"+ coalesce({value} + 1, 0)")
     epoch_day = (start - dt.date(1970, 1, 1)).days
     first = (f"({epoch_day} + earliest // {row_slots * code_slots}) * {DAY} "
              f"+ (earliest // {code_slots}) % {row_slots}")
@@ -185,8 +188,8 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
 
 def _unknown_units(store: RecordStore, window: str) -> dict[str, int]:
     """Records in the window naming a unit code that is not in the plan's tree."""
-    if not store.targets.units:
-        return {}  # a plan without a unit tree has nothing to check codes against
+    if "unit_text" not in store.columns:
+        return {}  # no unit tree to check codes against, or no file with a unit column
     rows = store.con.execute(f"""
         SELECT unit_text, count(*) FROM checked
         WHERE reason IS NULL AND {window} AND unit_text IS NOT NULL

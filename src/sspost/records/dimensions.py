@@ -51,6 +51,8 @@ def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None]
 
 def units_with_records(store: RecordStore, as_of: dt.date) -> set[str]:
     """Units named by at least one accepted record in the window: they sent data."""
+    if "unit" not in store.columns:
+        return set()
     rows = store.con.execute(
         f"SELECT DISTINCT u.code FROM checked JOIN units u ON u.idx = checked.unit "
         f"WHERE reason IS NULL AND {window_sql(store, as_of)}"
@@ -71,7 +73,7 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date],
     listed = ", ".join(f"DATE '{day}'" for day in sorted(days))
     rows = store.con.execute(f"""
         SELECT program, d, staff, sum(n) FROM (
-            SELECT c.program, c.d, c.staff, 1 AS n FROM checked c
+            SELECT c.program, c.d, {store.column("staff", "c")} AS staff, 1 AS n FROM checked c
             JOIN (SELECT first FROM firsts WHERE {in_days}) f
               ON f.first = {ORDER_KEY.replace('rowid', 'c.rowid')}
             WHERE c.d IN ({listed})

@@ -23,10 +23,13 @@ PROGRAM_SLOTS = 256
 DAY = 1 << 40
 ORDER_KEY = f"((d - DATE '1970-01-01')::BIGINT * {DAY} + rowid)"
 
-CHECKED_COLUMNS = (
-    "file_idx USMALLINT, pid BIGINT, d DATE, program UTINYINT, unit INTEGER, unit_text VARCHAR, "
-    "province UTINYINT, staff VARCHAR, n BIGINT, reason UTINYINT"
-)
+# Every column `checked` may have. A run's table has only those it reads: the engine keeps
+# every stored value at full width, NULL or not, and 20M rows of an unused column cost time and
+# memory (see store.RecordStore.columns).
+CHECKED_COLUMNS = {"file_idx": "USMALLINT", "pid": "BIGINT", "d": "DATE", "program": "UTINYINT",
+                   "unit": "INTEGER", "unit_text": "VARCHAR", "province": "UTINYINT",
+                   "staff": "VARCHAR", "n": "BIGINT", "reason": "UTINYINT"}
+BASE_COLUMNS = ("file_idx", "pid", "d", "program", "reason")
 
 
 def lit(value: str) -> str:
@@ -82,8 +85,8 @@ def _trimmed(column: str) -> str:
 
 
 def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
-                check_nul: bool) -> str:
-    """SELECT producing the `checked` rows of one file."""
+                check_nul: bool, columns: tuple[str, ...] = tuple(CHECKED_COLUMNS)) -> str:
+    """SELECT producing the `checked` rows of one file: `columns`, in that order."""
     def field(name: str) -> str:
         return f"c{layout.positions[name]}" if name in layout.positions else "NULL::VARCHAR"
 
@@ -133,8 +136,9 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
                       f"THEN {reason('province')}")
     if layout.aggregate:
         checks.append(f"WHEN n IS NULL OR n < 0 THEN {reason('participants')}")
-    attributes = ", ".join((rules.kept("unit", "unit_idx"), unknown_unit,
-                            rules.kept("province", "province_idx"),
-                            rules.kept("staff", _trimmed("staff_text"))))
-    return (f"SELECT {index}::USMALLINT, pid, d, program, {attributes}, n, "
-            f"CASE {' '.join(checks)} END FROM ({typed})")
+    values = {"file_idx": f"{index}::USMALLINT", "pid": "pid", "d": "d", "program": "program",
+              "unit": rules.kept("unit", "unit_idx"), "unit_text": unknown_unit,
+              "province": rules.kept("province", "province_idx"),
+              "staff": rules.kept("staff", _trimmed("staff_text")), "n": "n",
+              "reason": f"CASE {' '.join(checks)} END"}
+    return f"SELECT {', '.join(values[c] for c in columns)} FROM ({typed})"

@@ -24,7 +24,14 @@ from sspost.records.layout import Layout, detect_layout
 from sspost.records.lines import line_of_offset
 from sspost.records.model import Counts, RejectedRow
 from sspost.records.source import Scan, is_utf8, scan, transcode
-from sspost.records.staging import CHECKED_COLUMNS, Rules, csv_scan, lit, staging_sql
+from sspost.records.staging import (
+    BASE_COLUMNS,
+    CHECKED_COLUMNS,
+    Rules,
+    csv_scan,
+    lit,
+    staging_sql,
+)
 from sspost.targets.model import TargetFile
 from sspost.text import fold
 
@@ -91,6 +98,7 @@ class RecordStore:
         self.options = options or ReadOptions()
         self.programs = list(targets.programs)
         self.sources: list[Source] = []
+        self.columns: tuple[str, ...] = BASE_COLUMNS  # of `checked`: see load
         self._tmp = tempfile.TemporaryDirectory(prefix="sspost-")
         self._error = duckdb.Error
         self._out_of_memory = duckdb.OutOfMemoryException
@@ -124,7 +132,6 @@ class RecordStore:
         self.con.execute("SET enable_progress_bar = true")
         self.con.execute("SET enable_progress_bar_print = false")
         self.con.execute("SET progress_bar_time = 100")
-        self.con.execute(f"CREATE TABLE checked ({CHECKED_COLUMNS})")
         # Valid province codes (old and new) and the province each is part of from 2025-07-01.
         self.con.execute("CREATE TABLE provinces (idx UTINYINT, code VARCHAR PRIMARY KEY, "
                          "new_code VARCHAR)")
@@ -176,10 +183,35 @@ class RecordStore:
                                  encoding=self.options.encoding or input_format.encoding,
                                  delimiter=self.options.delimiter or input_format.delimiter)
                    for path in paths]  # every header checked before any long read
+        self.columns = self._columns_read(layouts)
+        self.con.execute("CREATE TABLE checked ("
+                         + ", ".join(f"{c} {CHECKED_COLUMNS[c]}" for c in self.columns) + ")")
         with ThreadPoolExecutor(max_workers=1) as pool:
             for path, layout in zip(paths, layouts, strict=True):
                 self._stage(pool, path, layout)
         counting.load_id_map(self.con, self.options.id_map, self._error)
+
+    def _columns_read(self, layouts: list[Layout]) -> tuple[str, ...]:
+        """The columns of `checked` this run reads: the base ones, and each other one only
+        where some file has it and something (a breakdown, a campaign, the unit check) reads
+        it."""
+        def given(name: str) -> bool:
+            return any(name in layout.positions for layout in layouts)
+
+        optional = {
+            "unit": "unit" in self.rules.keep and given("unit"),
+            "unit_text": self.rules.has_units and given("unit"),
+            "province": "province" in self.rules.keep and given("province"),
+            "staff": "staff" in self.rules.keep and given("staff_id"),
+            "n": any(layout.aggregate for layout in layouts),
+        }
+        return tuple(c for c in CHECKED_COLUMNS if c in BASE_COLUMNS or optional.get(c))
+
+    def column(self, name: str, table: str = "") -> str:
+        """SQL for a column of `checked` (qualified by `table`), NULL when the run stores none."""
+        if name in self.columns:
+            return f"{table}.{name}" if table else name
+        return f"NULL::{CHECKED_COLUMNS[name]}"
 
     def _stage(self, pool: ThreadPoolExecutor, path: str, layout: Layout) -> None:
         index = len(self.sources)
@@ -205,7 +237,8 @@ class RecordStore:
     def _insert(self, index: int, path: str, read_path: str, layout: Layout, *,
                 check_nul: bool) -> None:
         """Stage one file; messages and progress name `path`, the engine reads `read_path`."""
-        sql = staging_sql(index, read_path, layout, self.rules, check_nul=check_nul)
+        sql = staging_sql(index, read_path, layout, self.rules, check_nul=check_nul,
+                          columns=self.columns)
         done = threading.Event()
         watcher = threading.Thread(target=self._watch, args=(path, done), daemon=True)
         if self.options.on_progress:
