@@ -23,6 +23,7 @@ from sspost.cli_options import (
     CheckFormat,
     Columns,
     DateFormat,
+    Db,
     Delimiter,
     Encoding,
     FailOn,
@@ -151,6 +152,7 @@ def progress(
     strict: Strict = False,
     memory_limit: MemoryLimit = None,
     threads: Threads = None,
+    db: Db = None,
     fail_on: Annotated[FailOn | None, typer.Option(
         "--fail-on", help="Exit 1 when a program is at this status or worse.")] = None,
     by: Annotated[By | None, typer.Option("--by", help="Add a breakdown.")] = None,
@@ -173,7 +175,7 @@ def progress(
     report_date = parse_date(as_of, "--as-of")
     plan = _load_targets(targets)
     options = read_options(column, date_format, delimiter, encoding, id_map, max_errors,
-                            memory_limit, threads, data)
+                            memory_limit, threads, data, db)
     request = BreakdownRequest(by.value, depth, sort.value, limit) if by else None
     result = build_progress(plan, str(targets), [str(p) for p in data], as_of=report_date,
                             options=options, rejects=str(rejects) if rejects else None,
@@ -204,6 +206,7 @@ def check(
     rejects: Rejects = None,
     memory_limit: MemoryLimit = None,
     threads: Threads = None,
+    db: Db = None,
 ) -> None:
     """Report bad rows and the reconciliation only; exit 1 when any row is rejected."""
     from sspost.progress import build_check
@@ -212,7 +215,7 @@ def check(
 
     plan = _load_targets(targets)
     options = read_options(column, date_format, delimiter, encoding, id_map, max_errors,
-                            memory_limit, threads, data)
+                            memory_limit, threads, data, db)
     result = build_check(plan, str(targets), [str(p) for p in data],
                          as_of=parse_date(as_of, "--as-of"), options=options,
                          rejects=str(rejects) if rejects else None)
@@ -247,6 +250,7 @@ def report(
     id_map: IdMap = None,
     memory_limit: MemoryLimit = None,
     threads: Threads = None,
+    db: Db = None,
     staff: Annotated[Path | None, typer.Option(
         "--staff", help="Roster CSV (staff_id, unit) for campaign quotas.")] = None,
 ) -> None:
@@ -258,7 +262,7 @@ def report(
 
     plan = _load_targets(targets)
     options = read_options(column, date_format, delimiter, encoding, id_map, 100,
-                            memory_limit, threads, data)
+                            memory_limit, threads, data, db)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp else None
     result = build_report(plan, str(targets), [str(p) for p in data], month, options=options,
                           roster=load_roster(str(staff)) if staff else None, stamp=when)

@@ -121,19 +121,23 @@ MemoryLimit = Annotated[str | None, typer.Option(
     "engine spills to a temporary directory.")]
 Threads = Annotated[int | None, typer.Option(
     "--threads", min=1, help="Engine threads (default: the CPU count, at most 8).")]
+Db = Annotated[Path | None, typer.Option(
+    "--db", help="Keep the typed rows in this DuckDB file: a rerun reads only files that are "
+    "new or changed (e.g. another --as-of, or this month's file added).")]
 
 
 def read_options(
     column: list[str] | None, date_format: str | None, delimiter: str | None,
     encoding: str | None, id_map: Path | None, max_errors: int, memory_limit: str | None,
-    threads: int | None, data: list[Path],
+    threads: int | None, data: list[Path], db: Path | None = None,
 ) -> ReadOptions:
     from sspost.records import ReadOptions
 
     options = ReadOptions(columns=parse_columns(column or []), date_format=date_format,
                           delimiter=delimiter_option(delimiter), encoding=encoding,
                           id_map=str(id_map) if id_map else None, max_errors=max_errors,
-                          threads=threads, on_progress=progress_bar(data))
+                          threads=threads, on_progress=progress_bar(data),
+                          db=str(db) if db else None)
     return replace(options, memory_limit=memory_limit) if memory_limit else options
 
 

@@ -36,7 +36,7 @@ def unit_codes(units: list[Unit]) -> set[str]:
 
 def load_id_map(con: duckdb.DuckDBPyConnection, path: str | None, error: Any) -> None:
     """The --id-map file as integer keys, read and checked by the engine (it may be large)."""
-    con.execute("CREATE TABLE id_map (old_pid BIGINT, new_pid BIGINT)")
+    con.execute("CREATE TEMP TABLE id_map (old_pid BIGINT, new_pid BIGINT)")
     if path is None:
         return
     if not Path(path).is_file():
@@ -81,7 +81,7 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     join = "LEFT JOIN id_map m ON m.old_pid = c.pid" if mapped else ""
     earliest, first, kept = _earliest(store, as_of, attribute)
     con.execute(f"""
-        CREATE OR REPLACE TABLE firsts AS
+        CREATE OR REPLACE TEMP TABLE firsts AS
         SELECT who, {first} AS first, {kept} AS attribute FROM (
             SELECT {pid} * {PROGRAM_SLOTS} + c.program AS who, {earliest} AS earliest
             FROM checked c {join}
@@ -92,7 +92,7 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     # Aggregate-layout rows stand for their counts; they have no participant to de-duplicate.
     unit, province, staff, n = (store.column(c) for c in ("unit", "province", "staff", "n"))
     con.execute(f"""
-        CREATE OR REPLACE VIEW aggregate_rows AS
+        CREATE OR REPLACE TEMP VIEW aggregate_rows AS
         SELECT program, d, {unit} AS unit, {province} AS province, {staff} AS staff, {n} AS n
         FROM checked
         WHERE reason IS NULL AND file_idx IN ({aggregate}) AND {window}

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sspost.problems import UsageError
 from sspost.provinces import merged_into
-from sspost.records import counting, rejects
+from sspost.records import cache, counting, rejects
 from sspost.records.layout import Layout, detect_layout
 from sspost.records.lines import line_of_offset
 from sspost.records.model import Counts, RejectedRow
@@ -63,6 +63,7 @@ class ReadOptions:
     on_progress: Callable[[str, float], None] | None = None
     # Columns a breakdown will group on, kept for every row (unit, province or staff).
     breakdown_columns: frozenset[str] = frozenset()
+    db: str | None = None  # --db: a DuckDB file keeping the typed rows between runs
 
 
 @dataclass
@@ -102,7 +103,12 @@ class RecordStore:
         self._tmp = tempfile.TemporaryDirectory(prefix="sspost-")
         self._error = duckdb.Error
         self._out_of_memory = duckdb.OutOfMemoryException
-        self.con: duckdb.DuckDBPyConnection = duckdb.connect()
+        try:
+            self.con: duckdb.DuckDBPyConnection = duckdb.connect(self.options.db or ":memory:")
+        except duckdb.Error as exc:
+            self._tmp.cleanup()
+            raise UsageError(f"cannot use --db {self.options.db}: "
+                             f"{str(exc).splitlines()[0]}") from None
         try:
             self.con.execute(f"SET memory_limit = {lit(self.options.memory_limit)}")
             threads = self.options.threads or min(os.cpu_count() or 1, 8)
@@ -133,13 +139,15 @@ class RecordStore:
         self.con.execute("SET enable_progress_bar_print = false")
         self.con.execute("SET progress_bar_time = 100")
         # Valid province codes (old and new) and the province each is part of from 2025-07-01.
-        self.con.execute("CREATE TABLE provinces (idx UTINYINT, code VARCHAR PRIMARY KEY, "
+        # Per-run tables are temporary: with --db, only `checked` and its file list persist.
+        self.con.execute("CREATE TEMP TABLE provinces (idx UTINYINT, code VARCHAR PRIMARY KEY, "
                          "new_code VARCHAR)")
         self.con.executemany("INSERT INTO provinces VALUES (?, ?, ?)",
                              [(i, code, new) for i, (code, new)
                               in enumerate(sorted(merged_into().items()))])
-        self.con.execute("CREATE TABLE units (idx INTEGER, code VARCHAR PRIMARY KEY)")
+        self.con.execute("CREATE TEMP TABLE units (idx INTEGER, code VARCHAR PRIMARY KEY)")
         codes = sorted(counting.unit_codes(self.targets.units))
+        self._unit_codes = codes
         if codes:
             self.con.executemany("INSERT INTO units VALUES (?, ?)", list(enumerate(codes)))
         return codes
@@ -157,6 +165,8 @@ class RecordStore:
     def _kept_columns(self) -> dict[str, str]:
         """What the run reads of unit, province and staff (see staging.Rules)."""
         keep = dict.fromkeys(self.options.breakdown_columns, "all")
+        if self.options.db:  # a cache serves every breakdown of later runs
+            keep = dict.fromkeys(("unit", "province", "staff"), "all")
         if self.targets.campaigns and "staff" not in keep:  # campaign days only
             days = ", ".join(f"DATE '{c.date}'" for c in self.targets.campaigns)
             keep["staff"] = f"d IN ({days})"
@@ -184,12 +194,55 @@ class RecordStore:
                                  delimiter=self.options.delimiter or input_format.delimiter)
                    for path in paths]  # every header checked before any long read
         self.columns = self._columns_read(layouts)
-        self.con.execute("CREATE TABLE checked ("
-                         + ", ".join(f"{c} {CHECKED_COLUMNS[c]}" for c in self.columns) + ")")
+        columns_sql = ", ".join(f"{c} {CHECKED_COLUMNS[c]}" for c in self.columns)
+        scans: dict[int, Scan] = {}
+        cached = cache.cached_files(self.con) if self.options.db else []
+        reused = self._reusable(paths, layouts, cached, scans)
+        if not reused:
+            cache.reset(self.con, columns_sql)
+        if self.options.db:
+            # Scanned first, so a file with NUL bytes is read once, the right way: rows deleted
+            # from a persistent table may be renumbered when the engine compacts it.
+            scans.update({i: scan(path) for i, path in enumerate(paths) if i not in scans})
         with ThreadPoolExecutor(max_workers=1) as pool:
-            for path, layout in zip(paths, layouts, strict=True):
-                self._stage(pool, path, layout)
+            for index, (path, layout) in enumerate(zip(paths, layouts, strict=True)):
+                if index < reused:
+                    self._reuse(path, layout, scans[index], cached[index])
+                else:
+                    self._stage(pool, path, layout, scans.get(index))
         counting.load_id_map(self.con, self.options.id_map, self._error)
+
+    def _fingerprint(self, index: int, layout: Layout, scanned: Scan) -> str:
+        sql = staging_sql(index, "", layout, self.rules, check_nul=scanned.has_nul,
+                          columns=self.columns)
+        return cache.fingerprint(scanned, sql, layout.encoding, self._unit_codes)
+
+    def _reusable(self, paths: list[str], layouts: list[Layout], cached: list[cache.CachedFile],
+                  scans: dict[int, Scan]) -> int:
+        """How many files, from the first, have their rows in the --db cache (0 or all cached
+        ones); the files compared are scanned into `scans`."""
+        if not cached or len(paths) < len(cached):
+            return 0
+        for index, entry in enumerate(cached):
+            scans[index] = scan(paths[index])
+            if self._fingerprint(index, layouts[index], scans[index]) != entry.fingerprint:
+                return 0
+        return len(cached) if cache.rows_in_place(self.con, cached) else 0
+
+    def _reuse(self, path: str, layout: Layout, scanned: Scan, entry: cache.CachedFile) -> None:
+        index = len(self.sources)
+        read_path = self._readable(index, path, layout)  # rejected rows are read back from it
+        self.sources.append(Source(path, read_path, layout,
+                                   Scan(scanned.sha256, entry.lines, scanned.has_nul),
+                                   entry.parsed_rows, entry.first_rowid, entry.engine_rejects))
+
+    def _readable(self, index: int, path: str, layout: Layout) -> str:
+        """The path the engine reads: the file, or a UTF-8 copy of it."""
+        if is_utf8(layout.encoding):
+            return path
+        read_path = str(Path(self._tmp.name) / f"{index}.csv")
+        transcode(path, layout.encoding, Path(read_path))
+        return read_path
 
     def _columns_read(self, layouts: list[Layout]) -> tuple[str, ...]:
         """The columns of `checked` this run reads: the base ones, and each other one only
@@ -213,19 +266,21 @@ class RecordStore:
             return f"{table}.{name}" if table else name
         return f"NULL::{CHECKED_COLUMNS[name]}"
 
-    def _stage(self, pool: ThreadPoolExecutor, path: str, layout: Layout) -> None:
+    def _stage(self, pool: ThreadPoolExecutor, path: str, layout: Layout,
+               scanned: Scan | None) -> None:
         index = len(self.sources)
-        read_path = path
-        if not is_utf8(layout.encoding):
-            read_path = str(Path(self._tmp.name) / f"{index}.csv")
-            transcode(path, layout.encoding, Path(read_path))
-        scanning = pool.submit(scan, path)  # checksum and line count while the engine reads
-        self._insert(index, path, read_path, layout, check_nul=False)
-        source = Source(path, read_path, layout, scanning.result())
-        if source.scan.has_nul:  # rare: read again, looking for NUL bytes in every field
-            self.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
-            self.con.execute(f"DROP TABLE rejects_{index}; DROP TABLE rejects_{index}_scan")
-            self._insert(index, path, read_path, layout, check_nul=True)
+        read_path = self._readable(index, path, layout)
+        if scanned is None:
+            scanning = pool.submit(scan, path)  # checksum and line count while the engine reads
+            self._insert(index, path, read_path, layout, check_nul=False)
+            scanned = scanning.result()
+            if scanned.has_nul:  # rare: read again, looking for NUL bytes in every field
+                self.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
+                self.con.execute(f"DROP TABLE rejects_{index}; DROP TABLE rejects_{index}_scan")
+                self._insert(index, path, read_path, layout, check_nul=True)
+        else:
+            self._insert(index, path, read_path, layout, check_nul=scanned.has_nul)
+        source = Source(path, read_path, layout, scanned)
         # Rows of one file have consecutive rowids in file order: a row's index in its file is
         # its rowid minus the first one.
         row = self.con.execute("SELECT coalesce(min(rowid), 0), count(*) FROM checked "
@@ -233,6 +288,10 @@ class RecordStore:
         source.first_rowid, source.parsed_rows = (int(row[0]), int(row[1])) if row else (0, 0)
         self.sources.append(source)
         self._engine_rejects(source, index)
+        if self.options.db:
+            cache.remember(self.con, index, self._fingerprint(index, layout, source.scan),
+                           source.first_rowid, source.parsed_rows, source.scan.lines,
+                           source.engine_rejects)
 
     def _insert(self, index: int, path: str, read_path: str, layout: Layout, *,
                 check_nul: bool) -> None:

@@ -1,0 +1,75 @@
+"""`--db FILE`: the typed rows of a run kept in a DuckDB file, so that a rerun reads only what
+is new (the same year's files again with another --as-of, or with this month's file added).
+
+A file's rows are reused when its bytes (sha256) and the SQL that typed them are the cached
+ones, file by file from the first. Files added after the cached ones are read and appended.
+Any other change (a file edited, removed or moved in the order, another plan or option) rebuilds
+the whole table: rows stay in file order, which the tie rule of SPEC section 4 needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sspost import __version__
+from sspost.records.source import Scan
+
+if TYPE_CHECKING:
+    import duckdb
+
+_FILES = "staged_files"
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    fingerprint: str  # the file's bytes and the SQL that typed them
+    first_rowid: int
+    parsed_rows: int
+    lines: int
+    engine_rejects: dict[int, tuple[str, str]]  # physical line: why, text
+
+
+def fingerprint(scan: Scan, staging: str, encoding: str, unit_codes: list[str]) -> str:
+    """What the cached rows of one file depend on: its bytes, how they were read and typed (the
+    SQL names the file's place in the order), and the codes units are stored as."""
+    parts = [__version__, scan.sha256, staging, encoding, *unit_codes]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def cached_files(con: duckdb.DuckDBPyConnection) -> list[CachedFile]:
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary "
+                         f"AND table_name IN ('checked', '{_FILES}')").fetchone()
+    if not exists or int(exists[0]) != 2:
+        return []
+    rows = con.execute(f"SELECT fingerprint, first_rowid, parsed_rows, lines, engine_rejects "
+                       f"FROM {_FILES} ORDER BY file_idx").fetchall()
+    return [CachedFile(str(fp), int(first), int(parsed), int(lines),
+                       {int(line): (why, text) for line, (why, text)
+                        in json.loads(rejects).items()})
+            for fp, first, parsed, lines, rejects in rows]
+
+
+def rows_in_place(con: duckdb.DuckDBPyConnection, files: list[CachedFile]) -> bool:
+    """The table still holds each cached file's rows where the metadata says."""
+    found = {int(i): (int(first), int(n)) for i, first, n in con.execute(
+        "SELECT file_idx, min(rowid), count(*) FROM checked GROUP BY file_idx").fetchall()}
+    expected = {i: (f.first_rowid, f.parsed_rows) for i, f in enumerate(files)
+                if f.parsed_rows}
+    return found == expected
+
+
+def reset(con: duckdb.DuckDBPyConnection, columns_sql: str) -> None:
+    con.execute(f"DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS {_FILES}")
+    con.execute(f"CREATE TABLE checked ({columns_sql})")
+    con.execute(f"CREATE TABLE {_FILES} (file_idx INTEGER, fingerprint VARCHAR, "
+                "first_rowid BIGINT, parsed_rows BIGINT, lines BIGINT, engine_rejects VARCHAR)")
+
+
+def remember(con: duckdb.DuckDBPyConnection, index: int, fingerprint: str, first_rowid: int,
+             parsed_rows: int, lines: int, engine_rejects: dict[int, tuple[str, str]]) -> None:
+    con.execute(f"INSERT INTO {_FILES} VALUES (?, ?, ?, ?, ?, ?)",
+                [index, fingerprint, first_rowid, parsed_rows, lines,
+                 json.dumps({str(k): list(v) for k, v in engine_rejects.items()})])
