@@ -47,6 +47,7 @@ class FileReport:
     encoding: str
     delimiter: str
     sha256: str
+    cached: bool = False  # its rows came from the --db file, not from reading it again
 
 
 @dataclass(frozen=True)

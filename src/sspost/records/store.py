@@ -77,6 +77,7 @@ class Source:
     parsed_rows: int = 0
     first_rowid: int = 0
     engine_rejects: dict[int, tuple[str, str]] = field(default_factory=dict)  # line: why, text
+    cached: bool = False  # rows reused from the --db file
 
 
 def read_rows(path: str, delimiter: str | None = None) -> list[list[str]]:
@@ -234,7 +235,8 @@ class RecordStore:
         read_path = self._readable(index, path, layout)  # rejected rows are read back from it
         self.sources.append(Source(path, read_path, layout,
                                    Scan(scanned.sha256, entry.lines, scanned.has_nul),
-                                   entry.parsed_rows, entry.first_rowid, entry.engine_rejects))
+                                   entry.parsed_rows, entry.first_rowid, entry.engine_rejects,
+                                   cached=True))
 
     def _readable(self, index: int, path: str, layout: Layout) -> str:
         """The path the engine reads: the file, or a UTF-8 copy of it."""

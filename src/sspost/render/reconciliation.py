@@ -20,7 +20,8 @@ def reconciliation_lines(r: Reconciliation, lang: str = "en", shown: int = 20) -
         f"{w.number(r.duplicate_records)} duplicate records"
     ]
     lines += [f"  {f.path}: {f.encoding}, {_delimiter_name(f.delimiter)}, "
-              f"{w.number(f.rows_read)} rows" for f in r.files]
+              f"{w.number(f.rows_read)} rows{' (from --db)' if f.cached else ''}"
+              for f in r.files]
     if r.rejected:
         counts = ", ".join(f"{reason} {w.number(n)}" for reason, n in r.rejected_by_reason.items())
         lines.append(f"rejected rows by reason: {counts}")

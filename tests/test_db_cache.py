@@ -1,0 +1,128 @@
+"""`--db FILE`: a rerun reuses unchanged files' rows and answers exactly as a fresh read."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import PLAN, csv_file, run, write
+
+HEADER = "participant_id,date,program,unit,province,staff_id"
+UNITS = PLAN + """\
+units:
+  - {code: HN, name: Ha Noi, targets: {voluntary_si: 60, household_hi: 6}}
+  - {code: HCM, name: Ho Chi Minh City, targets: {voluntary_si: 40, household_hi: 4}}
+"""
+
+
+def progress(plan: Path, files: list[Path], *extra: str | Path) -> tuple[dict[str, Any], str]:
+    result = run("progress", plan, *files, "--as-of", "2025-12-31", "-f", "json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return result.json(), result.stderr
+
+
+def cached(doc: dict[str, Any]) -> list[bool]:
+    return [f["cached"] for f in doc["reconciliation"]["files"]]
+
+
+def without_cache_flags(doc: dict[str, Any]) -> dict[str, Any]:
+    doc = copy.deepcopy(doc)
+    for f in doc["reconciliation"]["files"]:
+        del f["cached"]
+    return doc
+
+
+def months(tmp_path: Path) -> tuple[Path, Path]:
+    # 0100000001 is recorded on the same day by two units, in two files: file order decides.
+    jan = csv_file(tmp_path, "jan.csv", [
+        "0100000001,2025-01-05,voluntary_si,HN,01,NV1",
+        "0100000002,2025-01-06,BHYT_HGD,HCM,79,NV2",
+        "0100000003,2025-13-01,voluntary_si,HN,01,NV1",  # bad date
+        "0100000004,2025-01-07,voluntary_si,HN",  # too few fields
+    ], header=HEADER)
+    feb = csv_file(tmp_path, "feb.csv", [
+        "0100000001,2025-01-05,voluntary_si,HCM,79,NV2",
+        "001234567890,2025-02-03,voluntary_si,HCM,79,NV2",
+        "0100000002,2025-02-04,household_hi,HN,01,NV1",
+    ], header=HEADER)
+    return jan, feb
+
+
+def test_a_rerun_reuses_every_file_and_agrees_with_a_fresh_read(tmp_path: Path) -> None:
+    plan = write(tmp_path / "plan.yaml", UNITS)
+    files = list(months(tmp_path))
+    db = tmp_path / "rows.duckdb"
+    fresh_by = {}
+    for by in ("unit", "province", "staff", "month"):
+        fresh, _ = progress(plan, files, "--by", by)
+        fresh_by[by] = fresh
+        first, _ = progress(plan, files, "--by", by, "--db", db)
+        again, stderr = progress(plan, files, "--by", by, "--db", db)
+        assert cached(fresh) == [False, False]
+        assert cached(again) == [True, True]
+        assert "jan.csv: utf-8, ',', 4 rows (from --db)" in stderr
+        assert without_cache_flags(again) == without_cache_flags(first)
+        assert without_cache_flags(again) == without_cache_flags(fresh)
+    staff = {row["staff_id"]: row["achieved"] for row in fresh_by["staff"]["breakdown"]["rows"]
+             if row["program"] == "voluntary_si"}
+    assert staff == {"NV1": 1, "NV2": 1}  # 0100000001 with the earlier file's staff member
+    reconciliation = again["reconciliation"]
+    assert reconciliation["rejected_by_reason"] == {"field_count": 1, "date": 1}
+    assert [(r["file"], r["line"]) for r in reconciliation["rejected_rows"]] == [
+        (str(files[0]), 4), (str(files[0]), 5)]
+
+
+def test_this_months_file_is_added_to_the_cached_ones(tmp_path: Path, plan: Path) -> None:
+    jan, feb = months(tmp_path)
+    db = tmp_path / "rows.duckdb"
+    progress(plan, [jan], "--db", db)
+    doc, _ = progress(plan, [jan, feb], "--db", db)
+    assert cached(doc) == [True, False]
+    fresh, _ = progress(plan, [jan, feb])
+    assert without_cache_flags(doc) == without_cache_flags(fresh)
+
+
+def test_a_changed_file_or_order_or_plan_is_read_again(tmp_path: Path, plan: Path) -> None:
+    jan, feb = months(tmp_path)
+    db = tmp_path / "rows.duckdb"
+    progress(plan, [jan, feb], "--db", db)
+    # Swapped: the tie now goes to the other unit, so every row is read again in the new order.
+    swapped, _ = progress(plan, [feb, jan], "--db", db, "--by", "staff")
+    assert cached(swapped) == [False, False]
+    fresh, _ = progress(plan, [feb, jan], "--by", "staff")
+    assert without_cache_flags(swapped) == without_cache_flags(fresh)
+    # Edited in place, same size: the checksum tells.
+    text = feb.read_text(encoding="utf-8")
+    feb.write_text(text.replace("2025-02-03", "2025-02-13"), encoding="utf-8")
+    edited, _ = progress(plan, [feb, jan], "--db", db, "--by", "month")
+    assert cached(edited) == [False, False]
+    again, _ = progress(plan, [feb, jan], "--db", db, "--by", "month")
+    assert cached(again) == [True, True]
+    assert without_cache_flags(again) == without_cache_flags(edited)
+    months_seen = {row["month"]: row["achieved"] for row in edited["breakdown"]["rows"]
+                   if row["program"] == "voluntary_si"}
+    assert months_seen.get("2025-02") == 1
+    # Another plan (an alias more) types the rows differently.
+    other = write(tmp_path / "other.yaml", PLAN.replace("aliases: [BHXH_TN]",
+                                                        "aliases: [BHXH_TN, VSI]"))
+    doc, _ = progress(other, [feb, jan], "--db", db)
+    assert cached(doc) == [False, False]
+
+
+def test_fewer_files_than_cached_are_read_again(tmp_path: Path, plan: Path) -> None:
+    jan, feb = months(tmp_path)
+    db = tmp_path / "rows.duckdb"
+    progress(plan, [jan, feb], "--db", db)
+    doc, _ = progress(plan, [jan], "--db", db)
+    assert cached(doc) == [False]
+    assert doc["reconciliation"]["rows_read"] == 4
+
+
+def test_a_db_that_is_not_a_database_is_a_clear_error(tmp_path: Path, plan: Path) -> None:
+    jan, _ = months(tmp_path)
+    not_db = write(tmp_path / "notes.txt", "not a database\n" * 100)
+    result = run("progress", plan, jan, "--db", not_db)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"sspost: error: cannot use --db {not_db}: ")
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
