@@ -254,7 +254,7 @@ class RecordStore:
             return any(name in layout.positions for layout in layouts)
 
         optional = {
-            "unit": "unit" in self.rules.keep and given("unit"),
+            "unit": "unit" in self.rules.keep and self.rules.has_units and given("unit"),
             "unit_text": self.rules.has_units and given("unit"),
             "province": "province" in self.rules.keep and given("province"),
             "staff": "staff" in self.rules.keep and given("staff_id"),
