@@ -18,3 +18,4 @@ def test_benchmark_script_runs_on_a_small_file(tmp_path: Path) -> None:
     assert "one file and 12 monthly files give the same results: True" in result.stdout
     assert "10,000: sspost progress " in result.stdout
     assert "10,000 with 1% bad rows: sspost progress " in result.stdout
+    assert "10,000: sspost progress --db (rerun) " in result.stdout
