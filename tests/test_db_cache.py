@@ -126,3 +126,18 @@ def test_a_db_that_is_not_a_database_is_a_clear_error(tmp_path: Path, plan: Path
     assert result.exit_code == 2
     assert result.stderr.startswith(f"sspost: error: cannot use --db {not_db}: ")
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_database_with_other_tables_is_left_alone(tmp_path: Path, plan: Path) -> None:
+    import duckdb
+
+    jan, _ = months(tmp_path)
+    theirs = tmp_path / "theirs.duckdb"
+    with duckdb.connect(str(theirs)) as con:
+        con.execute("CREATE TABLE checked AS SELECT 42 AS answer")
+    result = run("progress", plan, jan, "--db", theirs)
+    assert result.exit_code == 2
+    assert result.stderr == (f"sspost: error: --db {theirs} holds tables sspost did not write "
+                             "(checked); give it a file of its own\n")
+    with duckdb.connect(str(theirs)) as con:
+        assert con.execute("SELECT answer FROM checked").fetchall() == [(42,)]

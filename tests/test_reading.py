@@ -198,7 +198,7 @@ SPECTRUM_ERRATA = {"location_coordinates": {"Contact Phone Number": "2095257564"
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in (SPECTRUM / "csvs").glob("*.csv")))
 def test_csv_spectrum_reads_as_its_json_twin(name: str, tmp_path: Path) -> None:
-    from sspost.records.store import read_rows
+    from sspost.records.loading import read_rows
 
     expected = json.loads((SPECTRUM / "json" / f"{name}.json").read_text(encoding="utf-8"))
     expected = expected if isinstance(expected, list) else [expected]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sspost import __version__
+from sspost.problems import UsageError
 from sspost.records.source import Scan
 
 if TYPE_CHECKING:
@@ -39,10 +40,20 @@ def fingerprint(scan: Scan, staging: str, encoding: str, unit_codes: list[str]) 
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
-def cached_files(con: duckdb.DuckDBPyConnection) -> list[CachedFile]:
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary "
-                         f"AND table_name IN ('checked', '{_FILES}')").fetchone()
-    if not exists or int(exists[0]) != 2:
+def cached_files(con: duckdb.DuckDBPyConnection, path: str) -> list[CachedFile]:
+    """The files whose rows the --db file at `path` holds, in order (none for a new file).
+
+    A file holding anything else is refused, never rebuilt: its tables are somebody's data.
+    """
+    names = {str(r[0]) for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
+    if not names:
+        return []
+    if not names <= {"checked", _FILES} or _FILES not in names:
+        raise UsageError(f"--db {path} holds tables sspost did not write "
+                         f"({', '.join(sorted(names - {_FILES})[:3])}); give it a file of "
+                         "its own")
+    if "checked" not in names:
         return []
     rows = con.execute(f"SELECT fingerprint, first_rowid, parsed_rows, lines, engine_rejects "
                        f"FROM {_FILES} ORDER BY file_idx").fetchall()

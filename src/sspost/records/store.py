@@ -1,96 +1,31 @@
-"""Reading participant CSVs into DuckDB (SPEC section 4), one typed pass per file.
-
-All row work happens in the engine. Python reads bytes only for checksums and line counts (in a
-thread, alongside the engine) and for the few rows that are rejected.
-"""
+"""The records of one run in a DuckDB database: the engine's settings and per-run tables,
+and the counting API the rest of sspost uses (the reading itself is in loading)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import tempfile
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from sspost.problems import UsageError
 from sspost.provinces import merged_into
-from sspost.records import cache, counting, rejects
-from sspost.records.layout import Layout, detect_layout
-from sspost.records.lines import line_of_offset
+from sspost.records import counting, rejects
+from sspost.records.loading import FileLoading, ReadOptions, Source
 from sspost.records.model import Counts, RejectedRow
-from sspost.records.source import Scan, is_utf8, scan, transcode
-from sspost.records.staging import (
-    BASE_COLUMNS,
-    CHECKED_COLUMNS,
-    Rules,
-    csv_scan,
-    lit,
-    staging_sql,
-)
-from sspost.targets.model import TargetFile
+from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, Rules, lit
 from sspost.text import fold
 
 if TYPE_CHECKING:
     import duckdb
 
-_ENGINE_MESSAGES = {"TOO MANY COLUMNS": "more fields than the header",
-                    "MISSING COLUMNS": "fewer fields than the header",
-                    "UNQUOTED VALUE": "a quote that does not close",
-                    "LINE SIZE OVER MAXIMUM": "a line longer than the engine's maximum"}
+    from sspost.targets.model import TargetFile
+
+__all__ = ["ReadOptions", "RecordStore", "Source"]
 
 
-# Measured on 20M rows: 512 MB keeps the whole process near 0.7 GB for 11% more time than 1 GB
-# (1.1-1.3 GB); beyond the limit the engine spills to a temporary directory.
-DEFAULT_MEMORY_LIMIT = "512MB"
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    columns: dict[str, str] = field(default_factory=dict)
-    date_format: str | None = None
-    encoding: str | None = None
-    delimiter: str | None = None
-    id_map: str | None = None
-    max_errors: int = 100
-    memory_limit: str = DEFAULT_MEMORY_LIMIT
-    threads: int | None = None
-    # Told (file, fraction read) while a file is read; the CLI draws a bar with it.
-    on_progress: Callable[[str, float], None] | None = None
-    # Columns a breakdown will group on, kept for every row (unit, province or staff).
-    breakdown_columns: frozenset[str] = frozenset()
-    db: str | None = None  # --db: a DuckDB file keeping the typed rows between runs
-
-
-@dataclass
-class Source:
-    """One input file as read."""
-
-    path: str  # as the user gave it: every message names this
-    read_path: str  # what the engine reads: a UTF-8 copy when the file is in another encoding
-    layout: Layout
-    scan: Scan
-    parsed_rows: int = 0
-    first_rowid: int = 0
-    engine_rejects: dict[int, tuple[str, str]] = field(default_factory=dict)  # line: why, text
-    cached: bool = False  # rows reused from the --db file
-
-
-def read_rows(path: str, delimiter: str | None = None) -> list[list[str]]:
-    """The fields of a UTF-8 file's data rows as the engine reads them (for tests and tools)."""
-    import duckdb
-
-    layout = detect_layout(path, {}, delimiter=delimiter, require=False)
-    with duckdb.connect() as con:
-        rows = con.execute("SELECT * FROM " + csv_scan(path, layout, "rejects")).fetchall()
-    return [[value if value is not None else "" for value in row] for row in rows]
-
-
-class RecordStore:
+class RecordStore(FileLoading):
     """The records of one run in a DuckDB database. Use as a context manager."""
 
     def __init__(self, targets: TargetFile, options: ReadOptions | None = None) -> None:
@@ -153,11 +88,6 @@ class RecordStore:
             self.con.executemany("INSERT INTO units VALUES (?, ?)", list(enumerate(codes)))
         return codes
 
-    def _is_out_of_memory(self, exc: BaseException | None) -> bool:
-        # A failed commit reports the allocation that failed as a transaction error.
-        return isinstance(exc, self._out_of_memory) or (
-            isinstance(exc, self._error) and "could not allocate" in str(exc))
-
     def _memory_error(self) -> UsageError:
         return UsageError(f"the engine ran out of memory within --memory-limit "
                           f"{self.options.memory_limit} (and the disk it spills to); give it "
@@ -186,160 +116,11 @@ class RecordStore:
         self.con.close()
         self._tmp.cleanup()
 
-    def load(self, paths: list[str]) -> None:
-        input_format = self.targets.input
-        columns = {k: v for k, v in input_format.columns.model_dump().items() if v}
-        columns.update(self.options.columns)
-        layouts = [detect_layout(path, columns,
-                                 encoding=self.options.encoding or input_format.encoding,
-                                 delimiter=self.options.delimiter or input_format.delimiter)
-                   for path in paths]  # every header checked before any long read
-        self.columns = self._columns_read(layouts)
-        columns_sql = ", ".join(f"{c} {CHECKED_COLUMNS[c]}" for c in self.columns)
-        scans: dict[int, Scan] = {}
-        cached = cache.cached_files(self.con) if self.options.db else []
-        reused = self._reusable(paths, layouts, cached, scans)
-        if not reused:
-            cache.reset(self.con, columns_sql)
-        if self.options.db:
-            # Scanned first, so a file with NUL bytes is read once, the right way: rows deleted
-            # from a persistent table may be renumbered when the engine compacts it.
-            scans.update({i: scan(path) for i, path in enumerate(paths) if i not in scans})
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            for index, (path, layout) in enumerate(zip(paths, layouts, strict=True)):
-                if index < reused:
-                    self._reuse(path, layout, scans[index], cached[index])
-                else:
-                    self._stage(pool, path, layout, scans.get(index))
-        counting.load_id_map(self.con, self.options.id_map, self._error)
-
-    def _fingerprint(self, index: int, layout: Layout, scanned: Scan) -> str:
-        sql = staging_sql(index, "", layout, self.rules, check_nul=scanned.has_nul,
-                          columns=self.columns)
-        return cache.fingerprint(scanned, sql, layout.encoding, self._unit_codes)
-
-    def _reusable(self, paths: list[str], layouts: list[Layout], cached: list[cache.CachedFile],
-                  scans: dict[int, Scan]) -> int:
-        """How many files, from the first, have their rows in the --db cache (0 or all cached
-        ones); the files compared are scanned into `scans`."""
-        if not cached or len(paths) < len(cached):
-            return 0
-        for index, entry in enumerate(cached):
-            scans[index] = scan(paths[index])
-            if self._fingerprint(index, layouts[index], scans[index]) != entry.fingerprint:
-                return 0
-        return len(cached) if cache.rows_in_place(self.con, cached) else 0
-
-    def _reuse(self, path: str, layout: Layout, scanned: Scan, entry: cache.CachedFile) -> None:
-        index = len(self.sources)
-        read_path = self._readable(index, path, layout)  # rejected rows are read back from it
-        self.sources.append(Source(path, read_path, layout,
-                                   Scan(scanned.sha256, entry.lines, scanned.has_nul),
-                                   entry.parsed_rows, entry.first_rowid, entry.engine_rejects,
-                                   cached=True))
-
-    def _readable(self, index: int, path: str, layout: Layout) -> str:
-        """The path the engine reads: the file, or a UTF-8 copy of it."""
-        if is_utf8(layout.encoding):
-            return path
-        read_path = str(Path(self._tmp.name) / f"{index}.csv")
-        transcode(path, layout.encoding, Path(read_path))
-        return read_path
-
-    def _columns_read(self, layouts: list[Layout]) -> tuple[str, ...]:
-        """The columns of `checked` this run reads: the base ones, and each other one only
-        where some file has it and something (a breakdown, a campaign, the unit check) reads
-        it."""
-        def given(name: str) -> bool:
-            return any(name in layout.positions for layout in layouts)
-
-        optional = {
-            "unit": "unit" in self.rules.keep and self.rules.has_units and given("unit"),
-            "unit_text": self.rules.has_units and given("unit"),
-            "province": "province" in self.rules.keep and given("province"),
-            "staff": "staff" in self.rules.keep and given("staff_id"),
-            "n": any(layout.aggregate for layout in layouts),
-        }
-        return tuple(c for c in CHECKED_COLUMNS if c in BASE_COLUMNS or optional.get(c))
-
     def column(self, name: str, table: str = "") -> str:
         """SQL for a column of `checked` (qualified by `table`), NULL when the run stores none."""
         if name in self.columns:
             return f"{table}.{name}" if table else name
         return f"NULL::{CHECKED_COLUMNS[name]}"
-
-    def _stage(self, pool: ThreadPoolExecutor, path: str, layout: Layout,
-               scanned: Scan | None) -> None:
-        index = len(self.sources)
-        read_path = self._readable(index, path, layout)
-        if scanned is None:
-            scanning = pool.submit(scan, path)  # checksum and line count while the engine reads
-            self._insert(index, path, read_path, layout, check_nul=False)
-            scanned = scanning.result()
-            if scanned.has_nul:  # rare: read again, looking for NUL bytes in every field
-                self.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
-                self.con.execute(f"DROP TABLE rejects_{index}; DROP TABLE rejects_{index}_scan")
-                self._insert(index, path, read_path, layout, check_nul=True)
-        else:
-            self._insert(index, path, read_path, layout, check_nul=scanned.has_nul)
-        source = Source(path, read_path, layout, scanned)
-        # Rows of one file have consecutive rowids in file order: a row's index in its file is
-        # its rowid minus the first one.
-        row = self.con.execute("SELECT coalesce(min(rowid), 0), count(*) FROM checked "
-                               "WHERE file_idx = ?", [index]).fetchone()
-        source.first_rowid, source.parsed_rows = (int(row[0]), int(row[1])) if row else (0, 0)
-        self.sources.append(source)
-        self._engine_rejects(source, index)
-        if self.options.db:
-            cache.remember(self.con, index, self._fingerprint(index, layout, source.scan),
-                           source.first_rowid, source.parsed_rows, source.scan.lines,
-                           source.engine_rejects)
-
-    def _insert(self, index: int, path: str, read_path: str, layout: Layout, *,
-                check_nul: bool) -> None:
-        """Stage one file; messages and progress name `path`, the engine reads `read_path`."""
-        sql = staging_sql(index, read_path, layout, self.rules, check_nul=check_nul,
-                          columns=self.columns)
-        done = threading.Event()
-        watcher = threading.Thread(target=self._watch, args=(path, done), daemon=True)
-        if self.options.on_progress:
-            watcher.start()
-        try:
-            self.con.execute(f"INSERT INTO checked {sql}")
-        except self._error as exc:
-            if self._is_out_of_memory(exc):
-                raise
-            message = str(exc).splitlines()[0]
-            raise UsageError(f"{path}: cannot read as CSV: {message}") from None
-        finally:
-            done.set()
-            if watcher.is_alive():
-                watcher.join()
-
-    def _watch(self, path: str, done: threading.Event) -> None:
-        assert self.options.on_progress is not None
-        while not done.wait(0.2):
-            percent = self.con.query_progress()
-            if percent >= 0:
-                self.options.on_progress(path, percent / 100)
-        self.options.on_progress(path, 1.0)
-
-    def _engine_rejects(self, source: Source, index: int) -> None:
-        errors = self.con.execute(
-            f"SELECT line_byte_position, error_type::VARCHAR, csv_line "
-            f"FROM rejects_{index} ORDER BY line_byte_position"
-        ).fetchall()
-        lines = line_of_offset(source.read_path, [int(e[0]) for e in errors])
-        for start, kind, text in errors:
-            line = lines[int(start)]
-            if kind == "INVALID ENCODING":
-                offset = _first_invalid_utf8(source.read_path, int(start))
-                raise UsageError(
-                    f"{source.path}:{line}: bytes that are not {source.layout.encoding} at "
-                    f"byte offset {offset}; name the file's encoding with --encoding"
-                )
-            why = _ENGINE_MESSAGES.get(str(kind), str(kind).lower())
-            source.engine_rejects.setdefault(line, (why, str(text or "")))
 
     # -- counting ----------------------------------------------------------------------------
     def aggregate_files(self) -> list[int]:
@@ -362,16 +143,3 @@ class RecordStore:
 
     def write_rejects(self, target: str) -> int:
         return rejects.write_rejects(self, target)
-
-
-def _first_invalid_utf8(path: str, near: int) -> int:
-    """Byte offset of the first byte that is not UTF-8, from the line the engine pointed at."""
-    base = max(near - 2, 0)
-    with open(path, "rb") as handle:
-        handle.seek(base)
-        chunk = handle.read(1 << 16)
-    try:
-        chunk.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return base + exc.start
-    return near
