@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from tests.conftest import csv_file, run, write
+
+from sspost.records import counting
 
 PLAN = """\
 schema_version: 1
@@ -72,6 +75,23 @@ def test_unit_tree_rollups_reporting_and_unassigned(tmp_path: Path) -> None:
     # The record without a unit names no code: only 99 is warned about.
     assert doc["warnings"] == ["1 record name unit codes not in the target file, counted "
                                "as (unassigned): 99"]
+
+
+def test_ties_go_to_file_order_whichever_way_the_key_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 0100000001 is recorded twice on the same day: the first record in the file decides.
+    rows = ["0100000001,2025-01-10,voluntary_si,01-002,74,A",
+            "0100000002,2025-01-09,voluntary_si,79,01,B",
+            "0100000001,2025-01-10,voluntary_si,01-001,01,A"]
+    expected = {"unit": {"01": 1, "01-001": 0, "01-002": 1, "79": 1, "(unassigned)": 0},
+                "province": {"79": 1, "01": 1}}
+    for key_bits in (counting.KEY_BITS, 0):  # 0: the arg_min path of very large inputs
+        monkeypatch.setattr(counting, "KEY_BITS", key_bits)
+        for by, column in (("unit", "unit"), ("province", "province")):
+            doc = progress(tmp_path, rows, "--by", by)
+            found = {r[column]: r["achieved"] for r in rows_of(doc) if r["achieved"]}
+            assert found == {k: n for k, n in expected[by].items() if n}, (key_bits, by)
 
 
 def test_unit_order_laggards_first_and_depth(tmp_path: Path) -> None:

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 # Attributes stored as integer codes: rows of these engine tables.
 CODED = {"unit": "units", "province": "provinces"}
+# The bits of a BIGINT key that stay non-negative, for a day, a row and a code packed together.
+KEY_BITS = 62
 
 
 def unit_codes(units: list[Unit]) -> set[str]:
@@ -122,7 +124,7 @@ def _earliest(store: RecordStore, as_of: dt.date, attribute: str | None) -> tupl
     row_bits = max(rows, 1).bit_length()
     code_bits = (int(codes[0]) + 1 if codes else 1).bit_length()
     day_bits = max((as_of - start).days + 1, 1).bit_length()
-    if row_bits + code_bits + day_bits > 62:  # beyond a BIGINT: not with any real export
+    if row_bits + code_bits + day_bits > KEY_BITS:  # not with any real export
         return by_arg_min
     # The attribute's code (+1; 0 for none) rides in the low bits of a key of (day in the
     # window, row), so one integer `min` finds the earliest record and its code: a second
