@@ -141,3 +141,24 @@ def test_a_database_with_other_tables_is_left_alone(tmp_path: Path, plan: Path) 
                              "(checked); give it a file of its own\n")
     with duckdb.connect(str(theirs)) as con:
         assert con.execute("SELECT answer FROM checked").fetchall() == [(42,)]
+
+
+def test_check_and_report_read_the_same_rows_from_the_cache(tmp_path: Path) -> None:
+    plan = write(tmp_path / "plan.yaml", UNITS)
+    files = list(months(tmp_path))
+    db = tmp_path / "rows.duckdb"
+    outputs = []
+    for name in ("fresh", "fills", "reuses"):
+        extra = [] if name == "fresh" else ["--db", db]
+        rejects = tmp_path / f"rejects-{name}.csv"
+        check = run("check", plan, *files, "-f", "json", "--rejects", rejects, *extra)
+        assert check.exit_code == 1, check.stderr  # bad rows found
+        report = tmp_path / f"report-{name}"
+        made = run("report", plan, *files, "--month", "2025-02", "--output-dir", report, *extra)
+        assert made.exit_code == 0, made.stderr
+        outputs.append((without_cache_flags({"reconciliation": check.json()["reconciliation"]}),
+                        rejects.read_text(encoding="utf-8"),
+                        (report / "report.md").read_text(encoding="utf-8")))
+    assert "(from --db)" in made.stderr
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0][1].count("\n") == 3  # header and the two rejected rows
