@@ -6,7 +6,8 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import PLAN, csv_file, run, write
+import pytest
+from tests.conftest import DATA, PLAN, ROOT, csv_file, run, write
 
 HEADER = "participant_id,date,program,unit,province,staff_id"
 UNITS = PLAN + """\
@@ -162,3 +163,26 @@ def test_check_and_report_read_the_same_rows_from_the_cache(tmp_path: Path) -> N
     assert "(from --db)" in made.stderr
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0][1].count("\n") == 3  # header and the two rejected rows
+
+
+@pytest.mark.parametrize(("name", "plan_name", "extra"), [
+    ("windows-1258.csv", "csv/plan-vi.yaml", ["--encoding", "windows-1258"]),
+    ("nul.csv", None, []),
+    ("quoted-newlines.csv", None, []),
+])
+def test_awkward_files_read_back_the_same_from_the_cache(
+    tmp_path: Path, name: str, plan_name: str | None, extra: list[str],
+) -> None:
+    plan = DATA / plan_name if plan_name else ROOT / "targets" / "2025.yaml"
+    db = tmp_path / "rows.duckdb"
+    seen = []
+    for run_name, db_args in (("fresh", []), ("fills", ["--db", db]), ("reuses", ["--db", db])):
+        rejects = tmp_path / f"rejects-{run_name}.csv"
+        result = run("check", plan, DATA / "csv" / name, *extra, *db_args, "-f", "json",
+                     "--rejects", rejects)
+        assert result.exit_code in (0, 1), result.stderr
+        doc = result.json()
+        seen.append((cached(doc), without_cache_flags(doc)["reconciliation"],
+                     rejects.read_text(encoding="utf-8")))
+    assert [s[0] for s in seen] == [[False], [False], [True]]
+    assert seen[0][1:] == seen[1][1:] == seen[2][1:]

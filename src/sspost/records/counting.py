@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # Attributes stored as integer codes: rows of these engine tables.
 CODED = {"unit": "units", "province": "provinces"}
-# The bits of a BIGINT key that stay non-negative, for a day, a row and a code packed together.
+# Bits for a day, a row and a code packed into one BIGINT key (63 value bits, one to spare).
 KEY_BITS = 62
 
 

@@ -25,7 +25,7 @@ ORDER_KEY = f"((d - DATE '1970-01-01')::BIGINT * {DAY} + rowid)"
 
 # Every column `checked` may have. A run's table has only those it reads: the engine keeps
 # every stored value at full width, NULL or not, and 20M rows of an unused column cost time and
-# memory (see store.RecordStore.columns).
+# memory (see loading.FileLoading._columns_read).
 CHECKED_COLUMNS = {"file_idx": "USMALLINT", "pid": "BIGINT", "d": "DATE", "program": "UTINYINT",
                    "unit": "INTEGER", "unit_text": "VARCHAR", "province": "UTINYINT",
                    "staff": "VARCHAR", "n": "BIGINT", "reason": "UTINYINT"}
