@@ -33,10 +33,10 @@ class CachedFile:
     engine_rejects: dict[int, tuple[str, str]]  # physical line: why, text
 
 
-def fingerprint(scan: Scan, staging: str, encoding: str, unit_codes: list[str]) -> str:
-    """What the cached rows of one file depend on: its bytes, how they were read and typed (the
-    SQL names the file's place in the order), and the codes units are stored as."""
-    parts = [__version__, scan.sha256, staging, encoding, *unit_codes]
+def fingerprint(scan: Scan, staging: str, encoding: str) -> str:
+    """What the cached rows of one file depend on: its bytes, and how they were read and typed
+    (the SQL names the file's place in the order and the codes units are stored as)."""
+    parts = [__version__, scan.sha256, staging, encoding]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 

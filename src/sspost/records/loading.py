@@ -91,7 +91,6 @@ class FileLoading:
     _tmp: tempfile.TemporaryDirectory[str]
     _error: Any  # duckdb.Error and its out-of-memory kind: the engine is imported late
     _out_of_memory: Any
-    _unit_codes: list[str]
 
     def _is_out_of_memory(self, exc: BaseException | None) -> bool:
         # A failed commit reports the allocation that failed as a transaction error.
@@ -128,7 +127,7 @@ class FileLoading:
     def _fingerprint(self, index: int, layout: Layout, scanned: Scan) -> str:
         sql = staging_sql(index, "", layout, self.rules, check_nul=scanned.has_nul,
                           columns=self.columns)
-        return cache.fingerprint(scanned, sql, layout.encoding, self._unit_codes)
+        return cache.fingerprint(scanned, sql, layout.encoding)
 
     def _reusable(self, paths: list[str], layouts: list[Layout], cached: list[cache.CachedFile],
                   scans: dict[int, Scan]) -> int:

@@ -51,8 +51,14 @@ class Rules:
     # Codes and aliases as the target file spells them: most exports use exactly these, and
     # matching them first spares most rows the cost of folding their text.
     program_spellings: dict[str, int] = field(default_factory=dict)
-    # The plan has a unit tree: a code outside it is kept as text, for the warning naming it.
-    has_units: bool = False
+    # The codes stored as small integers (their index here): the plan's units (a code outside
+    # the tree is kept as text, for the warning naming it) and the provinces, old and new.
+    unit_codes: tuple[str, ...] = ()
+    province_codes: tuple[str, ...] = ()
+
+    @property
+    def has_units(self) -> bool:
+        return bool(self.unit_codes)
 
     def kept(self, column: str, value: str) -> str:
         """SQL for the stored `column`: `value` where kept, else NULL (worked out only there)."""
@@ -84,6 +90,12 @@ def _trimmed(column: str) -> str:
     return f"CASE WHEN {padded} THEN trim({column}) ELSE {column} END"
 
 
+def _code_of(column: str, codes: tuple[str, ...]) -> str:
+    """SQL: the index of `column`'s value in `codes`, NULL when it is not one of them."""
+    listed = ", ".join(lit(code) for code in codes)
+    return f"enum_code(try_cast({column} AS ENUM({listed})))::INTEGER"
+
+
 def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
                 check_nul: bool, columns: tuple[str, ...] = tuple(CHECKED_COLUMNS)) -> str:
     """SELECT producing the `checked` rows of one file: `columns`, in that order."""
@@ -110,13 +122,15 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     pid = f"pid_text::BIGINT + (length(pid_text) = 12)::BIGINT * {PERSONAL_NUMBER_OFFSET}"
     n = "CASE WHEN regexp_full_match(n_text, '-?[0-9]{1,18}') THEN n_text::BIGINT END"
     checked_id = f"{'NULL' if layout.aggregate else pid_text} AS pid_text"
-    # A province is stored as its row in the engine's `provinces` table: a small integer is
-    # cheaper to keep and to group on than text, and the lookup is the validity check too.
-    # A unit of the plan's tree is stored the same way, as its row in `units`.
-    province = ("(SELECT idx FROM provinces WHERE code = province)"
+    # A province is stored as its index in the codes (the row of the engine's `provinces`
+    # table): a small integer is cheaper to keep and to group on than text, and the lookup is
+    # the validity check too. A unit of the plan's tree is stored the same way (`units`).
+    # The lookup is a cast to an ENUM, not a join: a join here would lose the file order of
+    # the rows, which their row ids must keep (ties, and the lines of rejected rows).
+    province = (_code_of("province", rules.province_codes)
                 if "province" in layout.positions else "NULL::UTINYINT")
     with_units = rules.has_units and "unit" in layout.positions
-    unit = "(SELECT idx FROM units WHERE code = unit)" if with_units else "NULL::INTEGER"
+    unit = _code_of("unit", rules.unit_codes) if with_units else "NULL::INTEGER"
     unknown_unit = "CASE WHEN unit_idx IS NULL THEN unit END" if with_units else "NULL"
     typed = (f"SELECT *, {date} AS d, ({program})::UTINYINT AS program, "
              f"{province} AS province_idx, {unit} AS unit_idx, "

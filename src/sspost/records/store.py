@@ -52,8 +52,11 @@ class RecordStore(FileLoading):
         except self._error as exc:
             self.close()
             raise UsageError(f"engine setting refused: {str(exc).splitlines()[0]}") from None
+        merged = merged_into()
+        provinces = tuple(sorted(merged))
+        units = tuple(sorted(counting.unit_codes(targets.units)))
         try:
-            codes = self._create_tables()
+            self._create_tables(merged, provinces, units)
         except self._error as exc:
             self.close()
             if self._is_out_of_memory(exc):
@@ -65,10 +68,11 @@ class RecordStore(FileLoading):
         names = {fold(name): i for name, i in spellings.items()}
         date_format = self.options.date_format or targets.input.date_format
         self.rules = Rules(names, date_format, self._kept_columns(), spellings,
-                           has_units=bool(codes))
+                           unit_codes=units, province_codes=provinces)
 
-    def _create_tables(self) -> list[str]:
-        """The engine's settings and tables for the run; returns the plan's unit codes."""
+    def _create_tables(self, merged: dict[str, str], provinces: tuple[str, ...],
+                       units: tuple[str, ...]) -> None:
+        """The engine's settings and per-run tables; a code's row is its index in the codes."""
         self.con.execute(f"SET temp_directory = {lit(self._tmp.name)}")
         # Progress is tracked for our own bar (query_progress) but never printed by the engine.
         self.con.execute("SET enable_progress_bar = true")
@@ -79,14 +83,10 @@ class RecordStore(FileLoading):
         self.con.execute("CREATE TEMP TABLE provinces (idx UTINYINT, code VARCHAR PRIMARY KEY, "
                          "new_code VARCHAR)")
         self.con.executemany("INSERT INTO provinces VALUES (?, ?, ?)",
-                             [(i, code, new) for i, (code, new)
-                              in enumerate(sorted(merged_into().items()))])
+                             [(i, code, merged[code]) for i, code in enumerate(provinces)])
         self.con.execute("CREATE TEMP TABLE units (idx INTEGER, code VARCHAR PRIMARY KEY)")
-        codes = sorted(counting.unit_codes(self.targets.units))
-        self._unit_codes = codes
-        if codes:
-            self.con.executemany("INSERT INTO units VALUES (?, ?)", list(enumerate(codes)))
-        return codes
+        if units:
+            self.con.executemany("INSERT INTO units VALUES (?, ?)", list(enumerate(units)))
 
     def _memory_error(self) -> UsageError:
         return UsageError(f"the engine ran out of memory within --memory-limit "
