@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
     from sspost.records.store import RecordStore
 
-# Attributes stored as integer codes: rows of these engine tables.
-CODED = {"unit": "units", "province": "provinces"}
+# Attributes grouped on as integer codes: rows of these engine tables (staff_codes is made per
+# run, from the staff ids the files hold; units and provinces are stored as codes already).
+CODED = {"unit": "units", "province": "provinces", "staff": "staff_codes"}
 # Bits for a day, a row and a code packed into one BIGINT key (63 value bits, one to spare).
 KEY_BITS = 62
 
@@ -113,11 +114,12 @@ def _earliest(store: RecordStore, as_of: dt.date, attribute: str | None) -> tupl
     key = ORDER_KEY.replace("rowid", "c.rowid")
     if attribute is None:
         return f"min({key})", "earliest", "NULL::VARCHAR"
-    # arg_min_null: an earliest record without the attribute keeps NULL, not a later value.
     value = store.column(attribute, "c")
+    if attribute == "staff":
+        _code_staff(store)
+        value = f"(SELECT idx FROM staff_codes WHERE code = {value})"
+    # arg_min_null: an earliest record without the attribute keeps NULL, not a later value.
     by_arg_min = f"min({key}), arg_min_null({value}, {key})", "earliest", "kept"
-    if attribute not in CODED:
-        return by_arg_min
     start = store.targets.period.start
     rows = max((s.first_rowid + s.parsed_rows for s in store.sources), default=0)
     codes = store.con.execute(f"SELECT count(*) FROM {CODED[attribute]}").fetchone()
@@ -136,6 +138,16 @@ def _earliest(store: RecordStore, as_of: dt.date, attribute: str | None) -> tupl
     first = (f"({epoch_day} + earliest // {row_slots * code_slots}) * {DAY} "
              f"+ (earliest // {code_slots}) % {row_slots}")
     return f"min({packed})", first, f"nullif(earliest % {code_slots}, 0) - 1"
+
+
+def _code_staff(store: RecordStore) -> None:
+    """Number the staff ids the files hold, so that staff are grouped on as integers."""
+    staff = store.column("staff")
+    store.con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE staff_codes AS
+        SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER AS idx
+        FROM (SELECT DISTINCT {staff} AS code FROM checked WHERE {staff} IS NOT NULL)
+    """)
 
 
 def _program_counts(store: RecordStore) -> dict[str, ProgramCount]:

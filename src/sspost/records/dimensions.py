@@ -21,10 +21,14 @@ ATTRIBUTES = {"unit": "unit", "province": "province", "staff": "staff"}
 _KEYS = {
     "unit": "(SELECT code FROM units WHERE idx = key)",
     "province": "(SELECT new_code FROM provinces WHERE idx = key)",
-    "staff": "key",
+    "staff": "(SELECT code FROM staff_codes WHERE idx = key)",
     "month": "strftime(DATE '1970-01-01' + key::INTEGER, '%Y-%m')",
     "day": "strftime(DATE '1970-01-01' + key::INTEGER, '%Y-%m-%d')",
 }
+
+
+# Aggregate rows keep the staff id as text: its code, to group with the participants' codes.
+_ROW_CODES = {"staff": "(SELECT idx FROM staff_codes WHERE code = staff)"}
 
 
 def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None], int]:
@@ -34,7 +38,7 @@ def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None]
     """
     attribute = ATTRIBUTES.get(dimension)
     # Participants are summed per stored key first, so the key is read for a few rows only.
-    first_key, row_key = ("attribute", attribute) if attribute else (
+    first_key, row_key = ("attribute", _ROW_CODES.get(attribute, attribute)) if attribute else (
         f"first // {DAY}", "(d - DATE '1970-01-01')::BIGINT")
     rows = store.con.execute(f"""
         SELECT program, {_KEYS[dimension]} AS k, sum(n) FROM (
