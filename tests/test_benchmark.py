@@ -19,3 +19,13 @@ def test_benchmark_script_runs_on_a_small_file(tmp_path: Path) -> None:
     assert "10,000: sspost progress " in result.stdout
     assert "10,000 with 1% bad rows: sspost progress " in result.stdout
     assert "10,000: sspost progress --db (rerun) " in result.stdout
+
+
+def test_independent_count_agrees_on_the_shipped_sample() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "independent_count.py"),
+         str(ROOT / "targets" / "2025.yaml"), str(ROOT / "data" / "sample-2025.csv")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("agree") == 3
