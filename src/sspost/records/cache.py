@@ -73,6 +73,7 @@ def rows_in_place(con: duckdb.DuckDBPyConnection, files: list[CachedFile]) -> bo
 
 
 def reset(con: duckdb.DuckDBPyConnection, columns_sql: str) -> None:
+    """The run's tables, empty: `checked` (in memory too, without --db) and its file list."""
     con.execute(f"DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS {_FILES}")
     con.execute(f"CREATE TABLE checked ({columns_sql})")
     con.execute(f"CREATE TABLE {_FILES} (file_idx INTEGER, fingerprint VARCHAR, "
