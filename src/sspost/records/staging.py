@@ -38,11 +38,11 @@ def lit(value: str) -> str:
 
 @dataclass(frozen=True)
 class Rules:
-    """What the plan accepts, and which text columns the run needs kept.
+    """What the plan accepts, and which of unit, province and staff the run needs kept.
 
-    Storing text is the dearest part of the pass (about 0.6 s per column on 20M rows), so a
-    column is kept only as far as something reads it: `unit`, `province`, `staff` map to "all",
-    or to a SQL condition under which the value is kept (else NULL), or are left out (never kept).
+    Storing a column is a dear part of the pass (text most: about 0.6 s per column on 20M rows),
+    so each is kept only as far as something reads it: `keep` maps it to "all", or to a SQL
+    condition under which the value is kept (else NULL); a column not in `keep` is not stored.
     """
 
     program_names: dict[str, int]  # folded (see sspost.text.fold)
