@@ -122,7 +122,7 @@ MemoryLimit = Annotated[str | None, typer.Option(
 Threads = Annotated[int | None, typer.Option(
     "--threads", min=1, help="Engine threads (default: the CPU count, at most 8).")]
 Db = Annotated[Path | None, typer.Option(
-    "--db", help="Keep the typed rows in this DuckDB file: a rerun reads only files that are "
+    "--db", help="Keep the typed rows in this DuckDB file: a rerun parses only files that are "
     "new or changed (e.g. another --as-of, or this month's file added).")]
 
 

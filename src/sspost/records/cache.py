@@ -1,10 +1,11 @@
-"""`--db FILE`: the typed rows of a run kept in a DuckDB file, so that a rerun reads only what
+"""`--db FILE`: the typed rows of a run kept in a DuckDB file, so that a rerun types only what
 is new (the same year's files again with another --as-of, or with this month's file added).
 
-A file's rows are reused when its bytes (sha256) and the SQL that typed them are the cached
-ones, file by file from the first. Files added after the cached ones are read and appended.
-Any other change (a file edited, removed or moved in the order, another plan or option) rebuilds
-the whole table: rows stay in file order, which the tie rule of SPEC section 4 needs.
+A file's rows are reused when its bytes (sha256: every file is still checksummed) and the SQL
+that typed them are the cached ones, file by file from the first. Files added after the cached
+ones are read and appended. Any other change (a file edited, removed or moved in the order,
+another plan or option) rebuilds the whole table: rows stay in file order, which the tie rule
+of SPEC section 4 needs.
 """
 
 from __future__ import annotations
@@ -72,11 +73,9 @@ def rows_in_place(con: duckdb.DuckDBPyConnection, files: list[CachedFile]) -> bo
     return found == expected
 
 
-def reset(con: duckdb.DuckDBPyConnection, columns_sql: str) -> None:
-    """The run's tables, empty: `checked` (in memory too, without --db) and its file list."""
-    con.execute(f"DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS {_FILES}")
-    con.execute(f"CREATE TABLE checked ({columns_sql})")
-    con.execute(f"CREATE TABLE {_FILES} (file_idx INTEGER, fingerprint VARCHAR, "
+def reset(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty list of cached files, for a `checked` table made anew."""
+    con.execute(f"CREATE OR REPLACE TABLE {_FILES} (file_idx INTEGER, fingerprint VARCHAR, "
                 "first_rowid BIGINT, parsed_rows BIGINT, lines BIGINT, engine_rejects VARCHAR)")
 
 

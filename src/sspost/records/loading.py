@@ -111,8 +111,10 @@ class FileLoading:
         cached = cache.cached_files(self.con, self.options.db) if self.options.db else []
         reused = self._reusable(paths, layouts, cached, scans)
         if not reused:
-            cache.reset(self.con, columns_sql)
+            self.con.execute(f"CREATE OR REPLACE TABLE checked ({columns_sql})")
         if self.options.db:
+            if not reused:
+                cache.reset(self.con)
             # Scanned first, so a file with NUL bytes is read once, the right way: rows deleted
             # from a persistent table may be renumbered when the engine compacts it.
             scans.update({i: scan(path) for i, path in enumerate(paths) if i not in scans})
