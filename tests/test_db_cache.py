@@ -120,13 +120,18 @@ def test_fewer_files_than_cached_are_read_again(tmp_path: Path, plan: Path) -> N
     assert doc["reconciliation"]["rows_read"] == 4
 
 
-def test_a_db_that_is_not_a_database_is_a_clear_error(tmp_path: Path, plan: Path) -> None:
+@pytest.mark.parametrize("name", ["notes.db", "notes.txt", "cache.csv"])
+def test_a_db_that_is_not_a_database_is_refused_and_kept(tmp_path: Path, plan: Path,
+                                                         name: str) -> None:
     jan, _ = months(tmp_path)
-    not_db = write(tmp_path / "notes.txt", "not a database\n" * 100)
+    not_db = write(tmp_path / name, "not a database\n" * 100)
+    before = not_db.read_bytes()
     result = run("progress", plan, jan, "--db", not_db)
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"sspost: error: cannot use --db {not_db}: ")
+    assert result.stderr.startswith(f"sspost: error: --db {not_db}")
+    assert "DuckDB" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not_db.read_bytes() == before
 
 
 def test_a_database_with_other_tables_is_left_alone(tmp_path: Path, plan: Path) -> None:

@@ -197,7 +197,7 @@ def test_exit_codes(tmp_path: Path, plan: Path) -> None:
     assert run("progress", plan, bad).exit_code == 0
     assert run("progress", plan, bad, "--strict").exit_code == 1
     refused = run("progress", plan, good, "--memory-limit", "lots")
-    assert refused.exit_code == 2 and "engine setting refused" in refused.stderr
+    assert refused.exit_code == 2 and "--memory-limit 'lots': write a size" in refused.stderr
     assert run("progress", plan, good, "--memory-limit", "256MB", "--threads", "1").exit_code == 0
     starved = run("progress", plan, good, "--memory-limit", "1MB")
     assert starved.exit_code == 2 and "Traceback" not in starved.stderr

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec, TypeVar
 import typer
 
 from sspost import __version__
+from sspost.cli_edge import Edge, error, say
 from sspost.cli_options import (
     AsOf,
     By,
@@ -40,6 +41,7 @@ from sspost.cli_options import (
     parse_date,
     read_options,
 )
+from sspost.outputs import REPORT_FILES, Output, check_outputs
 from sspost.problems import Exit, TargetFileError, UsageError
 
 if TYPE_CHECKING:
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
     from sspost.targets import TargetFile
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    cls=Edge, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
     help="Progress of Vietnam Post's voluntary SI and household HI enrolment against targets.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -55,7 +57,7 @@ _debug = False
 
 
 def _fail(message: str, code: int = Exit.USAGE) -> NoReturn:
-    typer.echo(f"sspost: error: {message}", err=True)
+    error(message)
     raise typer.Exit(code)
 
 
@@ -114,9 +116,23 @@ def _tell(reconciliation: Reconciliation, warnings: list[str], lang: str,
     from sspost.render.reconciliation import reconciliation_lines
 
     for line in reconciliation_lines(reconciliation, lang, shown=shown):
-        typer.echo(f"sspost: {line}", err=True)
+        say(f"sspost: {line}")
     for warning in warnings:
-        typer.echo(f"sspost: warning: {warning}", err=True)
+        say(f"sspost: warning: {warning}")
+
+
+def _inputs(targets: Path, data: list[Path], id_map: Path | None = None,
+            staff: Path | None = None) -> list[tuple[str, Path]]:
+    pairs = [("the target file", targets)] + [("a data file", p) for p in data]
+    pairs += [("the --id-map file", id_map)] if id_map else []
+    return pairs + ([("the --staff roster", staff)] if staff else [])
+
+
+def _outputs(output: Path | None = None, rejects: Path | None = None,
+             db: Path | None = None) -> list[Output]:
+    outs = [Output("--output", output)] if output else []
+    outs += [Output("--rejects", rejects)] if rejects else []
+    return outs + ([Output("--db", db, database=True)] if db else [])
 
 
 def _load_targets(path: Path) -> TargetFile:
@@ -126,7 +142,7 @@ def _load_targets(path: Path) -> TargetFile:
         return load_targets(str(path))
     except TargetFileError as exc:
         for problem in exc.problems:
-            typer.echo(problem.as_text(), err=True)
+            say(problem.as_text())
         _fail(f"{path}: the target file has {len(exc.problems)} problem(s); "
               f"`sspost validate {path}` explains them")
 
@@ -173,6 +189,7 @@ def progress(
     from sspost.render.formats import PROGRESS_RENDERERS
 
     report_date = parse_date(as_of, "--as-of")
+    check_outputs(_inputs(targets, data, id_map, staff), _outputs(output, rejects, db))
     plan = _load_targets(targets)
     options = read_options(column, date_format, delimiter, encoding, id_map, max_errors,
                             memory_limit, threads, data, db)
@@ -184,10 +201,15 @@ def progress(
            output)
     _tell(result.reconciliation, result.warnings, lang.value)
     failing = {"behind": {"behind"}, "at_risk": {"behind", "at_risk"}}
-    if fail_on and any(p.measures.status in failing[fail_on.value] for p in result.programs):
-        raise typer.Exit(Exit.PROBLEMS)
+    if fail_on:
+        late = [p.program for p in result.programs if p.measures.status in failing[fail_on.value]]
+        if late:
+            _fail(f"--fail-on {fail_on.value}: {', '.join(late)} "
+                  f"{'is' if len(late) == 1 else 'are'} {fail_on.value.replace('_', ' ')}"
+                  f"{' or worse' if fail_on is FailOn.at_risk else ''}", Exit.PROBLEMS)
     if strict and result.reconciliation.rejected:
-        raise typer.Exit(Exit.PROBLEMS)
+        rejected = result.reconciliation.rejected
+        _fail(f"--strict: {rejected:,} row{'s' * (rejected != 1)} rejected", Exit.PROBLEMS)
 
 
 @app.command()
@@ -213,6 +235,7 @@ def check(
     from sspost.render.json_format import check_json
     from sspost.render.problems import PROBLEM_RENDERERS
 
+    check_outputs(_inputs(targets, data, id_map), _outputs(rejects=rejects, db=db))
     plan = _load_targets(targets)
     options = read_options(column, date_format, delimiter, encoding, id_map, max_errors,
                             memory_limit, threads, data, db)
@@ -260,6 +283,8 @@ def report(
     from sspost.render.report_html import render_html, render_markdown
     from sspost.report import build_report
 
+    check_outputs(_inputs(targets, data, id_map, staff),
+                  [Output("--output-dir", output_dir, directory=True), *_outputs(db=db)])
     plan = _load_targets(targets)
     options = read_options(column, date_format, delimiter, encoding, id_map, 100,
                             memory_limit, threads, data, db)
@@ -270,16 +295,14 @@ def report(
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         _fail(f"cannot create {output_dir}: {exc.strerror or exc}")
-    files = {
-        "report.html": render_html(result, lang.value),
-        "report.md": render_markdown(result, lang.value),
-        "progress.json": json_format.render(result.result),
-        "progress.csv": csv_format.render(result.result),
-    }
+    files = dict(zip(REPORT_FILES, (render_html(result, lang.value),
+                                    render_markdown(result, lang.value),
+                                    json_format.render(result.result),
+                                    csv_format.render(result.result)), strict=True))
     for name, text in files.items():
         _write(text, output_dir / name)
     _tell(result.result.reconciliation, result.result.warnings, lang.value)
-    typer.echo(f"sspost: wrote {', '.join(files)} to {output_dir}", err=True)
+    say(f"sspost: wrote {', '.join(files)} to {output_dir}")
 
 
 @app.command()
@@ -309,10 +332,10 @@ def validate(
     files = [str(p) for p in targets]
     sys.stdout.write(PROBLEM_RENDERERS[name](sorted(problems), files))
     if problems and name != "json":
-        typer.echo(f"sspost: {summary(problems, files)}", err=True)
+        say(f"sspost: {summary(problems, files)}")
     if unreadable:
         for message in unreadable:
-            typer.echo(f"sspost: error: {message}", err=True)
+            error(message)
         raise typer.Exit(Exit.USAGE)
     if has_errors(problems, strict=strict):
         raise typer.Exit(Exit.PROBLEMS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -120,10 +121,36 @@ MemoryLimit = Annotated[str | None, typer.Option(
     "--memory-limit", help="Engine memory limit, e.g. 1GB (default: 512MB); beyond it the "
     "engine spills to a temporary directory.")]
 Threads = Annotated[int | None, typer.Option(
-    "--threads", min=1, help="Engine threads (default: the CPU count, at most 8).")]
+    "--threads", min=1, max=1024, help="Engine threads (default: the CPU count, at most 8; "
+    "never more than the CPU count).")]
 Db = Annotated[Path | None, typer.Option(
     "--db", help="Keep the typed rows in this DuckDB file: a rerun parses only files that are "
     "new or changed (e.g. another --as-of, or this month's file added).")]
+
+
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
+
+
+def memory_limit_option(value: str | None) -> str | None:
+    """A positive size the engine understands; whether it suffices is the engine's to say."""
+    if value is None:
+        return None
+    match = _SIZE.fullmatch(value)
+    if not match:
+        raise UsageError(f"--memory-limit {value!r}: write a size such as 512MB or 2GB")
+    number, unit = float(match.group(1)), match.group(2).upper()
+    scale = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+             "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}[unit]
+    if number * scale < 1:
+        raise UsageError(f"--memory-limit {value!r}: the limit must be above zero")
+    return f"{match.group(1)}{unit.replace('I', 'i')}"
+
+
+def threads_option(value: int | None) -> int | None:
+    """More engine threads than cores only costs time: the request is capped at the core count."""
+    if value is None:
+        return None
+    return min(value, os.cpu_count() or 1)
 
 
 def read_options(
@@ -136,9 +163,10 @@ def read_options(
     options = ReadOptions(columns=parse_columns(column or []), date_format=date_format,
                           delimiter=delimiter_option(delimiter), encoding=encoding,
                           id_map=str(id_map) if id_map else None, max_errors=max_errors,
-                          threads=threads, on_progress=progress_bar(data),
+                          threads=threads_option(threads), on_progress=progress_bar(data),
                           db=str(db) if db else None)
-    return replace(options, memory_limit=memory_limit) if memory_limit else options
+    limit = memory_limit_option(memory_limit)
+    return replace(options, memory_limit=limit) if limit else options
 
 
 _BAR_FROM_BYTES = 64 << 20

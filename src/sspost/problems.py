@@ -40,6 +40,8 @@ class Exit:
     OK = 0
     PROBLEMS = 1
     USAGE = 2
+    INTERNAL = 3
+    INTERRUPTED = 130
 
 
 class UsageError(Exception):

@@ -46,7 +46,7 @@ class MonthlyReport:
 
 
 def parse_month(month: str, targets: TargetFile) -> tuple[dt.date, dt.date]:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+    if not re.fullmatch(r"(?!0000)\d{4}-(0[1-9]|1[0-2])", month):
         raise UsageError(f"--month {month!r}: write the month as YYYY-MM")
     year, mon = int(month[:4]), int(month[5:])
     first, last = dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])

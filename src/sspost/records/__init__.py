@@ -1,6 +1,6 @@
 """Participant CSVs: layout detection, reading into the engine, counting, reconciliation."""
 
-from sspost.records.model import Counts, Reconciliation, RejectedRow, mask
+from sspost.records.model import Counts, Reconciliation, RejectedRow
 from sspost.records.store import ReadOptions, RecordStore
 
-__all__ = ["Counts", "ReadOptions", "Reconciliation", "RecordStore", "RejectedRow", "mask"]
+__all__ = ["Counts", "ReadOptions", "Reconciliation", "RecordStore", "RejectedRow"]

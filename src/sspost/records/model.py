@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from sspost.problems import Problem, Severity
 
 REASONS = ("field_count", "date", "program", "participant_id", "province", "participants",
            "encoding")
-
-
-def mask(participant_id: str) -> str:
-    """SPEC section 7: all but the last two characters hidden."""
-    return "*" * max(len(participant_id) - 2, 0) + participant_id[-2:]
-
-
-def redact(value: str) -> str:
-    """A value shown in a message, masked when it could be an id (a run of 8 or more digits).
-
-    Columns get mixed up in real exports: a date or program cell may hold someone's id.
-    """
-    return mask(value) if re.search(r"\d{8,}", value) else value
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from sspost.problems import UsageError
 from sspost.records.lines import read_spans, record_spans
-from sspost.records.model import REASONS, RejectedRow, redact
+from sspost.records.model import REASONS, RejectedRow
+from sspost.shown import clean
 
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
@@ -71,7 +72,7 @@ def write_rejects(store: RecordStore, target: str) -> int:
 
 
 def reason_message(reason: str, value: str, date_hint: str) -> str:
-    shown = redact(value)
+    shown = clean(value)
     if reason == "encoding":
         return "a NUL byte in the row"
     if reason == "date":

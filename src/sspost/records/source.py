@@ -40,11 +40,32 @@ def scan(path: str) -> Scan:
     return Scan(digest.hexdigest(), newlines + (last != b"\n"), has_nul)
 
 
+_PROBE = "participant_id,date;program|unit\t0123456789\n"
+
+
 def canonical_encoding(name: str) -> str:
+    """The codec's own name; only text encodings that write CSV punctuation as ASCII or UTF-16/32.
+
+    Python's codec registry also holds transforms (rot13, hex, base64, zlib) and oddities
+    (idna, unicode_escape) that are not how any export is written.
+    """
+    hint = "try utf-8, utf-16 or windows-1258"
     try:
-        return codecs.lookup(name).name
-    except LookupError:
-        raise UsageError(f"unknown encoding {name!r} (try utf-8, utf-16 or windows-1258)") from None
+        info = codecs.lookup(name)
+        wide = info.name.startswith(("utf-16", "utf-32"))
+        ascii_bytes = _PROBE.encode(info.name).removeprefix(codecs.BOM_UTF8)
+        if not wide and ascii_bytes != _PROBE.encode("ascii"):
+            raise LookupError
+        if _PROBE.encode(info.name).decode(info.name) != _PROBE:
+            raise LookupError
+    except (LookupError, TypeError, ValueError, UnicodeError):
+        raise UsageError(f"--encoding {name[:40]!r} is not a text encoding sspost can read "
+                         f"({hint})") from None
+    if info.name in ("idna", "punycode", "raw_unicode_escape", "unicode_escape",
+                     "utf-7"):
+        raise UsageError(f"--encoding {name!r} is not an encoding exports are written in "
+                         f"({hint})")
+    return info.name
 
 
 def is_utf8(encoding: str) -> bool:

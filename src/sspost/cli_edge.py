@@ -1,0 +1,103 @@
+"""The edge of the program: every way a run can end becomes one line on stderr and an exit code.
+
+Exit codes (SPEC section 6): 0 success, 1 problems found, 2 usage error or unreadable input,
+3 an internal error (a bug), 130 interrupted. Nothing below this edge prints a traceback unless
+`--debug` was given; nothing it prints carries a participant id (`shown.clean`).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+import typer.core
+
+from sspost.problems import Exit, UsageError
+from sspost.shown import clean
+
+_LONGEST_LINE = 1000
+
+
+def say(line: str) -> None:
+    """One line for a person on stderr, with ids masked and control characters replaced."""
+    try:
+        sys.stderr.write(clean(line, _LONGEST_LINE) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr gone: nothing is left to tell
+        pass
+
+
+def error(message: str) -> None:
+    say(f"sspost: error: {message}")
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, Python's own flush at exit would print a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _usage_message(exc: typer.TyperException) -> str:
+    message = exc.format_message().replace("Value error, ", "").rstrip(".")
+    ctx = getattr(exc, "ctx", None)
+    command = getattr(ctx, "command_path", None) or "sspost"
+    return f"{message} (see `{command} --help`)"
+
+
+class Edge(typer.core.TyperGroup):
+    """The command group, run so that it never ends in a traceback or a Rich box."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             windows_expand_args: bool = True, **extra: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        code = self._run(argv, prog_name, complete_var, windows_expand_args, **extra)
+        if not standalone_mode:
+            return code
+        sys.exit(code)
+
+    def _run(self, argv: list[str], prog_name: str | None, complete_var: str | None,
+             windows_expand_args: bool, **extra: Any) -> int:
+        debug = "--debug" in argv
+        try:
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False,
+                                  windows_expand_args=windows_expand_args, **extra)
+        except typer.TyperException as exc:  # Typer's parsing: usage errors, bad values
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `sspost` alone: the help page
+                sys.stderr.write(exc.format_message() + "\n")
+                return Exit.USAGE
+            error(_usage_message(exc) if exc.exit_code == Exit.USAGE else exc.format_message())
+            return int(exc.exit_code)
+        except (typer.Abort, KeyboardInterrupt):
+            say("sspost: interrupted")
+            return Exit.INTERRUPTED
+        except UsageError as exc:  # raised outside a command's own handling
+            if debug:
+                raise
+            error(str(exc))
+            return Exit.USAGE
+        except OSError as exc:
+            if debug:
+                raise
+            if exc.errno == errno.EPIPE:  # the reader went away (`| head`): nothing to tell
+                _silence_stdout()
+                return Exit.USAGE
+            where = f"{exc.filename}: " if exc.filename else "cannot write the output: "
+            error(f"{where}{exc.strerror or exc}")
+            return Exit.USAGE
+        except Exception as exc:
+            if debug:
+                raise
+            error(f"internal error ({type(exc).__name__}: {exc}); this is a bug in sspost: "
+                  "run again with --debug for the traceback and report it")
+            return Exit.INTERNAL
+        if result == Exit.INTERRUPTED:  # click turns Ctrl-C into Exit(130) before we see it
+            say("sspost: interrupted")
+        return int(result or 0)

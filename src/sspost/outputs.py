@@ -1,0 +1,103 @@
+"""Where a run will write, checked against what it reads before anything is read (SPEC section 6).
+
+An output that is an input (the same path, a link to it, or a hard link) would destroy the data
+it was computed from; an output that cannot be written would be found only after minutes of
+reading. Both are usage errors, found here, in one place, for every command.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sspost.problems import UsageError
+
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8..11 of every DuckDB database file
+_NOT_A_DB = (".csv", ".tsv", ".txt", ".json", ".md", ".yaml", ".yml", ".xlsx", ".xls", ".html")
+
+
+@dataclass(frozen=True)
+class Output:
+    option: str  # how the user named it, for the message: "--output", "--rejects", ...
+    path: Path
+    directory: bool = False  # report --output-dir: created when missing
+    database: bool = False  # --db: reused when it exists, so it must be one of ours
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def _writable_dir(path: Path) -> tuple[bool, Path]:
+    """Whether the nearest existing ancestor of `path` is a directory we may write in."""
+    probe = path
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    return probe.is_dir() and os.access(probe, os.W_OK | os.X_OK), probe
+
+
+def _check_writable(out: Output) -> None:
+    path = out.path
+    if out.directory:
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"{out.option} {path} is a file, not a directory")
+        ok, where = _writable_dir(path)
+        if not ok:
+            raise UsageError(f"{out.option} {path} cannot be created: {where} is not a "
+                             "writable directory")
+        return
+    if path.is_dir():
+        raise UsageError(f"{out.option} {path} is a directory; name a file")
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise UsageError(f"{out.option} {path} cannot be written (permission denied)")
+    elif not (path.parent.is_dir() and os.access(path.parent, os.W_OK | os.X_OK)):
+        raise UsageError(f"{out.option} {path} cannot be written: its folder {path.parent} "
+                         "does not exist or is not writable")
+
+
+def _check_database(out: Output) -> None:
+    path = out.path
+    if path.suffix.lower() in _NOT_A_DB:
+        raise UsageError(f"{out.option} {path}: the cache is a DuckDB database; give it a name "
+                         "such as cache.duckdb")
+    if path.is_file() and path.stat().st_size > 0:
+        with path.open("rb") as handle:
+            head = handle.read(12)
+        if head[8:12] != _DUCKDB_MAGIC:
+            raise UsageError(f"{out.option} {path} exists and is not a DuckDB database; "
+                             "refusing to replace it")
+
+
+def check_outputs(inputs: list[tuple[str, Path]], outputs: list[Output]) -> None:
+    """Refuse outputs that would overwrite an input or each other, or cannot be written.
+
+    `inputs` are (what it is, path) pairs: the target file, data files, an id map, a roster.
+    """
+    seen: list[Output] = []
+    for out in outputs:
+        files = ([out.path / name for name in REPORT_FILES] if out.directory else [out.path])
+        for file in files:
+            for kind, path in inputs:
+                if _same(file, path):
+                    raise UsageError(f"{out.option} {file} is an input ({kind}); refusing to "
+                                     "overwrite it: write somewhere else")
+            for other in seen:
+                if not other.directory and _same(file, other.path):
+                    raise UsageError(f"{out.option} and {other.option} name the same file "
+                                     f"{file}")
+        _check_writable(out)
+        if out.database:
+            _check_database(out)
+        seen.append(out)
+
+
+REPORT_FILES = ("report.html", "report.md", "progress.json", "progress.csv")
