@@ -15,7 +15,7 @@ from sspost.targets import rules
 from sspost.targets.fields import allowed_keys
 from sspost.targets.model import TargetFile
 from sspost.targets.salvage import salvage, trustworthy
-from sspost.targets.yamlpos import Document, Path, is_unreadable, parse
+from sspost.targets.yamlpos import Document, Path, is_unreadable, parse, short
 
 _RANGE_WORDS = {
     "greater_than_equal": (">=", "ge"),
@@ -57,9 +57,14 @@ def validate_file(path: str) -> tuple[TargetFile | None, list[Problem]]:
             if problem is not None and problem.key not in reported:
                 reported.add(problem.key)
                 problems.append(problem)
-        partial, removed = salvage(doc.data, _data_path)
+        if not any(p.severity is Severity.ERROR for p in problems):
+            # a value the model refuses is always an error, said somewhere
+            first = exc.errors()[0]
+            problems.append(doc.problem(_data_path(doc.data, tuple(first["loc"]))[0], "type",
+                                        first["msg"]))
+        partial, removed, view = salvage(doc.data, _data_path, doc)
         if partial is not None:
-            problems += [p for p in rules.check(partial, doc) if trustworthy(p, removed)]
+            problems += [p for p in rules.check(partial, view) if trustworthy(p, removed)]
     if model is not None:
         problems.extend(rules.check(model, doc))
     if any(p.severity is Severity.ERROR for p in problems):
@@ -111,11 +116,11 @@ def _from_pydantic(doc: Document, error: ErrorDetails) -> Problem | None:
     # For `phasing: linear | {month: fraction}`, report the branch that matches the value's shape.
     if tags and any(t.startswith("literal") for t in tags) and isinstance(value, dict):
         return None
-    if tags and any(t.startswith("dict") for t in tags) and not isinstance(value, dict):
-        if path == ("phasing",):
-            return doc.problem(path, "type", "must be 'linear' or a map of YYYY-MM to "
-                                             f"fraction (got {value!r})")
-        return None
+    if path == ("phasing",) and any(t.startswith("dict") for t in tags):
+        if isinstance(value, dict):  # the map's own errors are reported at their months
+            return None
+        return doc.problem(path, "type", "must be 'linear' or a map of YYYY-MM to "
+                                         f"fraction (got {short(value)})")
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         name = str(path[-1]) if path else ""
@@ -126,18 +131,26 @@ def _from_pydantic(doc: Document, error: ErrorDetails) -> Problem | None:
         return doc.problem(path, "required", "required key is missing")
     if kind in _RANGE_WORDS:
         word, ctx_key = _RANGE_WORDS[kind]
-        return doc.problem(path, "range", f"must be {word} {ctx.get(ctx_key)} (got {value!r})")
+        return doc.problem(path, "range", f"must be {word} {_number(ctx.get(ctx_key))} "
+                                          f"(got {short(value)})")
     if kind == "too_short":
         return doc.problem(path, "range", "must not be empty")
     if kind == "string_pattern_mismatch":
         if "[a-z]" in str(ctx.get("pattern")):
-            return doc.problem(path, "program-code", f"program code {value!r} must match "
+            return doc.problem(path, "program-code", f"program code {short(value)} must match "
                                                      "[a-z][a-z0-9_]*", of_key=True)
-        return doc.problem(path, "month", f"month {value!r} must be written YYYY-MM", of_key=True)
+        return doc.problem(path, "month", f"month {short(value)} must be written YYYY-MM",
+                           of_key=True)
     if kind == "literal_error" and path == ("schema_version",):
-        return doc.problem(path, "schema-version", f"unsupported schema_version {value!r} "
+        return doc.problem(path, "schema-version", f"unsupported schema_version {short(value)} "
                                                    "(this sspost reads version 1)")
     if kind.startswith(("date_", "datetime_")):
-        return doc.problem(path, "date", f"not a date (got {value!r}); write YYYY-MM-DD")
+        return doc.problem(path, "date", f"not a date (got {short(value)}); write YYYY-MM-DD")
+    if kind == "finite_number":
+        return doc.problem(path, "range", f"must be a finite number (got {short(value)})")
     expected = error["msg"].removeprefix("Input should be ").rstrip(".")
-    return doc.problem(path, "type", f"must be {expected} (got {value!r})")
+    return doc.problem(path, "type", f"must be {expected} (got {short(value)})")
+
+
+def _number(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)

@@ -12,13 +12,16 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 # Strict so that `target: "5"`, `target: 5.0` and `target: true` are errors, not silent casts.
-Count = Annotated[int, Field(strict=True, ge=0)]
-PositiveCount = Annotated[int, Field(strict=True, gt=0)]
+# Counts are people: a billion is more than any program has, and keeps every sum exact.
+MAX_COUNT = 1_000_000_000
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
+PositiveCount = Annotated[int, Field(strict=True, gt=0, le=MAX_COUNT)]
 ProgramCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 # Unit codes must be strings: an unquoted `01` is the integer 1 in YAML and loses its zero.
 UnitCode = Annotated[str, Field(strict=True, min_length=1)]
 Text = Annotated[str, Field(strict=True)]
-Fraction = Annotated[float, Field(gt=0, le=1)]
+Fraction = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
+Ratio = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
 MonthKey = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 
@@ -59,8 +62,8 @@ class NationalTotal(Strict):
 
 
 class Thresholds(Strict):
-    on_track: float = Field(default=1.0, gt=0, description="pace at or above: on track")
-    at_risk: float = Field(default=0.9, gt=0, description="pace at or above: at risk")
+    on_track: Ratio = Field(default=1.0, description="pace at or above: on track")
+    at_risk: Ratio = Field(default=0.9, description="pace at or above: at risk")
 
 
 class Unit(Strict):
@@ -106,7 +109,8 @@ class TargetFile(Strict):
     source: Text | None = None
     programs: dict[ProgramCode, Program] = Field(min_length=1)
     national_totals: list[NationalTotal] = Field(default_factory=list)
-    phasing: Literal["linear"] | dict[MonthKey, Annotated[float, Field(ge=0, le=1)]] = Field(
+    phasing: Literal["linear"] | dict[
+        MonthKey, Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]] = Field(
         default="linear",
         description="`linear`, or month (YYYY-MM) -> cumulative fraction expected by month end.",
     )

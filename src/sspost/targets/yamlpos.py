@@ -18,7 +18,11 @@ from sspost.problems import Problem, Severity
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
 
+# Limits on hostile files, enforced while loading and reported as problems at their position:
+# a real target file nests a few levels and holds a few thousand values.
 _MAX_DEPTH = 64
+_MAX_VALUES = 100_000  # after aliases are expanded (a 382-byte "billion laughs" holds 10^9)
+_SHOWN = 60  # characters of a value quoted in a message
 
 
 @dataclass
@@ -59,6 +63,70 @@ def dotted(path: Path) -> str:
 
 def _pos(node: Node) -> Position:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def short(value: object) -> str:
+    """A value quoted in a message, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def _too_deep(text: str) -> Problem | None:
+    """The first place nesting goes past _MAX_DEPTH, read from the event stream (no recursion)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > _MAX_DEPTH:
+                    mark = event.start_mark
+                    return Problem("", mark.line + 1, mark.column + 1, Severity.ERROR, "limit",
+                                   f"nesting deeper than {_MAX_DEPTH} levels")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports it, with its position
+    return None
+
+
+def _expanded_size(root: Node) -> tuple[int, Node]:
+    """How many values the document holds once aliases are expanded, and where it grows most.
+
+    Aliased nodes are shared in the composed graph, so each node's size is worked out once; a
+    node reached again through an alias counts again, as it would when built, and an alias to
+    one of its own ancestors expands without end.
+    """
+    endless = _MAX_VALUES + 1
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            open_nodes.discard(id(node))
+            total = 1 + sum(sizes.get(id(child), endless) for child in _children(node))
+            sizes[id(node)] = min(total, 10 * endless)  # big enough to say, small to add
+            continue
+        if id(node) in sizes or id(node) in open_nodes:
+            continue
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack += [(child, False) for child in _children(node)
+                  if id(child) not in sizes and id(child) not in open_nodes]
+    worst = root
+    while True:  # descend to the smallest node still over the limit: the one to point at
+        bigger = [c for c in _children(worst) if sizes.get(id(c), endless) > _MAX_VALUES]
+        if not bigger or bigger[0] is worst:
+            return sizes[id(root)], worst
+        worst = bigger[0]
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
 
 
 class _Builder:
@@ -115,7 +183,8 @@ class _Builder:
             if node.tag == "tag:yaml.org,2002:timestamp":
                 self.problem(node, path, "date", f"no such date: {node.value}")
             else:
-                self.problem(node, path, "type", f"cannot read value {node.value!r}: {exc}")
+                self.problem(node, path, "type",
+                             f"cannot read value {short(node.value)}: {str(exc)[:_SHOWN]}")
             return _Unreadable(node.value)
 
 
@@ -130,6 +199,11 @@ def is_unreadable(value: object) -> bool:
 def parse(file: str, text: str) -> Document:
     """Parse one YAML file; a syntax problem is returned in the document, never raised."""
     doc = Document(file)
+    deep = _too_deep(text)
+    if deep is not None:
+        doc.problems.append(Problem(file, deep.line, deep.column, deep.severity, deep.rule,
+                                    deep.message))
+        return doc
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
@@ -162,6 +236,15 @@ def parse(file: str, text: str) -> Document:
         doc.problems.append(
             Problem(file, line, column, Severity.ERROR, "document",
                     f"the document is {kind}: expected a mapping of keys such as schema_version")
+        )
+        return doc
+    size, worst = _expanded_size(root)
+    if size > _MAX_VALUES:
+        line, column = _pos(worst)
+        doc.problems.append(
+            Problem(file, line, column, Severity.ERROR, "limit",
+                    f"aliases expand the file to more than {_MAX_VALUES:,} values (the most "
+                    "a target file may hold)")
         )
         return doc
     doc.data = _Builder(doc).build(root, ())
