@@ -80,7 +80,8 @@ def _too_deep(text: str) -> Problem | None:
                 depth += 1
                 if depth > _MAX_DEPTH:
                     mark = event.start_mark
-                    return Problem("", mark.line + 1, mark.column + 1, Severity.ERROR, "limit",
+                    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    return Problem("", line, column, Severity.ERROR, "limit",
                                    f"nesting deeper than {_MAX_DEPTH} levels")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
