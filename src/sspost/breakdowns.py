@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sspost.measures import Measures, Thresholds, elapsed, measure
+from sspost.shown import clean_all
 from sspost.targets.model import TargetFile, Unit
 
 UNASSIGNED = "(unassigned)"
@@ -160,7 +161,9 @@ def by_staff(plan: Plan, counts: dict[tuple[str, str | None], int], sort: str,
     rows: list[BreakdownRow] = []
     for program in plan.targets.programs:
         total = plan.totals[program]
-        found = _sorted([BreakdownRow(program, key or NONE, None, n, share=_share(n, total))
+        # A staff id is data: shown as written, masked if it could be a participant id.
+        found = _sorted([BreakdownRow(program, clean_all(key) if key else NONE, None, n,
+                                      share=_share(n, total))
                          for (p, key), n in counts.items() if p == program], sort, "achieved")
         if limit is not None and len(found) > 2 * limit:
             found = found[:limit] + found[-limit:]  # the bottom and the top

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sspost.shown import clean
+
+_LONGEST_MESSAGE = 500
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -25,6 +29,11 @@ class Problem:
     rule: str
     message: str
     key: str = ""
+
+    def __post_init__(self) -> None:
+        # Messages quote values from files: shown as written, never with an id or a control.
+        object.__setattr__(self, "message", clean(self.message, _LONGEST_MESSAGE))
+        object.__setattr__(self, "key", clean(self.key, _LONGEST_MESSAGE))
 
     def as_text(self) -> str:
         where = f"{self.key}: " if self.key else ""

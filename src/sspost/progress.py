@@ -11,6 +11,7 @@ from sspost.campaigns import CampaignResult, campaign_results
 from sspost.measures import Measures, NationalTotal, national_total
 from sspost.problems import UsageError
 from sspost.records import Counts, ReadOptions, Reconciliation, RecordStore, dimensions
+from sspost.shown import clean
 from sspost.targets import TargetFile
 
 
@@ -107,7 +108,8 @@ def warnings_for(counts: Counts) -> list[str]:
     warnings = []
     if counts.unknown_units:
         codes = sorted(counts.unknown_units)
-        shown = ", ".join(codes[:10]) + (f" and {len(codes) - 10} more" if len(codes) > 10 else "")
+        shown = ", ".join(clean(code, 40) for code in codes[:10])
+        shown += f" and {len(codes) - 10} more" if len(codes) > 10 else ""
         records = sum(counts.unknown_units.values())
         warnings.append(f"{records} record{'s' * (records != 1)} name unit codes not in the "
                         f"target file, counted as (unassigned): {shown}")

@@ -7,16 +7,23 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass
 
 from sspost.problems import UsageError
 from sspost.records.source import canonical_encoding, is_utf8
+from sspost.shown import clean
 from sspost.text import fold
 
 CANONICAL = ("participant_id", "date", "program", "unit", "province", "staff_id", "participants")
 DELIMITERS = (",", ";", "\t", "|")
-_SNIFF_BYTES = 1 << 16
+# A header is read whole, up to this size; its columns, up to a spreadsheet's own limit.
+_MAX_HEADER_BYTES = 4 << 20
+_MAX_COLUMNS = 16_384
+_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_NAMES_SHOWN = 12  # headers quoted in a message about a missing column
 
 
 @dataclass(frozen=True)
@@ -60,24 +67,33 @@ def detect_layout(
     """Read the header of `path` and map it onto the canonical columns."""
     try:
         with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
+            head = handle.read(_MAX_HEADER_BYTES)
     except OSError as exc:
         raise UsageError(f"cannot open {path}: {exc.strerror or exc}") from None
     if not head.strip():
         raise UsageError(f"{path}: the file is empty: expected a header line")
     encoding = canonical_encoding(encoding) if encoding else _sniff_encoding(head)
     if is_utf8(encoding):
+        first = _LINE_BREAK_BYTES.split(head.removeprefix(b"\xef\xbb\xbf"), maxsplit=1)
         try:
-            text = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8")
+            text = first[0].decode("utf-8")
         except UnicodeDecodeError as exc:
             raise UsageError(f"{path}:1: the header is not UTF-8 (byte offset {exc.start}); "
                              "name the file's encoding with --encoding, e.g. windows-1258"
                              ) from None
-    else:  # the sniffed bytes may end inside a character: only the first line matters
-        text = head.decode(encoding, errors="replace")
-    header = unicodedata.normalize("NFC", text.lstrip("\ufeff").split("\n", 1)[0]).rstrip("\r")
+        complete = len(first) > 1 or len(head) < _MAX_HEADER_BYTES
+    else:  # the bytes read may end inside a character: only the first line matters
+        parts = _LINE_BREAK.split(head.decode(encoding, errors="replace"), maxsplit=1)
+        text, complete = parts[0], len(parts) > 1 or len(head) < _MAX_HEADER_BYTES
+    if not complete:
+        raise UsageError(f"{path}:1: the header line is longer than "
+                         f"{_MAX_HEADER_BYTES >> 20} MB: not a participant export")
+    header = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
     delimiter = delimiter or detect_delimiter(header)
-    names = next(csv.reader([header], delimiter=delimiter))
+    names = next(csv.reader([header], delimiter=delimiter), [])
+    if len(names) > _MAX_COLUMNS:
+        raise UsageError(f"{path}:1: the header has {len(names):,} columns; sspost reads at "
+                         f"most {_MAX_COLUMNS:,} (a spreadsheet's own limit)")
     positions = _map_columns(path, names, columns) if require else {}
     return Layout(encoding, delimiter, len(names), positions)
 
@@ -97,8 +113,9 @@ def _map_columns(path: str, names: list[str], columns: dict[str, str]) -> dict[s
         if canonical not in positions:
             wanted = columns.get(canonical, canonical)
             close = difflib.get_close_matches(fold(wanted), list(found), n=1, cutoff=0.5)
-            hint = f"; closest: {names[found[close[0]]]!r}" if close else ""
-            shown = ", ".join(repr(n) for n in names)
+            hint = f"; closest: {clean(names[found[close[0]]], 40)!r}" if close else ""
+            shown = ", ".join(repr(clean(n, 40)) for n in names[:_NAMES_SHOWN])
+            shown += f" and {len(names) - _NAMES_SHOWN:,} more" if len(names) > _NAMES_SHOWN else ""
             raise UsageError(
                 f"{path}:1: missing required column {wanted!r} (headers found: {shown}{hint}); "
                 f"map it with --column {canonical}=HEADER"

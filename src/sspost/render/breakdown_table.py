@@ -9,6 +9,7 @@ from rich.text import Text
 from sspost.breakdowns import Breakdown, BreakdownRow
 from sspost.progress import ProgressResult
 from sspost.render.words import STATUS_STYLE, Words
+from sspost.shown import clean_all
 
 HEADERS = {
     "en": {"unit": "Unit", "province": "Province", "month": "Month", "staff": "Staff",
@@ -23,6 +24,11 @@ HEADERS = {
            "reported": "{n}/{m} đơn vị có chỉ tiêu đã gửi dữ liệu",
            "(unassigned)": "(không thuộc đơn vị nào)", "(none)": "(không có)"},
 }
+
+
+def row_of(*values: str | Text) -> list[Text]:
+    """Table cells that show text as written: a str is never read as Rich markup."""
+    return [v if isinstance(v, Text) else Text(clean_all(v)) for v in values]
 
 
 def _bar(row: BreakdownRow, width: int = 10) -> Text:
@@ -46,14 +52,14 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
     for program in result.programs:
         rows = [r for r in b.rows if r.program == program.program]
         label = program.label_in(lang)
-        console.print(Text(f"{label}: {h[b.by]}", style="bold"))
+        console.print(Text(clean_all(f"{label}: {h[b.by]}"), style="bold"))
         table = Table(header_style="bold")
         if b.by == "month":
             for key in ("month", "new", "cumulative", "expected_cumulative", "change"):
                 table.add_column(h[key], justify="left" if key == "month" else "right")
             for r in rows:
-                table.add_row(r.key, w.number(r.achieved), w.number(r.cumulative),
-                              w.number(r.expected_cumulative), _signed(w, r.change))
+                table.add_row(*row_of(r.key, w.number(r.achieved), w.number(r.cumulative),
+                                      w.number(r.expected_cumulative), _signed(w, r.change)))
         elif b.by == "unit":
             table.add_column(h["unit"], no_wrap=True)
             for key in ("target", "achieved", "attainment"):
@@ -65,21 +71,20 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
             for r in rows:
                 m = r.measures
                 name = "  " * (r.depth - 1) + h.get(r.key, r.key) + (f" {r.name}" if r.name else "")
-                table.add_row(
-                    Text(name, style="bold" if r.parent else ""), w.number(r.target),
+                table.add_row(*row_of(
+                    Text(clean_all(name), style="bold" if r.parent else ""), w.number(r.target),
                     w.number(r.achieved), w.percent(m.attainment if m else None), _bar(r),
                     w.percent(m.pace if m else None),
                     Text(w.status(m.status), style=STATUS_STYLE[m.status]) if m else "",
                     Text(h["no_data"], style="bold red") if r.reporting is False else "",
-                )
+                ))
         else:
             table.add_column(h[b.by], no_wrap=True)
             table.add_column(w.label("achieved"), justify="right")
             table.add_column(h["share"], justify="right")
             for r in rows:
-                table.add_row(h.get(r.key, r.key) + (f" {r.name}" if r.name else ""),
-                              w.number(r.achieved),
-                              w.percent(r.share))
+                table.add_row(*row_of(h.get(r.key, r.key) + (f" {r.name}" if r.name else ""),
+                                      w.number(r.achieved), w.percent(r.share)))
         console.print(table)
         if b.by == "unit" and program.program in b.reported:
             reported, with_target = b.reported[program.program]

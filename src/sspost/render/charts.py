@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter
 from sspost.breakdowns import BreakdownRow
 from sspost.render.words import Words
 from sspost.report import ProgramSeries
+from sspost.shown import for_chart
 
 COLOURS = {"achieved": "#145a32", "expected": "#8a8a8a", "target": "#7b241c",
            "as_of": "#444444", "behind": "#c0392b", "at_risk": "#d68910",
@@ -64,7 +65,7 @@ def burnup(series: ProgramSeries, label: str, lang: str) -> str:
             as_of = series.days[-1]
             ax.axvline(mdates.date2num(as_of), color=COLOURS["as_of"], linestyle=":", linewidth=1,
                        label=cw["as_of"].format(date=w.date(as_of)))
-        ax.set_title(cw["burnup"].format(label=label), loc="left")
+        ax.set_title(cw["burnup"].format(label=for_chart(label)), loc="left")
         ax.set_xlabel(cw["day"])
         ax.set_ylabel(cw["participants"])
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: w.number(v)))
@@ -81,7 +82,8 @@ def bars(rows: list[BreakdownRow], by: str, label: str, lang: str) -> str:
     """Horizontal bars of achieved per row, with a marker at each row's target."""
     w, cw = Words(lang), CHART_WORDS[lang]
     shown = rows[:30]  # a page's worth; the tables carry every row
-    names = [("  " * (r.depth - 1)) + cw.get(r.key, r.key) + (f" {r.name}" if r.name else "")
+    names = [("  " * (r.depth - 1)) + for_chart(cw.get(r.key, r.key)
+                                                + (f" {r.name}" if r.name else ""))
              for r in shown]
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.0, 0.35 * len(shown) + 1.0))
@@ -101,7 +103,7 @@ def bars(rows: list[BreakdownRow], by: str, label: str, lang: str) -> str:
         if any(r.measures is None for r in shown):
             handles.append(Patch(color=COLOURS["none"], label=cw["no_target"]))
         ax.set_yticks(positions, names)
-        ax.set_title(f"{label}: " + cw["bars"].format(by=cw[by]), loc="left")
+        ax.set_title(f"{for_chart(label)}: " + cw["bars"].format(by=cw[by]), loc="left")
         ax.set_xlabel(cw["participants"])
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: w.number(v)))
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)

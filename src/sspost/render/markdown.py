@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sspost.progress import ProgressResult
 from sspost.render.words import Words
+from sspost.shown import for_markdown
 
 KEYS = ("program", "target", "achieved", "attainment", "expected", "pace", "status", "gap",
         "required_per_month", "projected", "share")
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return for_markdown(text)
 
 
 def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str:
@@ -38,8 +39,11 @@ def _breakdown(result: ProgressResult, w: Words) -> list[str]:
              f"{w.label('attainment')} | {w.label('status')} |", "|:--|:--|--:|--:|--:|:--|"]
     for r in b.rows:
         m = r.measures
-        key = "&nbsp;" * 2 * (r.depth - 1) + r.key + (f" {r.name}" if r.name else "")
+        indent = "&nbsp;" * 2 * (r.depth - 1)  # markup of ours, so outside the escaped cell
+        key = r.key + (f" {r.name}" if r.name else "")
         cells = [r.program, key, w.number(r.target), w.number(r.achieved),
                  w.percent(m.attainment if m else None), w.status(m.status) if m else ""]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        escaped = [_cell(c) for c in cells]
+        escaped[1] = indent + escaped[1]
+        lines.append("| " + " | ".join(escaped) + " |")
     return lines

@@ -10,6 +10,7 @@ from sspost.render import charts
 from sspost.render.reconciliation import reconciliation_lines
 from sspost.render.words import Words
 from sspost.report import MonthlyReport
+from sspost.shown import for_markdown
 
 TEXT = {
     "en": {"title": "Enrolment report", "as_of": "as of", "generated": "generated",
@@ -104,6 +105,17 @@ def _row(row: Any, w: Words) -> dict[str, str]:
             "pace": w.percent(m.pace if m else None), "status": w.status(m.status) if m else ""}
 
 
+def _escaped(value: Any) -> Any:
+    """The context with every string escaped for Markdown (words of ours are plain text too)."""
+    if isinstance(value, str):
+        return for_markdown(value)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
+
+
 def render_html(report: MonthlyReport, lang: str) -> str:
     env = Environment(loader=PackageLoader("sspost", "render/templates"),
                       autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
@@ -111,7 +123,7 @@ def render_html(report: MonthlyReport, lang: str) -> str:
 
 
 def render_markdown(report: MonthlyReport, lang: str) -> str:
-    c = context(report, lang, with_charts=False)
+    c = _escaped(context(report, lang, with_charts=False))
     t = c["t"]
     lines = [f"# {t['title']} {c['month_label']}", "",
              f"{c['name']} · {t['as_of']} {c['as_of']} · {c['generator']}", "",
@@ -132,6 +144,6 @@ def render_markdown(report: MonthlyReport, lang: str) -> str:
               f"{t['staff_met'].lower()}, {x['signed_up']} {t['signed_up'].lower()}"
               for x in c["campaigns"]] or [t["none"]]
     lines += ["", f"## {t['reconciliation']}", "", c["reconciliation"]["summary"], ""]
-    lines += [f"- `{f['path']}`: {f['rows']} ({f['format']}), sha256 `{f['sha256']}`"
+    lines += [f"- {f['path']}: {f['rows']} ({f['format']}), sha256 `{f['sha256']}`"
               for f in c["reconciliation"]["files"]]
     return "\n".join(lines) + "\n"

@@ -9,8 +9,9 @@ from rich.table import Table
 from rich.text import Text
 
 from sspost.progress import ProgressResult
-from sspost.render.breakdown_table import print_breakdown
+from sspost.render.breakdown_table import print_breakdown, row_of
 from sspost.render.words import STATUS_STYLE, Words
+from sspost.shown import clean_all
 
 WIDTH = 150  # off a terminal: wide enough that no column is cut
 
@@ -26,8 +27,8 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
     buffer = io.StringIO()
     console = _console(buffer, color)
     elapsed = result.programs[0].measures.elapsed if result.programs else 0.0
-    console.print(Text(f"{result.targets}: {w.label('as_of')} {w.date(result.as_of)} "
-                       f"({w.percent(elapsed)} {w.label('elapsed')})", style="bold"))
+    console.print(Text(clean_all(f"{result.targets}: {w.label('as_of')} {w.date(result.as_of)} "
+                       f"({w.percent(elapsed)} {w.label('elapsed')})"), style="bold"))
 
     progress = Table(show_edge=True, header_style="bold")
     for key in ("program", "target", "achieved", "attainment", "expected", "pace", "status"):
@@ -43,25 +44,25 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
     for p in result.programs:
         m = p.measures
         label = p.label_in(lang)
-        progress.add_row(
+        progress.add_row(*row_of(
             label, w.number(m.target), w.number(m.achieved), w.percent(m.attainment),
             w.number(m.expected), w.percent(m.pace),
             Text(w.status(m.status), style=STATUS_STYLE[m.status]),
-        )
+        ))
         if p.national_total is not None:
             total = p.national_total
             stale = f", {w.label('stale')}" if total.stale else ""
             notes.append(f"{label}: {w.label('national_total')} {w.number(total.participants)} "
                          f"({w.date(total.as_of)}{stale}; {total.source or '-'})")
-        closing.add_row(
+        closing.add_row(*row_of(
             label, w.number(m.gap), w.number(m.days_left), w.number(m.required_per_day),
             w.number(m.required_per_month), w.number(m.projected), w.percent(p.share, 2),
             w.percent(p.vs_baseline) + (f" ({p.baseline.period})" if p.baseline else ""),
-        )
+        ))
     console.print(progress)
     console.print(closing)
     for note in notes:
-        console.print(Text(note, style="dim"))
+        console.print(Text(clean_all(note), style="dim"))
     if result.breakdown is not None:
         print_breakdown(console, result, result.breakdown, lang)
     if result.campaigns:
@@ -70,9 +71,9 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
             campaigns.add_column(w.label(key), justify="left" if key in ("campaign", "program")
                                  else "right")
         for c in result.campaigns:
-            campaigns.add_row(f"{c.name} ({w.date(c.date)})", c.program, w.number(c.per_staff),
-                              w.number(c.staff_seen), w.number(c.staff_met),
-                              w.number(c.signed_up))
+            campaigns.add_row(*row_of(f"{c.name} ({w.date(c.date)})", c.program,
+                                      w.number(c.per_staff), w.number(c.staff_seen),
+                                      w.number(c.staff_met), w.number(c.signed_up)))
         console.print(campaigns)
     text = buffer.getvalue()
     # Rich pads titles to the full width; trailing blanks are noise in files and diffs.
