@@ -143,7 +143,8 @@ def _load_targets(path: Path) -> TargetFile:
     except TargetFileError as exc:
         for problem in exc.problems:
             say(problem.as_text())
-        _fail(f"{path}: the target file has {len(exc.problems)} problem(s); "
+        count = len(exc.problems)
+        _fail(f"{path}: the target file has {count:,} problem{'s' * (count != 1)}; "
               f"`sspost validate {path}` explains them")
 
 
