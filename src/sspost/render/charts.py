@@ -6,6 +6,7 @@ Deterministic: a fixed hash salt and no date in the metadata, so a rerun is byte
 from __future__ import annotations
 
 import io
+import warnings
 from typing import Any
 
 import matplotlib
@@ -44,8 +45,15 @@ CHART_WORDS = {
 
 def _svg(fig: Any) -> str:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None},
-                bbox_inches="tight")
+    with warnings.catch_warnings():
+        # A name in a script the font lacks still reads in the page's own tables; the chart
+        # shows a box for it rather than stopping the report.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font",
+                                category=UserWarning)
+        warnings.filterwarnings("ignore", message="Matplotlib currently does not support",
+                                category=UserWarning)
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None},
+                    bbox_inches="tight")
     plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg"):]  # inline: no XML declaration or DOCTYPE

@@ -10,7 +10,7 @@ from sspost.render import charts
 from sspost.render.reconciliation import reconciliation_lines
 from sspost.render.words import Words
 from sspost.report import MonthlyReport
-from sspost.shown import for_markdown
+from sspost.shown import clean_all, for_markdown
 
 TEXT = {
     "en": {"title": "Enrolment report", "as_of": "as of", "generated": "generated",
@@ -54,12 +54,12 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
     programs = []
     for p, series in zip(result.programs, report.series, strict=True):
         m = p.measures
-        label = p.label_in(lang)
+        label = clean_all(p.label_in(lang))
         national = None
         if p.national_total is not None:
             total = p.national_total
             national = (f"{w.number(total.participants)}, {w.date(total.as_of)}"
-                        + (f", {total.source}" if total.source else ""))
+                        + (f", {clean_all(total.source)}" if total.source else ""))
         rows = [r for r in (result.breakdown.rows if result.breakdown else [])
                 if r.program == p.program]
         programs.append({
@@ -76,31 +76,32 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
     r = result.reconciliation
     return {
         "lang": lang, "t": TEXT[lang], "month": report.month,
-        "month_label": _month_label(report.month, lang), "name": report.name,
-        "organisation": report.organisation, "as_of": w.date(result.as_of),
+        "month_label": _month_label(report.month, lang), "name": clean_all(report.name),
+        "organisation": clean_all(report.organisation) if report.organisation else None,
+        "as_of": w.date(result.as_of),
         "generator": result.generator,
         "stamp": report.stamp, "programs": programs,
         "behind": [_row(x, w) for x in report.behind], "silent": [_row(x, w)
                                                               for x in report.silent],
-        "campaigns": [{"name": f"{c.name} ({w.date(c.date)})", "program": c.program,
+        "campaigns": [{"name": clean_all(f"{c.name} ({w.date(c.date)})"), "program": c.program,
                        "per_staff": w.number(c.per_staff), "staff_seen": w.number(c.staff_seen),
                        "staff_met": w.number(c.staff_met), "signed_up": w.number(c.signed_up)}
                       for c in result.campaigns],
         "reconciliation": {
             "summary": reconciliation_lines(r, lang, shown=0)[0],
-            "files": [{"path": f.path, "rows": w.number(f.rows_read),
+            "files": [{"path": clean_all(f.path), "rows": w.number(f.rows_read),
                        "accepted": w.number(f.accepted), "rejected": w.number(f.rejected),
                        "format": f"{f.encoding}, {f.delimiter!r}", "sha256": f.sha256}
                       for f in r.files],
         },
-        "warnings": result.warnings,
+        "warnings": [clean_all(x) for x in result.warnings],
     }
 
 
 def _row(row: Any, w: Words) -> dict[str, str]:
     m = row.measures
     return {"program": row.program,
-            "unit": row.key + (f" {row.name}" if row.name else ""),
+            "unit": clean_all(row.key + (f" {row.name}" if row.name else "")),
             "target": w.number(row.target), "achieved": w.number(row.achieved),
             "pace": w.percent(m.pace if m else None), "status": w.status(m.status) if m else ""}
 
