@@ -32,6 +32,7 @@ class CachedFile:
     parsed_rows: int
     lines: int
     engine_rejects: dict[int, tuple[str, str]]  # physical line: why, text
+    prepared: bool = False  # read through records.prepare (its line map is made again)
 
 
 def fingerprint(scan: Scan, staging: str, encoding: str) -> str:
@@ -56,12 +57,16 @@ def cached_files(con: duckdb.DuckDBPyConnection, path: str) -> list[CachedFile]:
                          "its own")
     if "checked" not in names:
         return []
-    rows = con.execute(f"SELECT fingerprint, first_rowid, parsed_rows, lines, engine_rejects "
-                       f"FROM {_FILES} ORDER BY file_idx").fetchall()
+    columns = {str(r[0]) for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [_FILES]).fetchall()}
+    if "prepared" not in columns:
+        return []  # written by an earlier sspost: made anew
+    rows = con.execute(f"SELECT fingerprint, first_rowid, parsed_rows, lines, engine_rejects, "
+                       f"prepared FROM {_FILES} ORDER BY file_idx").fetchall()
     return [CachedFile(str(fp), int(first), int(parsed), int(lines),
                        {int(line): (why, text) for line, (why, text)
-                        in json.loads(rejects).items()})
-            for fp, first, parsed, lines, rejects in rows]
+                        in json.loads(rejects).items()}, bool(prepared))
+            for fp, first, parsed, lines, rejects, prepared in rows]
 
 
 def rows_in_place(con: duckdb.DuckDBPyConnection, files: list[CachedFile]) -> bool:
@@ -76,11 +81,13 @@ def rows_in_place(con: duckdb.DuckDBPyConnection, files: list[CachedFile]) -> bo
 def reset(con: duckdb.DuckDBPyConnection) -> None:
     """An empty list of cached files, for a `checked` table made anew."""
     con.execute(f"CREATE OR REPLACE TABLE {_FILES} (file_idx INTEGER, fingerprint VARCHAR, "
-                "first_rowid BIGINT, parsed_rows BIGINT, lines BIGINT, engine_rejects VARCHAR)")
+                "first_rowid BIGINT, parsed_rows BIGINT, lines BIGINT, engine_rejects VARCHAR, "
+                "prepared BOOLEAN)")
 
 
 def remember(con: duckdb.DuckDBPyConnection, index: int, fingerprint: str, first_rowid: int,
-             parsed_rows: int, lines: int, engine_rejects: dict[int, tuple[str, str]]) -> None:
-    con.execute(f"INSERT INTO {_FILES} VALUES (?, ?, ?, ?, ?, ?)",
+             parsed_rows: int, lines: int, engine_rejects: dict[int, tuple[str, str]],
+             prepared: bool) -> None:
+    con.execute(f"INSERT INTO {_FILES} VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [index, fingerprint, first_rowid, parsed_rows, lines,
-                 json.dumps({str(k): list(v) for k, v in engine_rejects.items()})])
+                 json.dumps({str(k): list(v) for k, v in engine_rejects.items()}), prepared])

@@ -188,7 +188,9 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
     counted = people + (int(aggregate_rows[0]) if aggregate_rows else 0)
     files = [FileReport(s.path, sum(per_file[i]) + len(s.engine_rejects), per_file[i][0],
                         per_file[i][1] + len(s.engine_rejects), s.layout.encoding,
-                        s.layout.delimiter, s.scan.sha256, s.cached)
+                        s.layout.delimiter, s.scan.sha256, s.cached,
+                        s.layout.prepare if s.prepared else "",
+                        s.prepared.sheet if s.prepared else None, s.layout.date_format)
              for i, s in enumerate(store.sources)]
     accepted = sum(f.accepted for f in files)
     rejected = sum(f.rejected for f in files)

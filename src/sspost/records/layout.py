@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sspost.problems import UsageError
+from sspost.records.prepare import sep_line
 from sspost.records.source import canonical_encoding, is_utf8
 from sspost.shown import clean
 from sspost.text import fold
@@ -21,7 +22,6 @@ DELIMITERS = (",", ";", "\t", "|")
 # A header is read whole, up to this size; its columns, up to a spreadsheet's own limit.
 _MAX_HEADER_BYTES = 4 << 20
 _MAX_COLUMNS = 16_384
-_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NAMES_SHOWN = 12  # headers quoted in a message about a missing column
 
@@ -34,6 +34,10 @@ class Layout:
     delimiter: str
     field_count: int
     positions: dict[str, int]
+    header_line: int = 1  # 2 after Excel's `sep=;` line
+    # Why the file goes through records.prepare before the engine ("" when it need not).
+    prepare: str = ""
+    date_format: str | None = None  # detected for this file's non-ISO dates (SPEC section 4)
 
     @property
     def aggregate(self) -> bool:
@@ -74,28 +78,40 @@ def detect_layout(
         raise UsageError(f"{path}: the file is empty: expected a header line")
     encoding = canonical_encoding(encoding) if encoding else _sniff_encoding(head)
     if is_utf8(encoding):
-        first = _LINE_BREAK_BYTES.split(head.removeprefix(b"\xef\xbb\xbf"), maxsplit=1)
-        try:
-            text = first[0].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise UsageError(f"{path}:1: the header is not UTF-8 (byte offset {exc.start}); "
-                             "name the file's encoding with --encoding, e.g. windows-1258"
-                             ) from None
-        complete = len(first) > 1 or len(head) < _MAX_HEADER_BYTES
-    else:  # the bytes read may end inside a character: only the first line matters
-        parts = _LINE_BREAK.split(head.decode(encoding, errors="replace"), maxsplit=1)
-        text, complete = parts[0], len(parts) > 1 or len(head) < _MAX_HEADER_BYTES
-    if not complete:
-        raise UsageError(f"{path}:1: the header line is longer than "
-                         f"{_MAX_HEADER_BYTES >> 20} MB: not a participant export")
-    header = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
+        body = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="surrogateescape")
+    else:  # the bytes read may end inside a character: only the first lines matter
+        body = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    text, ending, rest = _first_line(path, body, len(head) < _MAX_HEADER_BYTES)
+    header_line, prepare = 1, "a line ending in a bare CR" if ending == "\r" else ""
+    named = sep_line(text)
+    if named is not None:  # Excel's delimiter hint: the header is the next line
+        text, ending, rest = _first_line(path, rest, len(head) < _MAX_HEADER_BYTES)
+        header_line, prepare, delimiter = 2, "Excel's sep= line", delimiter or named
+    bad = re.search("[\udc80-\udcff]", text)
+    if bad:
+        offset = len(body[:bad.start()].encode("utf-8", errors="surrogateescape"))
+        raise UsageError(f"{path}:{header_line}: the header is not UTF-8 (byte offset "
+                         f"{offset}); name the file's encoding with --encoding, e.g. "
+                         "windows-1258")
+    header = unicodedata.normalize("NFC", text)
     delimiter = delimiter or detect_delimiter(header)
     names = next(csv.reader([header], delimiter=delimiter), [])
     if len(names) > _MAX_COLUMNS:
         raise UsageError(f"{path}:1: the header has {len(names):,} columns; sspost reads at "
                          f"most {_MAX_COLUMNS:,} (a spreadsheet's own limit)")
     positions = _map_columns(path, names, columns) if require else {}
-    return Layout(encoding, delimiter, len(names), positions)
+    return Layout(encoding, delimiter, len(names), positions, header_line, prepare)
+
+
+def _first_line(path: str, text: str, whole: bool) -> tuple[str, str, str]:
+    """The first line of `text`, its ending, and what follows it."""
+    match = _LINE_BREAK.search(text)
+    if match is None:
+        if not whole:
+            raise UsageError(f"{path}:1: the header line is longer than "
+                             f"{_MAX_HEADER_BYTES >> 20} MB: not a participant export")
+        return text, "", ""
+    return text[:match.start()], match.group(0), text[match.end():]
 
 
 def _map_columns(path: str, names: list[str], columns: dict[str, str]) -> dict[str, int]:

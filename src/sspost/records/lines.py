@@ -73,8 +73,8 @@ def _scanned_records(path: str, delimiter: str, rejected: set[int], last_index: 
         previous_end = reader.line_num
         for record in reader:
             start, previous_end = previous_end + 1, reader.line_num
-            if not record or start in rejected:
-                continue
+            if all(value == "" for value in record) or start in rejected:
+                continue  # blank lines and rows of empty cells are not data rows
             spans.append((start, previous_end))
             if len(spans) > last_index:
                 break
@@ -88,10 +88,11 @@ def read_spans(path: str, spans: list[Span]) -> dict[Span, str]:
     if not wanted:
         return out
     collecting: dict[Span, list[str]] = {}
-    with open(path, "rb") as handle:
+    # Universal newlines: LF, CRLF and CR alone end a line, as they do for line numbers.
+    with open(path, encoding="utf-8", errors="replace", newline=None) as handle:
         position = 0
-        for number, raw in enumerate(handle, start=1):
-            line = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+        for number, line in enumerate(handle, start=1):
+            line = line.lstrip("\ufeff") if number == 1 else line
             while position < len(wanted) and wanted[position][0] == number:
                 collecting[wanted[position]] = []
                 position += 1

@@ -11,7 +11,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +19,10 @@ from sspost.problems import UsageError
 from sspost.records import cache, counting
 from sspost.records.layout import Layout, detect_layout
 from sspost.records.lines import line_of_offset
+from sspost.records.prepare import Prepared, is_spreadsheet, prepare_csv, prepare_sheet
 from sspost.records.source import Scan, is_utf8, scan, transcode
 from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, Rules, csv_scan, staging_sql
+from sspost.text import fold
 
 if TYPE_CHECKING:
     import duckdb
@@ -53,6 +55,7 @@ class ReadOptions:
     # Columns a breakdown will group on, kept for every row (unit, province or staff).
     breakdown_columns: frozenset[str] = frozenset()
     db: str | None = None  # --db: a DuckDB file keeping the typed rows between runs
+    sheet: str | None = None  # --sheet: the spreadsheet sheet read (default: the first)
 
 
 @dataclass
@@ -67,6 +70,11 @@ class Source:
     first_rowid: int = 0
     engine_rejects: dict[int, tuple[str, str]] = field(default_factory=dict)  # line: why, text
     cached: bool = False  # rows reused from the --db file
+    prepared: Prepared | None = None  # read through records.prepare, with its line map
+
+
+class _EngineRefused(Exception):
+    """The engine's CSV parser gave up on a file (it goes through records.prepare then)."""
 
 
 def read_rows(path: str, delimiter: str | None = None) -> list[list[str]]:
@@ -101,10 +109,15 @@ class FileLoading:
         input_format = self.targets.input
         columns = {k: v for k, v in input_format.columns.model_dump().items() if v}
         columns.update(self.options.columns)
-        layouts = [detect_layout(path, columns,
-                                 encoding=self.options.encoding or input_format.encoding,
-                                 delimiter=self.options.delimiter or input_format.delimiter)
-                   for path in paths]  # every header checked before any long read
+        self._prepared: dict[int, Prepared] = {}
+        layouts = []
+        for index, path in enumerate(paths):  # every header checked before any long read
+            if is_spreadsheet(path):
+                layouts.append(self._sheet_layout(index, path, columns))
+                continue
+            layouts.append(detect_layout(
+                path, columns, encoding=self.options.encoding or input_format.encoding,
+                delimiter=self.options.delimiter or input_format.delimiter))
         self.columns = self._columns_read(layouts)
         columns_sql = ", ".join(f"{c} {CHECKED_COLUMNS[c]}" for c in self.columns)
         scans: dict[int, Scan] = {}
@@ -126,6 +139,26 @@ class FileLoading:
                     self._stage(pool, path, layout, scans.get(index))
         counting.load_id_map(self.con, self.options.id_map, self._error)
 
+    def _sheet_layout(self, index: int, path: str, columns: dict[str, str]) -> Layout:
+        """A spreadsheet's first (or --sheet) sheet as CSV; its layout, named for people."""
+        def names(*canonical: str) -> set[str]:
+            return {fold(n) for c in canonical for n in (c, columns.get(c, c))}
+
+        wanted = [names("date"), names("program"), names("participant_id", "participants")]
+        folder = Path(self._tmp.name)
+        prepared = prepare_sheet(path, self.options.sheet, wanted, ",",
+                                 folder / f"{index}.sheet.csv", folder / f"{index}.rows.txt")
+        self._prepared[index] = prepared
+        layout = detect_layout(prepared.read_path, columns, encoding="utf-8", delimiter=",")
+        return replace(layout, encoding=Path(path).suffix.lower().lstrip("."),
+                       header_line=prepared.header_line, prepare="a spreadsheet")
+
+    def _prepare(self, index: int, text_path: str, layout: Layout) -> Prepared:
+        prepared = prepare_csv(text_path, layout.delimiter,
+                               Path(self._tmp.name) / f"{index}.prepared.csv")
+        self._prepared[index] = prepared
+        return prepared
+
     def _fingerprint(self, index: int, layout: Layout, scanned: Scan) -> str:
         sql = staging_sql(index, "", layout, self.rules, check_nul=scanned.has_nul,
                           columns=self.columns)
@@ -146,13 +179,18 @@ class FileLoading:
     def _reuse(self, path: str, layout: Layout, scanned: Scan, entry: cache.CachedFile) -> None:
         index = len(self.sources)
         read_path = self._readable(index, path, layout)  # rejected rows are read back from it
-        self.sources.append(Source(path, read_path, layout,
+        prepared = self._prepared.get(index)
+        if entry.prepared and prepared is None:  # its line map is made again, not cached
+            prepared = self._prepare(index, read_path, layout)
+        self.sources.append(Source(path, prepared.read_path if prepared else read_path, layout,
                                    Scan(scanned.sha256, entry.lines, scanned.has_nul),
                                    entry.parsed_rows, entry.first_rowid, entry.engine_rejects,
-                                   cached=True))
+                                   cached=True, prepared=prepared))
 
     def _readable(self, index: int, path: str, layout: Layout) -> str:
-        """The path the engine reads: the file, or a UTF-8 copy of it."""
+        """The file as UTF-8 text with its own lines: the file, or a UTF-8 copy of it."""
+        if index in self._prepared and layout.prepare == "a spreadsheet":
+            return self._prepared[index].read_path
         if is_utf8(layout.encoding):
             return path
         read_path = str(Path(self._tmp.name) / f"{index}.csv")
@@ -178,18 +216,46 @@ class FileLoading:
     def _stage(self, pool: ThreadPoolExecutor, path: str, layout: Layout,
                scanned: Scan | None) -> None:
         index = len(self.sources)
-        read_path = self._readable(index, path, layout)
+        text_path = self._readable(index, path, layout)
+        prepared = self._prepared.get(index)
+        if prepared is None and layout.prepare:
+            prepared = self._prepare(index, text_path, layout)
+        read_path = prepared.read_path if prepared else text_path
         if scanned is None:
             scanning = pool.submit(scan, path)  # checksum and line count while the engine reads
-            self._insert(index, path, read_path, layout, check_nul=False)
+            try:
+                self._insert(index, path, read_path, layout, check_nul=False)
+                refused = False
+            except _EngineRefused:
+                refused = True
             scanned = scanning.result()
-            if scanned.has_nul:  # rare: read again, looking for NUL bytes in every field
-                self.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
-                self.con.execute(f"DROP TABLE rejects_{index}; DROP TABLE rejects_{index}_scan")
-                self._insert(index, path, read_path, layout, check_nul=True)
+            redo = scanned.has_nul or refused or (scanned.bare_cr and prepared is None)
+            if redo:  # rare: read again, the right way
+                if not refused:
+                    self.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
+                self.con.execute(f"DROP TABLE IF EXISTS rejects_{index}; "
+                                 f"DROP TABLE IF EXISTS rejects_{index}_scan")
+                if prepared is None and (refused or scanned.bare_cr):
+                    layout = replace(layout, prepare="the engine's parser stopped on it"
+                                     if refused else "a line ending in a bare CR")
+                    prepared = self._prepare(index, text_path, layout)
+                    read_path = prepared.read_path
+                self._insert_or_fail(index, path, read_path, layout, check_nul=scanned.has_nul)
         else:
-            self._insert(index, path, read_path, layout, check_nul=scanned.has_nul)
-        source = Source(path, read_path, layout, scanned)
+            if prepared is None and scanned.bare_cr:
+                layout = replace(layout, prepare="a line ending in a bare CR")
+                prepared = self._prepare(index, text_path, layout)
+                read_path = prepared.read_path
+            try:
+                self._insert(index, path, read_path, layout, check_nul=scanned.has_nul)
+            except _EngineRefused:
+                self.con.execute(f"DROP TABLE IF EXISTS rejects_{index}; "
+                                 f"DROP TABLE IF EXISTS rejects_{index}_scan")
+                layout = replace(layout, prepare="the engine's parser stopped on it")
+                prepared = self._prepare(index, text_path, layout)
+                read_path = prepared.read_path
+                self._insert_or_fail(index, path, read_path, layout, check_nul=scanned.has_nul)
+        source = Source(path, read_path, layout, scanned, prepared=prepared)
         # Rows of one file have consecutive rowids in file order: a row's index in its file is
         # its rowid minus the first one.
         row = self.con.execute("SELECT coalesce(min(rowid), 0), count(*) FROM checked "
@@ -200,7 +266,7 @@ class FileLoading:
         if self.options.db:
             cache.remember(self.con, index, self._fingerprint(index, layout, source.scan),
                            source.first_rowid, source.parsed_rows, source.scan.lines,
-                           source.engine_rejects)
+                           source.engine_rejects, prepared is not None)
 
     def _insert(self, index: int, path: str, read_path: str, layout: Layout, *,
                 check_nul: bool) -> None:
@@ -216,12 +282,18 @@ class FileLoading:
         except self._error as exc:
             if self._is_out_of_memory(exc):
                 raise
-            message = str(exc).splitlines()[0]
-            raise UsageError(f"{path}: cannot read as CSV: {message}") from None
+            raise _EngineRefused(str(exc).splitlines()[0]) from None
         finally:
             done.set()
             if watcher.is_alive():
                 watcher.join()
+
+    def _insert_or_fail(self, index: int, path: str, read_path: str, layout: Layout, *,
+                        check_nul: bool) -> None:
+        try:
+            self._insert(index, path, read_path, layout, check_nul=check_nul)
+        except _EngineRefused as exc:
+            raise UsageError(f"{path}: cannot read as CSV: {exc}") from None
 
     def _watch(self, path: str, done: threading.Event) -> None:
         assert self.options.on_progress is not None
@@ -247,6 +319,8 @@ class FileLoading:
                 )
             why = _ENGINE_MESSAGES.get(str(kind), str(kind).lower())
             source.engine_rejects.setdefault(line, (why, str(text or "")))
+        if source.prepared is not None:  # lines set aside before the engine read the file
+            source.engine_rejects.update(source.prepared.bad)
 
 
 def _first_invalid_utf8(path: str, near: int) -> int:

@@ -34,6 +34,9 @@ class FileReport:
     delimiter: str
     sha256: str
     cached: bool = False  # its rows came from the --db file, not from reading it again
+    prepared: str = ""  # why it was read line by line first (records.prepare), if it was
+    sheet: str | None = None  # the sheet read, for a spreadsheet
+    date_format: str | None = None  # the date format its non-ISO dates were read with
 
 
 @dataclass(frozen=True)

@@ -31,14 +31,20 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
         ).fetchall()
         if not rows:
             continue
-        spans = record_spans(
-            source.read_path, source.layout.delimiter, physical_lines=source.scan.lines,
-            parsed_rows=source.parsed_rows, engine_rejected=set(source.engine_rejects),
-            wanted=[int(r[0]) - source.first_rowid for r in rows],
-        )
+        wanted = [int(r[0]) - source.first_rowid for r in rows]
+        if source.prepared is not None:  # its line map was made while preparing it
+            line_map = source.prepared.spans
+            spans = {i: line_map[i] for i in wanted if 0 <= i < len(line_map)}
+            text_path = source.prepared.text_path
+        else:
+            spans = record_spans(
+                source.read_path, source.layout.delimiter, physical_lines=source.scan.lines,
+                parsed_rows=source.parsed_rows, engine_rejected=set(source.engine_rejects),
+                wanted=wanted)
+            text_path = source.read_path
         found = [(REASONS[int(code)], spans.get(int(rowid) - source.first_rowid, (0, 0)))
                  for rowid, code in rows]
-        texts = read_spans(source.read_path, [span for _, span in found])
+        texts = read_spans(text_path, [span for _, span in found])
         for reason, span in found:
             text = texts.get(span, "")
             value = _field(text, source.layout.delimiter, source.layout.positions.get(reason))

@@ -23,21 +23,34 @@ class Scan:
     sha256: str
     lines: int
     has_nul: bool
+    bare_cr: bool = False  # a CR not followed by LF: a line break the engine does not see
 
 
 def scan(path: str) -> Scan:
     """Checksum, physical line count and whether any NUL byte occurs, in one read."""
     digest = hashlib.sha256()
     newlines = 0
-    has_nul = False
+    has_nul = bare_cr = False
     last = b"\n"
     with open(path, "rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
             newlines += chunk.count(b"\n")
             has_nul = has_nul or b"\x00" in chunk
+            if not bare_cr and (b"\r" in chunk or last == b"\r"):
+                bare_cr = _bare_cr(last, chunk)
             last = chunk[-1:]
-    return Scan(digest.hexdigest(), newlines + (last != b"\n"), has_nul)
+    if last == b"\r":
+        bare_cr = True
+    return Scan(digest.hexdigest(), newlines + (last != b"\n"), has_nul, bare_cr)
+
+
+def _bare_cr(before: bytes, chunk: bytes) -> bool:
+    """Whether `chunk` holds a CR that no LF follows (the chunk's last byte is left to the
+    next chunk, or to the end of the file); `before` is the previous chunk's last byte."""
+    crs = chunk.count(b"\r") - chunk.endswith(b"\r")
+    pairs = chunk.count(b"\r\n")
+    return crs > pairs or (before == b"\r" and not chunk.startswith(b"\n"))
 
 
 _PROBE = "participant_id,date;program|unit\t0123456789\n"

@@ -103,12 +103,15 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
         return f"c{layout.positions[name]}" if name in layout.positions else "NULL::VARCHAR"
 
     nul = " OR ".join(f"contains(c{i}, chr(0))" for i in range(layout.field_count))
+    # A row whose every field is empty (`;;;;`) is not a data row: neither read nor rejected.
+    blank = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(layout.field_count))
     scan = (
         f"SELECT {field('participant_id')} AS id_text, {field('date')} AS date_text, "
         f"{field('program')} AS program_text, {_trimmed(field('unit'))} AS unit, "
         f"{_trimmed(field('province'))} AS province, {field('staff_id')} AS staff_text, "
         f"trim({field('participants')}) AS n_text, {nul if check_nul else 'false'} AS has_nul "
         f"FROM {csv_scan(read_path, layout, f'rejects_{index}')}"
+        f" WHERE NOT ({blank})"
     )
     date = "try_cast(date_text AS DATE)"  # the cast itself allows surrounding blanks
     if rules.date_format:

@@ -19,8 +19,13 @@ def reconciliation_lines(r: Reconciliation, lang: str = "en", shown: int = 20) -
         f"{w.number(r.outside_window)} outside the window, "
         f"{w.number(r.duplicate_records)} duplicate records"
     ]
-    lines += [f"  {f.path}: {f.encoding}, {_delimiter_name(f.delimiter)}, "
-              f"{w.number(f.rows_read)} rows{' (from --db)' if f.cached else ''}"
+    lines += [f"  {f.path}: "
+              + (f"sheet {f.sheet!r}" if f.sheet is not None
+                 else f"{f.encoding}, {_delimiter_name(f.delimiter)}")
+              + f", {w.number(f.rows_read)} rows{' (from --db)' if f.cached else ''}"
+              + (f", dates {f.date_format}" if f.date_format else "")
+              + (f"; read line by line first ({f.prepared})"
+                 if f.prepared and f.sheet is None else "")
               for f in r.files]
     if r.rejected:
         counts = ", ".join(f"{reason} {w.number(n)}" for reason, n in r.rejected_by_reason.items())

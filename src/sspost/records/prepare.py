@@ -1,0 +1,209 @@
+"""Files the engine cannot read as they are, rewritten as plain CSV it can, lines remembered.
+
+The engine reads clean CSV fast, and most exports are clean: those go to it directly. The rest
+come here first (SPEC section 4, Reading):
+- a CSV whose lines end in a bare CR (old Mac, or a stray CR inside a field), one that starts
+  with Excel's `sep=;` line, or one the engine's parser gives up on (an unclosed quote beside
+  quoted newlines): read line by line, every record checked against the header's field count,
+  each malformed line set aside as a bad row at its physical line, never the rest of the file;
+- a spreadsheet (.xlsx, .xlsm, .xls, .ods): its sheet's rows, title rows above the header
+  skipped, date cells as ISO dates and numbers as their digits.
+
+Either way the engine then reads a UTF-8 CSV with one record per line and no blank or empty
+rows, and `Prepared.spans` gives each record's physical lines in the input (sheet rows for a
+spreadsheet), so every message still names the input's own lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from sspost.problems import UsageError
+from sspost.text import fold
+
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
+_SEP_LINE = re.compile(r"sep=(.)\s*", re.IGNORECASE)
+_MAX_RECORD_LINES = 64  # a quoted field longer than this is an unclosed quote, not a note
+_HEADER_ROWS = 20  # a spreadsheet's header is among its first rows
+
+Span = tuple[int, int]
+
+
+@dataclass
+class Prepared:
+    read_path: str  # what the engine reads: a header line, then one record per line
+    spans: list[Span] = field(default_factory=list)  # each record's lines in the input
+    bad: dict[int, tuple[str, str]] = field(default_factory=dict)  # line: (why, its text)
+    text_path: str = ""  # a file whose line N is the input's line N (rejected rows' text)
+    header_line: int = 1
+    sheet: str | None = None  # the sheet read, for a spreadsheet
+
+
+def is_spreadsheet(path: str) -> bool:
+    return Path(path).suffix.lower() in SPREADSHEETS
+
+
+def sep_line(first_line: str) -> str | None:
+    """The delimiter an Excel `sep=;` first line names, if the line is one."""
+    match = _SEP_LINE.fullmatch(first_line.strip("\ufeff"))
+    return match.group(1) if match else None
+
+
+def _fields(record: str, delimiter: str) -> list[str] | None:
+    """The fields of one record's text, or None when a quote is left open."""
+    if '"' not in record:
+        return record.rstrip("\n").split(delimiter)
+    if record.count('"') % 2:  # quotes come in pairs in a closed record ("" inside a field)
+        return None
+    rows = list(csv.reader(io.StringIO(record.rstrip("\n"), newline=""), delimiter=delimiter,
+                           strict=False))
+    return rows[0] if len(rows) == 1 else None  # two records on one line: not RFC 4180
+
+
+def _empty(fields: list[str]) -> bool:
+    return all(f == "" for f in fields)
+
+
+class _Lines:
+    """The physical lines of a text file, numbered, with room to step back a few.
+
+    Read with universal newlines: LF, CRLF and CR alone all end a line (SPEC section 4).
+    """
+
+    def __init__(self, handle: TextIO) -> None:
+        self._handle = handle
+        self._back: list[str] = []  # lines stepped back over, the next one last
+        self.number = 0  # physical number of the last line given
+
+    def next(self) -> str | None:
+        line = self._back.pop() if self._back else self._handle.readline()
+        if not line:
+            return None
+        self.number += 1
+        return line
+
+    def step_back(self, lines: list[str]) -> None:
+        """Give `lines` (in file order, the last ones given) again."""
+        self._back.extend(reversed(lines))
+        self.number -= len(lines)
+
+
+def prepare_csv(text_path: str, delimiter: str, target: Path) -> Prepared:
+    """Rewrite a UTF-8 CSV that the engine cannot read as it is; see the module's docstring."""
+    prepared = Prepared(str(target), text_path=text_path)
+    with open(text_path, encoding="utf-8-sig", errors="replace", newline=None) as source, \
+            open(target, "w", encoding="utf-8", newline="") as out:
+        lines = _Lines(source)
+        first = lines.next()
+        if first is not None and sep_line(first.rstrip("\n")):
+            prepared.header_line = 2
+            first = lines.next()
+        if first is None:
+            raise UsageError(f"{text_path}: the file has no header line")
+        header = _fields(first, delimiter) or [first.rstrip("\n")]
+        width = len(header)
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(header)
+        while (line := lines.next()) is not None:
+            start = lines.number
+            taken = [line]
+            fields = _fields(line, delimiter)
+            while fields is None and len(taken) < _MAX_RECORD_LINES:
+                more = lines.next()
+                if more is None:
+                    break
+                taken.append(more)
+                fields = _fields("".join(taken), delimiter)
+            if fields is None:  # the quote never closes: the first line alone is bad
+                prepared.bad[start] = ("a quote that does not close", line.rstrip("\n"))
+                lines.step_back(taken[1:])
+                continue
+            if _empty(fields):
+                continue  # a blank line or a row of empty cells is not a data row
+            if len(fields) != width:
+                why = ("more fields than the header" if len(fields) > width
+                       else "fewer fields than the header")
+                prepared.bad[start] = (why, "".join(taken).rstrip("\n"))
+                continue
+            writer.writerow(fields)
+            prepared.spans.append((start, lines.number))
+    return prepared
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the text an export would hold: dates in ISO, whole numbers as their digits."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e18 else repr(value)
+    return str(value).strip() if isinstance(value, str) else str(value)
+
+
+def _header_row(rows: list[list[str]], wanted: list[set[str]]) -> int | None:
+    """The first of the first rows that names one of each set of wanted (folded) names."""
+    for index, row in enumerate(rows[:_HEADER_ROWS]):
+        names = {fold(cell) for cell in row}
+        if all(names & options for options in wanted):
+            return index
+    return None
+
+
+def prepare_sheet(path: str, sheet: str | None, wanted: list[set[str]], delimiter: str,
+                  target: Path, text_target: Path) -> Prepared:
+    """A spreadsheet's sheet as CSV; `wanted` are the header names that mark the header row."""
+    try:
+        from python_calamine import CalamineWorkbook
+        workbook = CalamineWorkbook.from_path(path)
+    except Exception as exc:  # the reader's errors carry no common base class
+        raise UsageError(f"{path}: cannot read as a spreadsheet: "
+                         f"{str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"
+                         ) from None
+    names = list(workbook.sheet_names)
+    if not names:
+        raise UsageError(f"{path}: the workbook has no sheet")
+    if sheet is not None and sheet not in names:
+        raise UsageError(f"{path}: no sheet named {sheet!r} (sheets: "
+                         + ", ".join(repr(n) for n in names[:20]) + ")")
+    chosen = sheet if sheet is not None else names[0]
+    data = workbook.get_sheet_by_name(chosen)
+    rows = [[_cell_text(v) for v in row] for row in data.to_python(skip_empty_area=False)]
+    top = _header_row(rows, wanted)
+    if top is None:
+        raise UsageError(f"{path}: sheet {chosen!r} has no header row naming the required "
+                         f"columns in its first {_HEADER_ROWS} rows")
+    header = rows[top]
+    while header and header[-1] == "":
+        header = header[:-1]
+    width = len(header)
+    prepared = Prepared(str(target), text_path=str(text_target), header_line=top + 1,
+                        sheet=chosen)
+    with open(target, "w", encoding="utf-8", newline="") as out, \
+            open(text_target, "w", encoding="utf-8", newline="") as text_out:
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(header)
+        for index, row in enumerate(rows):
+            shown = delimiter.join(cell.replace("\n", " ").replace("\r", " ") for cell in row)
+            text_out.write(shown + "\n")  # line N of this file is sheet row N
+            if index <= top:
+                continue
+            cells = row[:width] + [""] * (width - len(row))
+            if _empty(row):
+                continue
+            if any(cell != "" for cell in row[width:]):
+                prepared.bad[index + 1] = ("more fields than the header", shown)
+                continue
+            writer.writerow(cells)
+            prepared.spans.append((index + 1, index + 1))
+    return prepared
