@@ -35,7 +35,6 @@ def summary(doc: dict[str, Any]) -> tuple[int, int, int, list[tuple[int, str]]]:
     ("crlf.csv", [], (3, 2, 1, [(4, "program")])),
     ("quoted-newlines.csv", [], (4, 2, 2, [(4, "program"), (6, "date")])),
     ("dd-mm-yyyy.csv", ["--date-format", "%d/%m/%Y"], (4, 3, 1, [(5, "date")])),
-    ("dd-mm-yyyy.csv", [], (4, 1, 3, [(2, "date"), (4, "date"), (5, "date")])),
     ("utf16.csv", [], (2, 2, 0, [])),
     ("trailing-delimiter.csv", [], (2, 2, 0, [])),
     ("blank-lines.csv", [], (3, 2, 1, [(7, "program")])),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sspost.problems import UsageError
-from sspost.records import cache, counting
+from sspost.records import cache, counting, dates
 from sspost.records.layout import Layout, detect_layout
 from sspost.records.lines import line_of_offset
 from sspost.records.prepare import Prepared, is_spreadsheet, prepare_csv, prepare_sheet
@@ -118,6 +118,9 @@ class FileLoading:
             layouts.append(detect_layout(
                 path, columns, encoding=self.options.encoding or input_format.encoding,
                 delimiter=self.options.delimiter or input_format.delimiter))
+        if not self.rules.date_format:
+            layouts = [self._with_date_format(i, path, layout)
+                       for i, (path, layout) in enumerate(zip(paths, layouts, strict=True))]
         self.columns = self._columns_read(layouts)
         columns_sql = ", ".join(f"{c} {CHECKED_COLUMNS[c]}" for c in self.columns)
         scans: dict[int, Scan] = {}
@@ -152,6 +155,13 @@ class FileLoading:
         layout = detect_layout(prepared.read_path, columns, encoding="utf-8", delimiter=",")
         return replace(layout, encoding=Path(path).suffix.lower().lstrip("."),
                        header_line=prepared.header_line, prepare="a spreadsheet")
+
+    def _with_date_format(self, index: int, path: str, layout: Layout) -> Layout:
+        """The layout with the form of its non-ISO dates, when it has some (SPEC section 4)."""
+        text_path = self._readable(index, path, layout)
+        if not dates.needs_detection(text_path, layout):
+            return layout
+        return replace(layout, date_format=dates.detect(self.con, path, text_path, layout))
 
     def _prepare(self, index: int, text_path: str, layout: Layout) -> Prepared:
         prepared = prepare_csv(text_path, layout.delimiter,
@@ -193,9 +203,10 @@ class FileLoading:
             return self._prepared[index].read_path
         if is_utf8(layout.encoding):
             return path
-        read_path = str(Path(self._tmp.name) / f"{index}.csv")
-        transcode(path, layout.encoding, Path(read_path))
-        return read_path
+        read_path = Path(self._tmp.name) / f"{index}.csv"
+        if not read_path.exists():  # made once per run
+            transcode(path, layout.encoding, read_path)
+        return str(read_path)
 
     def _columns_read(self, layouts: list[Layout]) -> tuple[str, ...]:
         """The columns of `checked` this run reads: the base ones, and each other one only

@@ -113,9 +113,9 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
         f"FROM {csv_scan(read_path, layout, f'rejects_{index}')}"
         f" WHERE NOT ({blank})"
     )
-    date = "try_cast(date_text AS DATE)"  # the cast itself allows surrounding blanks
-    if rules.date_format:
-        date = f"coalesce({date}, try_strptime(trim(date_text), {lit(rules.date_format)})::DATE)"
+    from sspost.records.dates import date_sql  # dates builds on lit(): imported here
+
+    date = date_sql(_trimmed("date_text"), layout.date_format or rules.date_format)
     # The ELSE branch (folded text) is worked out only for the rows the first one misses.
     folded = _program_case(rules.program_names, "lower(trim(program_text))")
     program = _program_case(rules.program_spellings, "program_text", otherwise=folded)

@@ -1,0 +1,95 @@
+"""Dates (SPEC section 4): strict ISO always, a named format, or the one form a file's dates fit.
+
+ISO `yyyy-mm-dd`, optionally with a time of day (`2025-03-01 10:15`, `2025-03-01T10:15:00`), is
+always read and nothing looser: the engine's own cast would also take `2025/03/01`, `2025-3-1`,
+`02025-03-01`, `infinity` and `epoch`. When no format is named and a file's dates are not ISO,
+the common day-first and month-first forms are tried on the whole column: exactly one must read
+every non-ISO date, or the run stops and asks for `--date-format`.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import re
+from typing import TYPE_CHECKING
+
+from sspost.problems import UsageError
+from sspost.records.staging import lit
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from sspost.records.layout import Layout
+
+ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+ISO_DATE_TIME = ISO_DATE + "[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?"
+_ISO = re.compile(ISO_DATE + r"(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?")
+_DAY_FIRST = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+_MONTH_FIRST = ("%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y")
+_TIMES = ("", " %H:%M", " %H:%M:%S")
+CANDIDATES = tuple(d + t for d in _DAY_FIRST + _MONTH_FIRST for t in _TIMES)
+_SAMPLE_ROWS = 2000
+# A value written like a date in some other form; anything else is a bad row, not a clue.
+DATE_LIKE = r"[0-9]{1,4}[/.-][0-9]{1,2}[/.-][0-9]{1,4}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?"
+_DATE_LIKE = re.compile(DATE_LIKE)
+
+
+def date_sql(text: str, date_format: str | None) -> str:
+    """SQL: the DATE `text` (a trimmed field) holds, or NULL when it is not a date we accept."""
+    iso = (f"CASE WHEN regexp_full_match({text}, '{ISO_DATE}') THEN try_cast({text} AS DATE) "
+           f"WHEN regexp_full_match({text}, '{ISO_DATE_TIME}') "
+           f"THEN try_cast(replace({text}, 'T', ' ') AS TIMESTAMP)::DATE END")
+    if not date_format:
+        return iso
+    return f"coalesce({iso}, try_strptime({text}, {lit(date_format)})::DATE)"
+
+
+def needs_detection(text_path: str, layout: Layout) -> bool:
+    """Whether the first rows hold a date that is not ISO (a sample: detection reads it all)."""
+    column = layout.positions.get("date")
+    if column is None:
+        return False
+    with open(text_path, encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=layout.delimiter)
+        for row in itertools.islice(reader, layout.header_line, layout.header_line + _SAMPLE_ROWS):
+            value = row[column].strip() if column < len(row) else ""
+            if value and not _ISO.fullmatch(value) and _DATE_LIKE.fullmatch(value):
+                return True
+    return False
+
+
+def detect(con: duckdb.DuckDBPyConnection, path: str, text_path: str,
+           layout: Layout) -> str | None:
+    """The one candidate format that reads every non-ISO date of the file's date column.
+
+    Dates no candidate reads (31/02/2025, or text) are left to be bad rows; of the others,
+    one form must read them all.
+    """
+    column = layout.positions["date"]
+    types = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.field_count)) + "}"
+    scan = (f"read_csv({lit(text_path)}, columns={types}, header=true, auto_detect=false, "
+            f"delim={lit(layout.delimiter)}, quote='\"', escape='\"', ignore_errors=true, "
+            f"null_padding=true, skip={layout.header_line - 1})")
+    t = "t"
+    reads = [f"try_strptime({t}, {lit(f)}) IS NOT NULL" for f in CANDIDATES]
+    counts = ", ".join(f"count(*) FILTER (WHERE {r})" for r in reads)
+    row = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {' OR '.join(reads)}), any_value({t}), "
+        f"{counts} FROM (SELECT trim(c{column}) AS {t} FROM {scan}) "
+        f"WHERE regexp_full_match({t}, {lit(DATE_LIKE)}) AND {date_sql(t, None)} IS NULL"
+    ).fetchone()
+    assert row is not None
+    date_like, readable, example = int(row[0]), int(row[1]), str(row[2])
+    fits = [f for f, n in zip(CANDIDATES, row[3:], strict=True) if readable and int(n) == readable]
+    shown = example[:20]
+    if not date_like:
+        return None
+    if len(fits) == 1:
+        return fits[0]
+    if not fits:
+        raise UsageError(f"{path}: its dates are neither ISO (YYYY-MM-DD) nor one common "
+                         f"form throughout (e.g. {shown!r}); name the format with "
+                         "--date-format, e.g. --date-format '%d/%m/%Y'")
+    raise UsageError(f"{path}: its dates fit both {' and '.join(fits[:2])} (e.g. {shown!r}: "
+                     "every day is 12 or less); name the format with --date-format")
