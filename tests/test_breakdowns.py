@@ -130,7 +130,8 @@ def test_province_rollup_maps_old_codes_to_the_34(tmp_path: Path) -> None:
 
 
 def test_unknown_province_is_a_bad_row(tmp_path: Path) -> None:
-    doc = progress(tmp_path, ["0100000001,2025-02-01,voluntary_si,,03,"])
+    doc = progress(tmp_path, ["0100000001,2025-02-01,voluntary_si,,03,",
+                              "0100000002,2025-02-01,voluntary_si,,01,"])
     assert doc["reconciliation"]["rejected_by_reason"] == {"province": 1}
 
 

@@ -162,6 +162,7 @@ def test_rejects_file_holds_rows_as_they_were(tmp_path: Path) -> None:
 
 def test_max_errors_limits_the_list_not_the_counts(tmp_path: Path) -> None:
     rows = [f"01000000{i:02d},2025-02-30,voluntary_si" for i in range(30)]
+    rows += [f"02000000{i:02d},2025-02-03,voluntary_si" for i in range(30)]  # half accepted
     data = csv_file(tmp_path, "a.csv", rows)
     _, doc = check(data, "--max-errors", "5")
     assert doc["reconciliation"]["rejected"] == 30

@@ -35,6 +35,7 @@ from sspost.cli_options import (
     ProblemFormat,
     ProgressFormat,
     Rejects,
+    Sheet,
     Sort,
     Strict,
     Threads,
@@ -170,6 +171,7 @@ def progress(
     memory_limit: MemoryLimit = None,
     threads: Threads = None,
     db: Db = None,
+    sheet: Sheet = None,
     fail_on: Annotated[FailOn | None, typer.Option(
         "--fail-on", help="Exit 1 when a program is at this status or worse.")] = None,
     by: Annotated[By | None, typer.Option("--by", help="Add a breakdown.")] = None,
@@ -193,7 +195,7 @@ def progress(
     check_outputs(_inputs(targets, data, id_map, staff), _outputs(output, rejects, db))
     plan = _load_targets(targets)
     options = read_options(column, date_format, delimiter, encoding, id_map, max_errors,
-                            memory_limit, threads, data, db)
+                            memory_limit, threads, data, db, sheet)
     request = BreakdownRequest(by.value, depth, sort.value, limit) if by else None
     result = build_progress(plan, str(targets), [str(p) for p in data], as_of=report_date,
                             options=options, rejects=str(rejects) if rejects else None,
@@ -230,6 +232,7 @@ def check(
     memory_limit: MemoryLimit = None,
     threads: Threads = None,
     db: Db = None,
+    sheet: Sheet = None,
 ) -> None:
     """Report bad rows and the reconciliation only; exit 1 when any row is rejected."""
     from sspost.progress import build_check
@@ -239,7 +242,7 @@ def check(
     check_outputs(_inputs(targets, data, id_map), _outputs(rejects=rejects, db=db))
     plan = _load_targets(targets)
     options = read_options(column, date_format, delimiter, encoding, id_map, max_errors,
-                            memory_limit, threads, data, db)
+                            memory_limit, threads, data, db, sheet)
     result = build_check(plan, str(targets), [str(p) for p in data],
                          as_of=parse_date(as_of, "--as-of"), options=options,
                          rejects=str(rejects) if rejects else None)
@@ -275,6 +278,7 @@ def report(
     memory_limit: MemoryLimit = None,
     threads: Threads = None,
     db: Db = None,
+    sheet: Sheet = None,
     staff: Annotated[Path | None, typer.Option(
         "--staff", help="Roster CSV (staff_id, unit) for campaign quotas.")] = None,
 ) -> None:
@@ -288,7 +292,7 @@ def report(
                   [Output("--output-dir", output_dir, directory=True), *_outputs(db=db)])
     plan = _load_targets(targets)
     options = read_options(column, date_format, delimiter, encoding, id_map, 100,
-                            memory_limit, threads, data, db)
+                            memory_limit, threads, data, db, sheet)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp else None
     result = build_report(plan, str(targets), [str(p) for p in data], month, options=options,
                           roster=load_roster(str(staff)) if staff else None, stamp=when)

@@ -120,6 +120,9 @@ Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 on any bad row.")
 MemoryLimit = Annotated[str | None, typer.Option(
     "--memory-limit", help="Engine memory limit, e.g. 1GB (default: 512MB); beyond it the "
     "engine spills to a temporary directory.")]
+Sheet = Annotated[str | None, typer.Option(
+    "--sheet", metavar="NAME", help="The sheet read from spreadsheet files (default: the "
+    "first).")]
 Threads = Annotated[int | None, typer.Option(
     "--threads", min=1, max=1024, help="Engine threads (default: the CPU count, at most 8; "
     "never more than the CPU count).")]
@@ -156,7 +159,7 @@ def threads_option(value: int | None) -> int | None:
 def read_options(
     column: list[str] | None, date_format: str | None, delimiter: str | None,
     encoding: str | None, id_map: Path | None, max_errors: int, memory_limit: str | None,
-    threads: int | None, data: list[Path], db: Path | None = None,
+    threads: int | None, data: list[Path], db: Path | None = None, sheet: str | None = None,
 ) -> ReadOptions:
     from sspost.records import ReadOptions
 
@@ -164,7 +167,7 @@ def read_options(
                           delimiter=delimiter_option(delimiter), encoding=encoding,
                           id_map=str(id_map) if id_map else None, max_errors=max_errors,
                           threads=threads_option(threads), on_progress=progress_bar(data),
-                          db=str(db) if db else None)
+                          db=str(db) if db else None, sheet=sheet)
     limit = memory_limit_option(memory_limit)
     return replace(options, memory_limit=limit) if limit else options
 

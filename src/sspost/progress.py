@@ -64,7 +64,7 @@ class BreakdownRequest:
 def resolve_as_of(targets: TargetFile, store: RecordStore, as_of: dt.date | None) -> dt.date:
     period = targets.period
     if as_of is None:
-        as_of = store.default_as_of()
+        as_of, store.as_of_warning = store.default_as_of_with_warning()
         if as_of is None:
             raise UsageError(
                 f"no accepted record is dated inside the period {period.start}..{period.end}; "
@@ -142,7 +142,7 @@ def build_check(
         if rejects is not None:
             store.write_rejects(rejects)
     return CheckResult(f"sspost {__version__}", targets_path, as_of, counts.reconciliation,
-                       warnings_for(counts))
+                       warnings_for(counts))  # check names no as-of: no warning about it
 
 
 def build_progress(
@@ -152,6 +152,7 @@ def build_progress(
 ) -> ProgressResult:
     with RecordStore(targets, keeping(options, breakdown)) as store:
         store.load(data)
+        store.stop_if_mostly_rejected()
         return collect(store, targets_path, resolve_as_of(targets, store, as_of),
                        rejects=rejects, breakdown=breakdown, roster=roster)
 
@@ -188,7 +189,7 @@ def collect(
             dimensions.campaign_staff_counts(store, {c.date for c in targets.campaigns}),
             has_staff, roster),
         reconciliation=counts.reconciliation,
-        warnings=warnings_for(counts),
+        warnings=warnings_for(counts) + ([store.as_of_warning] if store.as_of_warning else []),
     )
 
 

@@ -21,6 +21,9 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
     out: list[RejectedRow] = []
     date_hint = "YYYY-MM-DD" + (f" or {store.rules.date_format}" if store.rules.date_format
                                 else "")
+    if not store.rules.date_format:
+        named = {s.layout.date_format for s in store.sources if s.layout.date_format}
+        date_hint += "".join(f" or {f}" for f in sorted(named))
     for i, source in enumerate(store.sources):
         engine = sorted(source.engine_rejects.items())[:limit]
         out += [RejectedRow(source.path, line, "field_count", why, text, (line, line))
@@ -48,7 +51,8 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
         for reason, span in found:
             text = texts.get(span, "")
             value = _field(text, source.layout.delimiter, source.layout.positions.get(reason))
-            message = reason_message(reason, value, date_hint)
+            message = reason_message(reason, value, date_hint,
+                                     spreadsheet=source.layout.prepare == "a spreadsheet")
             out.append(RejectedRow(source.path, span[0], reason, message, text, span))
     order = {source.path: i for i, source in enumerate(store.sources)}
     out.sort(key=lambda r: (order[r.file], r.line))
@@ -77,7 +81,7 @@ def write_rejects(store: RecordStore, target: str) -> int:
     return len(rows)
 
 
-def reason_message(reason: str, value: str, date_hint: str) -> str:
+def reason_message(reason: str, value: str, date_hint: str, *, spreadsheet: bool = False) -> str:
     shown = clean(value)
     if reason == "encoding":
         return "a NUL byte in the row"
@@ -92,7 +96,10 @@ def reason_message(reason: str, value: str, date_hint: str) -> str:
     if reason == "participant_id":
         if not value:
             return "missing participant_id"
-        return f"participant_id must be 10 or 12 digits (got {shown}, {len(value)} characters)"
+        hint = ("; a number cell drops leading zeros: format the id column as text in the "
+                "spreadsheet" if spreadsheet and value.isdigit() else "")
+        return (f"participant_id must be 10 or 12 digits (got {shown}, {len(value)} "
+                f"characters){hint}")
     if reason == "province":
         return f"unknown province code {shown!r}"
     if not value:

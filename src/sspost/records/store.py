@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from sspost.problems import UsageError
 from sspost.provinces import merged_into
-from sspost.records import counting, rejects
+from sspost.records import counting, rejects, sanity
 from sspost.records.loading import FileLoading, ReadOptions, Source
 from sspost.records.model import Counts, RejectedRow
 from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, Rules, lit
@@ -36,6 +36,7 @@ class RecordStore(FileLoading):
         self.programs = list(targets.programs)
         self.sources: list[Source] = []
         self.columns: tuple[str, ...] = BASE_COLUMNS  # of `checked`: see load
+        self.as_of_warning: str | None = None  # set when the default as-of date is doubtful
         self._tmp = tempfile.TemporaryDirectory(prefix="sspost-")
         self._error = duckdb.Error
         self._out_of_memory = duckdb.OutOfMemoryException
@@ -128,12 +129,14 @@ class RecordStore(FileLoading):
 
     def default_as_of(self) -> dt.date | None:
         """The latest accepted record date inside the period, so a rerun is reproducible."""
-        period = self.targets.period
-        row = self.con.execute(
-            "SELECT max(d) FROM checked WHERE reason IS NULL AND d BETWEEN ? AND ?",
-            [period.start, period.end],
-        ).fetchone()
-        return row[0] if row else None
+        return sanity.latest_dates(self)[0]
+
+    def default_as_of_with_warning(self) -> tuple[dt.date | None, str | None]:
+        """The default as-of date, and a warning when it rests on a few far-off records."""
+        return sanity.latest_dates(self)
+
+    def stop_if_mostly_rejected(self) -> None:
+        sanity.stop_if_mostly_rejected(self)
 
     def count(self, as_of: dt.date, attribute: str | None = None) -> Counts:
         return counting.count(self, as_of, attribute)

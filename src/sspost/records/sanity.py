@@ -1,0 +1,84 @@
+"""Two ways a run can look fine and be wrong (SPEC section 4), found before anything is written.
+
+- A file whose rows are (nearly) all rejected is not a result: a cron job must never publish a
+  report of zeros because the dates were in another form or the columns were mixed up.
+- The default as-of date is the latest record date; one typo far in the future (2025-12-25 in
+  a June export) would move it and halve every pace figure, so the run says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from sspost.problems import UsageError
+from sspost.records.model import REASONS
+
+if TYPE_CHECKING:
+    from sspost.records.store import RecordStore
+
+# "None (or only a small minority) accepted": fewer than this share of a file's rows.
+_SMALL_MINORITY = 0.10
+# Outlying latest dates: at most this many records (or this share), this many days beyond.
+_HANDFUL, _HANDFUL_SHARE, _FAR = 10, 0.001, dt.timedelta(days=14)
+
+LIKELY_FIX = {
+    "date": "are the dates in another form? name it with --date-format, e.g. '%d/%m/%Y'",
+    "program": "are the programs named otherwise? add those names to the program's aliases "
+               "in the target file, or map the column with --column program=HEADER",
+    "participant_id": "is it the id column? map the right one with --column "
+                      "participant_id=HEADER",
+    "field_count": "is the delimiter right? name it with --delimiter",
+    "province": "is it the province column? map the right one with --column province=HEADER",
+    "participants": "the participants column must hold whole numbers",
+    "encoding": "name the file's encoding with --encoding",
+}
+
+
+def stop_if_mostly_rejected(store: RecordStore) -> None:
+    """Exit 2 (UsageError) naming the main reason and its fix, for the first such file."""
+    per_file: dict[int, Counter[str]] = {}
+    rows = store.con.execute(
+        "SELECT file_idx, reason, count(*) FROM checked GROUP BY file_idx, reason").fetchall()
+    for index, reason, n in rows:
+        per_file.setdefault(int(index), Counter())[
+            "" if reason is None else REASONS[int(reason)]] += int(n)
+    for index, source in enumerate(store.sources):
+        counts = per_file.get(index, Counter())
+        counts["field_count"] += len(source.engine_rejects)
+        total = sum(counts.values())
+        accepted = counts.pop("", 0)
+        if total == 0 or accepted >= _SMALL_MINORITY * total:
+            continue
+        reason, n = counts.most_common(1)[0]
+        raise UsageError(
+            f"{source.path}: {total - accepted:,} of {total:,} rows rejected "
+            f"({n:,} for {reason}), so there is no result to show; {LIKELY_FIX[reason]} "
+            f"(`sspost check` lists the rows)")
+
+
+def latest_dates(store: RecordStore) -> tuple[dt.date | None, str | None]:
+    """The default as-of date, and a warning when it rests on a handful of far-off records."""
+    period = store.targets.period
+    by_day = sorted((d, int(n)) for d, n in store.con.execute(
+        "SELECT d, count(*) FROM checked WHERE reason IS NULL AND d BETWEEN ? AND ? GROUP BY d",
+        [period.start, period.end]).fetchall())
+    if not by_day:
+        return None, None
+    latest = by_day[-1][0]
+    limit = max(_HANDFUL, int(_HANDFUL_SHARE * sum(n for _, n in by_day)))
+    after = 0
+    bulk_end = None
+    for i in range(len(by_day) - 1, 0, -1):
+        after += by_day[i][1]
+        if after > limit:
+            break
+        if by_day[i][0] - by_day[i - 1][0] > _FAR:
+            bulk_end = (by_day[i - 1][0], after)
+    if bulk_end is None:
+        return latest, None
+    end, outliers = bulk_end
+    return latest, (f"the default as-of date {latest} rests on {outliers:,} record"
+                    f"{'s' * (outliers != 1)} dated after {end}, where the bulk of the data "
+                    f"ends: a typo? give the report date with --as-of {end} if it is that")
