@@ -63,27 +63,32 @@ def detect(con: duckdb.DuckDBPyConnection, path: str, text_path: str,
            layout: Layout) -> str | None:
     """The one candidate format that reads every non-ISO date of the file's date column.
 
-    Dates no candidate reads (31/02/2025, or text) are left to be bad rows; of the others,
-    one form must read them all.
+    Dates no candidate reads (31/02/2025, 2025/03/01, or text) are left to be bad rows; of the
+    others, one form must read them all.
     """
     column = layout.positions["date"]
     types = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.field_count)) + "}"
     scan = (f"read_csv({lit(text_path)}, columns={types}, header=true, auto_detect=false, "
             f"delim={lit(layout.delimiter)}, quote='\"', escape='\"', ignore_errors=true, "
-            f"null_padding=true, skip={layout.header_line - 1})")
+            f"skip={layout.header_line - 1})")
     t = "t"
     reads = [f"try_strptime({t}, {lit(f)}) IS NOT NULL" for f in CANDIDATES]
     counts = ", ".join(f"count(*) FILTER (WHERE {r})" for r in reads)
-    row = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE {' OR '.join(reads)}), any_value({t}), "
-        f"{counts} FROM (SELECT trim(c{column}) AS {t} FROM {scan}) "
-        f"WHERE regexp_full_match({t}, {lit(DATE_LIKE)}) AND {date_sql(t, None)} IS NULL"
-    ).fetchone()
+    import duckdb
+
+    try:
+        row = con.execute(
+            f"SELECT count(*) FILTER (WHERE {' OR '.join(reads)}), any_value({t}), "
+            f"{counts} FROM (SELECT trim(c{column}) AS {t} FROM {scan}) "
+            f"WHERE regexp_full_match({t}, {lit(DATE_LIKE)}) AND {date_sql(t, None)} IS NULL"
+        ).fetchone()
+    except duckdb.Error:  # a file the engine cannot parse as it is: its rows say the rest
+        return None
     assert row is not None
-    date_like, readable, example = int(row[0]), int(row[1]), str(row[2])
-    fits = [f for f, n in zip(CANDIDATES, row[3:], strict=True) if readable and int(n) == readable]
+    readable, example = int(row[0]), str(row[1])
+    fits = [f for f, n in zip(CANDIDATES, row[2:], strict=True) if int(n) == readable]
     shown = example[:20]
-    if not date_like:
+    if not readable:  # no common form reads them: they are bad rows, not another form
         return None
     if len(fits) == 1:
         return fits[0]

@@ -16,7 +16,12 @@ Span = tuple[int, int]  # first and last physical line of a record
 
 
 def line_of_offset(path: str, offsets: Iterable[int]) -> dict[int, int]:
-    """Line number (1-based) of each byte offset, in one sequential read."""
+    """Line number (1-based) of the record starting at each byte offset, in one read.
+
+    The engine may give the offset of the line break before a record (after a blank line in a
+    CRLF file it points into the blank line): the record starts at the first byte that is not
+    a line break.
+    """
     result: dict[int, int] = {}
     pending = sorted(set(offsets))
     newlines = 0
@@ -28,7 +33,10 @@ def line_of_offset(path: str, offsets: Iterable[int]) -> dict[int, int]:
                 break
             while pending and pending[0] < consumed + len(chunk):
                 offset = pending.pop(0)
-                result[offset] = newlines + chunk.count(b"\n", 0, offset - consumed) + 1
+                at = offset - consumed
+                while at < len(chunk) and chunk[at] in b"\r\n":
+                    at += 1
+                result[offset] = newlines + chunk.count(b"\n", 0, at) + 1
             newlines += chunk.count(b"\n")
             consumed += len(chunk)
     for offset in pending:

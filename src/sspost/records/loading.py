@@ -329,7 +329,7 @@ class FileLoading:
                     f"byte offset {offset}; name the file's encoding with --encoding"
                 )
             why = _ENGINE_MESSAGES.get(str(kind), str(kind).lower())
-            source.engine_rejects.setdefault(line, (why, str(text or "")))
+            source.engine_rejects.setdefault(line, (why, str(text or "").lstrip("\r\n")))
         if source.prepared is not None:  # lines set aside before the engine read the file
             source.engine_rejects.update(source.prepared.bad)
 
