@@ -194,7 +194,10 @@ def prepare_sheet(path: str, sheet: str | None, wanted: list[set[str]], delimite
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
         writer.writerow(header)
         for index, row in enumerate(rows):
-            shown = delimiter.join(cell.replace("\n", " ").replace("\r", " ") for cell in row)
+            used = list(row)
+            while used and used[-1] == "":
+                used.pop()
+            shown = delimiter.join(cell.replace("\n", " ").replace("\r", " ") for cell in used)
             text_out.write(shown + "\n")  # line N of this file is sheet row N
             if index <= top:
                 continue
