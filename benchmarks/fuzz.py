@@ -1,10 +1,10 @@
-"""Run the CLI fuzzers (tests/test_fuzz_edges.py) longer than the default suite does.
+"""Run the CLI fuzzers and the exports property test longer than the default suite does.
 
     python benchmarks/fuzz.py --examples 2000
 
-Each fuzzer tries that many generated inputs (CSV bytes; YAML documents) through the real CLI
-and fails on the first crash (an exit code outside 0, 1, 2, or a traceback), which Hypothesis
-then shrinks to a minimal input. Prints the inputs tried and the crashes found.
+Each tries that many generated inputs through the real CLI (CSV bytes; YAML documents; random
+exports checked against an independent count) and fails on the first crash or disagreement,
+which Hypothesis then shrinks to a minimal input. Prints the inputs tried and the failures.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FUZZERS = ("test_fuzzed_csv_bytes", "test_fuzzed_yaml_documents")
+FUZZERS = ("test_fuzz_edges.py::test_fuzzed_csv_bytes",
+           "test_fuzz_edges.py::test_fuzzed_yaml_documents",
+           "test_exports_property.py::test_random_exports_agree_with_an_independent_count")
 
 
 def main() -> int:
@@ -30,12 +32,12 @@ def main() -> int:
         started = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "",
-             f"tests/test_fuzz_edges.py::{name}"], cwd=ROOT, env=env, check=False,
+             f"tests/{name}"], cwd=ROOT, env=env, check=False,
             capture_output=True, text=True)
         seconds = time.perf_counter() - started
         crashes = 0 if done.returncode == 0 else 1
         failed += crashes
-        print(f"{name}: {args.examples} inputs tried, {crashes} crash(es), {seconds:.0f} s")
+        print(f"{name}: {args.examples} inputs tried, {crashes} failure(s), {seconds:.0f} s")
         if crashes:
             print(done.stdout[-4000:])
     return 1 if failed else 0

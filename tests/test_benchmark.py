@@ -6,9 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from tests.conftest import ROOT
 
 
+@pytest.mark.slow  # a minute's worth of subprocesses; .ci/run runs it
 def test_benchmark_script_runs_on_a_small_file(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--rows", "10000", "--runs", "1",

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import PLAN, run, write
 
-EXAMPLES = int(os.environ.get("SSPOST_FUZZ_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("SSPOST_FUZZ_EXAMPLES", "20"))
 START, AS_OF = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
 PROGRAMS = {"voluntary_si": "voluntary_si", "BHXH_TN": "voluntary_si",
             "household_hi": "household_hi", "bhyt_hgd": "household_hi"}
@@ -89,7 +89,7 @@ def independent_achieved(data: list[Row]) -> dict[str, int]:
     return {program: len(ids) for program, ids in seen.items()}
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 30,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 20,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=rows(), delimiter=st.sampled_from([",", ";", "\t", "|"]),
        ending=st.sampled_from(["\n", "\r\n", "\r"]))

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import DATA, PLAN, run, write
 
-EXAMPLES = int(os.environ.get("SSPOST_FUZZ_EXAMPLES", "25"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 25,
+EXAMPLES = int(os.environ.get("SSPOST_FUZZ_EXAMPLES", "15"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 15,
                 suppress_health_check=[HealthCheck.too_slow,
                                        HealthCheck.function_scoped_fixture])
 NAUGHTY = [line for line in (DATA / "corpora" / "naughty-strings" / "blns.txt")
