@@ -66,6 +66,7 @@ def resolve_as_of(targets: TargetFile, store: RecordStore, as_of: dt.date | None
     if as_of is None:
         as_of, store.as_of_warning = store.default_as_of_with_warning()
         if as_of is None:
+            store.stop_if_mostly_rejected()  # the likelier cause, said first
             raise UsageError(
                 f"no accepted record is dated inside the period {period.start}..{period.end}; "
                 "give the report date with --as-of"
@@ -152,7 +153,6 @@ def build_progress(
 ) -> ProgressResult:
     with RecordStore(targets, keeping(options, breakdown)) as store:
         store.load(data)
-        store.stop_if_mostly_rejected()
         return collect(store, targets_path, resolve_as_of(targets, store, as_of),
                        rejects=rejects, breakdown=breakdown, roster=roster)
 
@@ -172,6 +172,7 @@ def collect(
     targets = store.targets
     kept = dimensions.ATTRIBUTES.get(breakdown.by) if breakdown else None
     counts = store.count(as_of, kept)
+    store.stop_if_mostly_rejected(counts.reconciliation)  # before anything is written
     if rejects is not None:
         store.write_rejects(rejects)
     plan = Plan(targets, as_of, {p: c.achieved for p, c in counts.programs.items()})

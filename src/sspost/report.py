@@ -73,7 +73,6 @@ def build_report(
     request = BreakdownRequest("unit" if targets.units else "province")
     with RecordStore(targets, keeping(options, request)) as store:
         store.load(data)
-        store.stop_if_mostly_rejected()
         as_of = report_as_of(store, first, last)
         result = collect(store, targets_path, as_of, breakdown=request, roster=roster)
         per_day = dimensions.counts_by(store, "day")

@@ -36,13 +36,24 @@ _DATE_LIKE = re.compile(DATE_LIKE)
 
 
 def date_sql(text: str, date_format: str | None) -> str:
-    """SQL: the DATE `text` (a trimmed field) holds, or NULL when it is not a date we accept."""
-    iso = (f"CASE WHEN regexp_full_match({text}, '{ISO_DATE}') THEN try_cast({text} AS DATE) "
-           f"WHEN regexp_full_match({text}, '{ISO_DATE_TIME}') "
-           f"THEN try_cast(replace({text}, 'T', ' ') AS TIMESTAMP)::DATE END")
+    """SQL: the DATE the field `text` holds, or NULL when it is not a date we accept.
+
+    Surrounding blanks are allowed; they are trimmed only off the rows that need it (trimming
+    every row costs 0.3 s on 20M rows).
+    """
+    trimmed = f"trim({text})"
+    # The common case, yyyy-mm-dd, by length and first dash (measured on 20M rows, a regular
+    # expression or LIKE costs 0.4 s more): ten characters with the first dash fifth leave the
+    # cast only yyyy-mm-dd to accept (not 2025/03/01, 2025 03 01 or -025-03-01, a year BC).
+    iso = (f"CASE WHEN strlen({text}) = 10 AND strpos({text}, '-') = 5 "
+           f"THEN try_cast({text} AS DATE) "
+           f"WHEN strlen({trimmed}) = 10 AND strpos({trimmed}, '-') = 5 "
+           f"THEN try_cast({trimmed} AS DATE) "
+           f"WHEN regexp_full_match({trimmed}, '{ISO_DATE_TIME}') "
+           f"THEN try_cast(replace({trimmed}, 'T', ' ') AS TIMESTAMP)::DATE END")
     if not date_format:
         return iso
-    return f"coalesce({iso}, try_strptime({text}, {lit(date_format)})::DATE)"
+    return f"coalesce({iso}, try_strptime({trimmed}, {lit(date_format)})::DATE)"
 
 
 def needs_detection(text_path: str, layout: Layout) -> bool:

@@ -38,6 +38,7 @@ class Layout:
     # Why the file goes through records.prepare before the engine ("" when it need not).
     prepare: str = ""
     date_format: str | None = None  # detected for this file's non-ISO dates (SPEC section 4)
+    skip_empty: bool = False  # filter rows of empty fields (a cost, paid only when present)
 
     @property
     def aggregate(self) -> bool:

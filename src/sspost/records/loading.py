@@ -118,6 +118,11 @@ class FileLoading:
             layouts.append(detect_layout(
                 path, columns, encoding=self.options.encoding or input_format.encoding,
                 delimiter=self.options.delimiter or input_format.delimiter))
+        # Rows of empty fields are filtered where a read is done once and kept (--db), or
+        # would cost a whole second read to redo (a UTF-8 copy); elsewhere only when found.
+        layouts = [replace(layout, skip_empty=True)
+                   if self.options.db or not is_utf8(layout.encoding) else layout
+                   for layout in layouts]
         if not self.rules.date_format:
             layouts = [self._with_date_format(i, path, layout)
                        for i, (path, layout) in enumerate(zip(paths, layouts, strict=True))]
@@ -233,15 +238,18 @@ class FileLoading:
             prepared = self._prepare(index, text_path, layout)
         read_path = prepared.read_path if prepared else text_path
         if scanned is None:
-            scanning = pool.submit(scan, path)  # checksum and line count while the engine reads
+            # Checksum, line count and the rare cases needing another read, beside the engine.
+            scanning = pool.submit(scan, path)
             try:
                 self._insert(index, path, read_path, layout, check_nul=False)
                 refused = False
             except _EngineRefused:
                 refused = True
             scanned = scanning.result()
-            redo = scanned.has_nul or refused or (scanned.bare_cr and prepared is None)
+            empties = not refused and not layout.skip_empty and self._maybe_empty_rows(index)
+            redo = scanned.has_nul or refused or (scanned.bare_cr and prepared is None) or empties
             if redo:  # rare: read again, the right way
+                layout = replace(layout, skip_empty=layout.skip_empty or empties)
                 if not refused:
                     self.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
                 self.con.execute(f"DROP TABLE IF EXISTS rejects_{index}; "
@@ -299,6 +307,14 @@ class FileLoading:
             if watcher.is_alive():
                 watcher.join()
 
+    def _maybe_empty_rows(self, index: int) -> bool:
+        """Whether the file's rejected rows may include rows of empty fields (id, date and
+        program all missing): then it is read again with the filter."""
+        row = self.con.execute(
+            "SELECT count(*) FROM checked WHERE file_idx = ? AND reason IS NOT NULL "
+            "AND pid IS NULL AND d IS NULL AND program IS NULL", [index]).fetchone()
+        return bool(row and row[0])
+
     def _insert_or_fail(self, index: int, path: str, read_path: str, layout: Layout, *,
                         check_nul: bool) -> None:
         try:
@@ -329,7 +345,10 @@ class FileLoading:
                     f"byte offset {offset}; name the file's encoding with --encoding"
                 )
             why = _ENGINE_MESSAGES.get(str(kind), str(kind).lower())
-            source.engine_rejects.setdefault(line, (why, str(text or "").lstrip("\r\n")))
+            record = str(text or "").strip("\r\n")
+            if record.strip(source.layout.delimiter) == "":
+                continue  # `;;` in a wider file: every field empty, not a data row
+            source.engine_rejects.setdefault(line, (why, record))
         if source.prepared is not None:  # lines set aside before the engine read the file
             source.engine_rejects.update(source.prepared.bad)
 

@@ -13,7 +13,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from sspost.problems import UsageError
-from sspost.records.model import REASONS
+from sspost.records.model import REASONS, Reconciliation
 
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
@@ -36,15 +36,29 @@ LIKELY_FIX = {
 }
 
 
-def stop_if_mostly_rejected(store: RecordStore) -> None:
-    """Exit 2 (UsageError) naming the main reason and its fix, for the first such file."""
+def stop_if_mostly_rejected(store: RecordStore,
+                            reconciliation: Reconciliation | None = None) -> None:
+    """Exit 2 (UsageError) naming the main reason and its fix, for the first such file.
+
+    With the run's reconciliation, only files it shows mostly rejected are looked into (the
+    usual run pays nothing); without it, every file is.
+    """
+    suspects = list(range(len(store.sources)))
+    if reconciliation is not None:
+        suspects = [i for i, f in enumerate(reconciliation.files)
+                    if f.rows_read and f.accepted < _SMALL_MINORITY * f.rows_read]
+    if not suspects:
+        return
     per_file: dict[int, Counter[str]] = {}
+    listed = ", ".join(str(i) for i in suspects)
     rows = store.con.execute(
-        "SELECT file_idx, reason, count(*) FROM checked GROUP BY file_idx, reason").fetchall()
+        f"SELECT file_idx, reason, count(*) FROM checked WHERE file_idx IN ({listed}) "
+        "GROUP BY file_idx, reason").fetchall()
     for index, reason, n in rows:
         per_file.setdefault(int(index), Counter())[
             "" if reason is None else REASONS[int(reason)]] += int(n)
-    for index, source in enumerate(store.sources):
+    for index in suspects:
+        source = store.sources[index]
         counts = per_file.get(index, Counter())
         counts["field_count"] += len(source.engine_rejects)
         total = sum(counts.values())

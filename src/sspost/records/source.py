@@ -27,7 +27,7 @@ class Scan:
 
 
 def scan(path: str) -> Scan:
-    """Checksum, physical line count and whether any NUL byte occurs, in one read."""
+    """Checksum, physical line count, and whether any NUL byte or bare CR occurs, in one read."""
     digest = hashlib.sha256()
     newlines = 0
     has_nul = bare_cr = False

@@ -111,11 +111,11 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
         f"{_trimmed(field('province'))} AS province, {field('staff_id')} AS staff_text, "
         f"trim({field('participants')}) AS n_text, {nul if check_nul else 'false'} AS has_nul "
         f"FROM {csv_scan(read_path, layout, f'rejects_{index}')}"
-        f" WHERE NOT ({blank})"
+        + (f" WHERE NOT ({blank})" if layout.skip_empty else "")
     )
     from sspost.records.dates import date_sql  # dates builds on lit(): imported here
 
-    date = date_sql(_trimmed("date_text"), layout.date_format or rules.date_format)
+    date = date_sql("date_text", layout.date_format or rules.date_format)
     # The ELSE branch (folded text) is worked out only for the rows the first one misses.
     folded = _program_case(rules.program_names, "lower(trim(program_text))")
     program = _program_case(rules.program_spellings, "program_text", otherwise=folded)

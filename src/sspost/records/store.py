@@ -13,7 +13,7 @@ from sspost.problems import UsageError
 from sspost.provinces import merged_into
 from sspost.records import counting, rejects, sanity
 from sspost.records.loading import FileLoading, ReadOptions, Source
-from sspost.records.model import Counts, RejectedRow
+from sspost.records.model import Counts, Reconciliation, RejectedRow
 from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, Rules, lit
 from sspost.text import fold
 
@@ -135,8 +135,8 @@ class RecordStore(FileLoading):
         """The default as-of date, and a warning when it rests on a few far-off records."""
         return sanity.latest_dates(self)
 
-    def stop_if_mostly_rejected(self) -> None:
-        sanity.stop_if_mostly_rejected(self)
+    def stop_if_mostly_rejected(self, reconciliation: Reconciliation | None = None) -> None:
+        sanity.stop_if_mostly_rejected(self, reconciliation)
 
     def count(self, as_of: dt.date, attribute: str | None = None) -> Counts:
         return counting.count(self, as_of, attribute)
