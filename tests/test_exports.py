@@ -271,3 +271,20 @@ def test_a_file_that_is_not_a_workbook(tmp_path: Path, plan: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith(f"sspost: error: {fake}: cannot read as a spreadsheet")
     assert "--encoding" not in result.stderr
+
+
+def test_prepared_files_and_workbooks_read_back_the_same_from_db(tmp_path: Path,
+                                                                  plan: Path) -> None:
+    cr = tmp_path / "cr.csv"
+    cr.write_bytes(HEADER.encode() + b"\r0100000001,2025-01-05,voluntary_si\r"
+                   b"0100000002,2025-02-30,voluntary_si\r")
+    book = workbook(tmp_path / "b.xlsx", [HEADER.split(","),
+                                         ["0100000003", dt.date(2025, 1, 6), "household_hi"],
+                                         [100000004, dt.date(2025, 1, 7), "household_hi"]])
+    db = tmp_path / "cache.duckdb"
+    seen = []
+    for _ in range(2):
+        r, _ = check(plan, cr, book, "--db", db)
+        seen.append((lines_and_reasons(r), r["accepted"], [f["cached"] for f in r["files"]]))
+    assert seen[0][:2] == seen[1][:2] == ([(3, "date"), (3, "participant_id")], 2)
+    assert seen[0][2] == [False, False] and seen[1][2] == [True, True]
