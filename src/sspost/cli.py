@@ -98,7 +98,9 @@ def _root(
 
 
 def _use_color(output: Path | None) -> bool:
-    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """Rich tables and colour on a terminal that shows them; plain text otherwise."""
+    return (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+            and os.environ.get("TERM") != "dumb")
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from sspost.breakdowns import Breakdown, BreakdownRow
 from sspost.progress import ProgressResult
+from sspost.render.fitting import fits, keep_figures_whole, records
 from sspost.render.words import STATUS_STYLE, Words
 from sspost.shown import clean_all
 
@@ -24,6 +25,9 @@ HEADERS = {
            "reported": "{n}/{m} đơn vị có chỉ tiêu đã gửi dữ liệu",
            "(unassigned)": "(không thuộc đơn vị nào)", "(none)": "(không có)"},
 }
+
+
+_NAME_MIN = 12  # a unit or staff name keeps this many cells before it wraps
 
 
 def row_of(*values: str | Text) -> list[Text]:
@@ -56,17 +60,18 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
         table = Table(header_style="bold")
         if b.by == "month":
             for key in ("month", "new", "cumulative", "expected_cumulative", "change"):
-                table.add_column(h[key], justify="left" if key == "month" else "right")
+                table.add_column(h[key], justify="left" if key == "month" else "right",
+                                 no_wrap=True)
             for r in rows:
                 table.add_row(*row_of(r.key, w.number(r.achieved), w.number(r.cumulative),
                                       w.number(r.expected_cumulative), _signed(w, r.change)))
         elif b.by == "unit":
-            table.add_column(h["unit"], no_wrap=True)
+            table.add_column(h["unit"], min_width=_NAME_MIN)  # names wrap, figures do not
             for key in ("target", "achieved", "attainment"):
-                table.add_column(w.label(key), justify="right")
-            table.add_column(h["bar"])
-            table.add_column(w.label("pace"), justify="right")
-            table.add_column(w.label("status"))
+                table.add_column(w.label(key), justify="right", no_wrap=True)
+            table.add_column(h["bar"], no_wrap=True)
+            table.add_column(w.label("pace"), justify="right", no_wrap=True)
+            table.add_column(w.label("status"), no_wrap=True)
             table.add_column(h["reporting"])
             for r in rows:
                 m = r.measures
@@ -79,13 +84,18 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
                     Text(h["no_data"], style="bold red") if r.reporting is False else "",
                 ))
         else:
-            table.add_column(h[b.by], no_wrap=True)
-            table.add_column(w.label("achieved"), justify="right")
-            table.add_column(h["share"], justify="right")
+            table.add_column(h[b.by], min_width=_NAME_MIN)
+            table.add_column(w.label("achieved"), justify="right", no_wrap=True)
+            table.add_column(h["share"], justify="right", no_wrap=True)
             for r in rows:
                 table.add_row(*row_of(h.get(r.key, r.key) + (f" {r.name}" if r.name else ""),
                                       w.number(r.achieved), w.percent(r.share)))
-        console.print(table)
+        if b.by == "unit" and not fits(console, table, wrapping=True):
+            table.columns.pop(4)  # the bar goes first: the figures beside it say the same
+            keep_figures_whole(table)  # then headers wrap too
+        if b.by == "month":  # five short figures: headers wrap, figures keep whole
+            keep_figures_whole(table)
+        console.print(table if fits(console, table, wrapping=True) else records(table, 1))
         if b.by == "unit" and program.program in b.reported:
             reported, with_target = b.reported[program.program]
             console.print(Text(h["reported"].format(n=reported, m=with_target), style="dim"))

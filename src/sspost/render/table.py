@@ -10,22 +10,24 @@ from rich.text import Text
 
 from sspost.progress import ProgressResult
 from sspost.render.breakdown_table import print_breakdown, row_of
+from sspost.render.fitting import fits, records, stacked
 from sspost.render.words import STATUS_STYLE, Words
 from sspost.shown import clean_all
 
 WIDTH = 150  # off a terminal: wide enough that no column is cut
 
 
-def _console(buffer: io.StringIO, color: bool) -> Console:
-    return Console(file=buffer, width=None if color else WIDTH,
+def _console(buffer: io.StringIO, color: bool, width: int | None) -> Console:
+    return Console(file=buffer, width=width or (None if color else WIDTH),
                    color_system="standard" if color else None, no_color=not color,
                    highlight=False, force_terminal=color, legacy_windows=False, emoji=False)
 
 
-def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str:
+def render(result: ProgressResult, lang: str = "en", color: bool = False,
+           width: int | None = None) -> str:
     w = Words(lang)
     buffer = io.StringIO()
-    console = _console(buffer, color)
+    console = _console(buffer, color, width)
     elapsed = result.programs[0].measures.elapsed if result.programs else 0.0
     console.print(Text(clean_all(f"{result.targets}: {w.label('as_of')} {w.date(result.as_of)} "
                        f"({w.percent(elapsed)} {w.label('elapsed')})"), style="bold"))
@@ -59,8 +61,12 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
             w.number(m.required_per_month), w.number(m.projected), w.percent(p.share, 2),
             w.percent(p.vs_baseline) + (f" ({p.baseline.period})" if p.baseline else ""),
         ))
-    console.print(progress)
-    console.print(closing)
+    if fits(console, progress) and fits(console, closing):
+        console.print(progress)
+        console.print(closing)
+    else:
+        labels = [clean_all(p.label_in(lang)) for p in result.programs]
+        console.print(stacked([progress, closing], labels))
     for note in notes:
         console.print(Text(clean_all(note), style="dim"))
     if result.breakdown is not None:
@@ -68,13 +74,16 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
     if result.campaigns:
         campaigns = Table(title=w.label("campaign"), title_justify="left", header_style="bold")
         for key in ("campaign", "program", "per_staff", "staff_seen", "staff_met", "signed_up"):
-            campaigns.add_column(w.label(key), justify="left" if key in ("campaign", "program")
-                                 else "right")
+            words = key in ("campaign", "program")  # words wrap; figures never do
+            campaigns.add_column(w.label(key), justify="left" if words else "right",
+                                 no_wrap=not words, overflow="fold")
+        names = {p.program: p.label_in(lang) for p in result.programs}
         for c in result.campaigns:
-            campaigns.add_row(*row_of(f"{c.name} ({w.date(c.date)})", c.program,
+            campaigns.add_row(*row_of(f"{c.name} ({w.date(c.date)})",
+                                      names.get(c.program, c.program),
                                       w.number(c.per_staff), w.number(c.staff_seen),
                                       w.number(c.staff_met), w.number(c.signed_up)))
-        console.print(campaigns)
+        console.print(campaigns if fits(console, campaigns) else records(campaigns, 2))
     text = buffer.getvalue()
     # Rich pads titles to the full width; trailing blanks are noise in files and diffs.
     return text if color else "\n".join(line.rstrip() for line in text.split("\n"))

@@ -1,0 +1,51 @@
+"""What people see at a terminal: every figure whole at any width (SPEC section 6, issue #13)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from tests.conftest import DATA, ROOT
+
+from sspost.progress import BreakdownRequest, ProgressResult, build_progress
+from sspost.render import table
+from sspost.render.words import Words
+from sspost.targets import load_targets
+
+RIGHT_EDGES = "│┃┓┩┘┐┤┫┪┥"
+
+
+def result(plan: Path, by: str | None) -> ProgressResult:
+    request = BreakdownRequest(by, None, "auto", 3) if by else None
+    return build_progress(load_targets(str(plan)), "plan.yaml",
+                          [str(ROOT / "data" / "sample-2025.csv")], breakdown=request)
+
+
+@pytest.mark.parametrize("by", [None, "unit", "province", "month", "staff"])
+def test_no_figure_is_cut_at_any_width(by: str | None) -> None:
+    plan = DATA / "targets" / "must-pass" / "units-phased.yaml"
+    built = result(plan, by)
+    for width in (60, 80, 120, 200):
+        for lang in ("en", "vi"):
+            text = table.render(built, lang, False, width)
+            for line in text.splitlines():
+                assert "…" not in line, (width, lang, line)
+                assert len(line) <= width, (width, lang, line)
+                if line[:1] in "│┃┏┡└┌├":  # a table's line is never cut at the right edge
+                    assert line[-1:] in RIGHT_EDGES, (width, lang, line)
+            words = Words(lang)
+            for program in built.programs:  # the figures people read, each whole
+                m = program.measures
+                for figure in (words.number(m.target), words.number(m.expected),
+                               words.number(m.gap), words.percent(m.attainment)):
+                    assert figure in text, (width, lang, figure)
+
+
+def test_the_wide_layout_when_it_fits_and_the_stacked_one_below() -> None:
+    built = result(ROOT / "targets" / "2025.yaml", None)
+    wide = table.render(built, "en", False, 200)
+    narrow = table.render(built, "en", False, 60)
+    assert "┃ Program" in wide and "18,500,000" in wide
+    assert "┃ Program" not in narrow
+    assert re.search(r"│ Target\s+│\s+1,250,000 │\s+18,500,000 │", narrow)
