@@ -49,3 +49,41 @@ def test_the_wide_layout_when_it_fits_and_the_stacked_one_below() -> None:
     assert "┃ Program" in wide and "18,500,000" in wide
     assert "┃ Program" not in narrow
     assert re.search(r"│ Target\s+│\s+1,250,000 │\s+18,500,000 │", narrow)
+
+
+def test_xlsx_output_reads_back_typed(tmp_path: Path) -> None:
+    import openpyxl
+    from tests.conftest import run
+
+    out = tmp_path / "progress.xlsx"
+    result = run("progress", ROOT / "targets" / "2025.yaml", ROOT / "data" / "sample-2025.csv",
+                 "-o", out, "--by", "province", "--lang", "vi")
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Tiến độ", "Theo tỉnh"]
+    programs = book["Tiến độ"]
+    header = [c.value for c in programs[1]]
+    row = {h: c for h, c in zip(header, programs[2], strict=True)}
+    assert row["target"].value == 1250000 and isinstance(row["achieved"].value, int)
+    assert row["attainment"].number_format == "0.00%"
+    assert programs.freeze_panes == "A2"
+    provinces = book["Theo tỉnh"]
+    codes = [c.value for c in provinces["B"][1:]]
+    assert "01" in codes or any(isinstance(c, str) and c.startswith("0") for c in codes)
+    needs = run("progress", ROOT / "targets" / "2025.yaml", ROOT / "data" / "sample-2025.csv",
+                "--format", "xlsx")
+    assert needs.exit_code == 2 and "--output" in needs.stderr
+
+
+def test_format_follows_the_output_extension_and_csv_can_carry_a_bom(tmp_path: Path) -> None:
+    import json
+
+    from tests.conftest import run
+
+    args = (ROOT / "targets" / "2025.yaml", ROOT / "data" / "sample-2025.csv")
+    assert run("progress", *args, "-o", tmp_path / "p.json").exit_code == 0
+    json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    assert run("progress", *args, "-o", tmp_path / "p.md").exit_code == 0
+    assert (tmp_path / "p.md").read_text(encoding="utf-8").startswith("**")
+    assert run("progress", *args, "-o", tmp_path / "p.csv", "--bom").exit_code == 0
+    assert (tmp_path / "p.csv").read_bytes().startswith(b"\xef\xbb\xbfprogram,label")

@@ -40,6 +40,7 @@ from sspost.cli_options import (
     Strict,
     Threads,
     parse_date,
+    progress_format,
     read_options,
 )
 from sspost.outputs import REPORT_FILES, Output, check_outputs
@@ -157,10 +158,14 @@ def progress(
     targets: Annotated[Path, typer.Argument(help="Target file (YAML).")],
     data: Annotated[list[Path], typer.Argument(help="Participant CSV files, read as one set.")],
     as_of: AsOf = None,
-    output_format: Annotated[ProgressFormat, typer.Option("--format", "-f")] = (
-        ProgressFormat.table),
-    output: Annotated[Path | None, typer.Option("--output", "-o",
+    output_format: Annotated[ProgressFormat | None, typer.Option(
+        "--format", "-f", help="Default: from the --output extension (.json .csv .md .xlsx), "
+        "else table.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
                                                 help="Write here, not stdout.")] = None,
+    bom: Annotated[bool, typer.Option(
+        "--bom", help="--format csv: start with a UTF-8 byte-order mark, so that Excel "
+        "shows Vietnamese letters right.")] = False,
     lang: Annotated[Lang, typer.Option("--lang", help="Language for people.")] = Lang.en,
     column: Columns = None,
     date_format: DateFormat = None,
@@ -194,6 +199,7 @@ def progress(
     from sspost.render.formats import PROGRESS_RENDERERS
 
     report_date = parse_date(as_of, "--as-of")
+    chosen = progress_format(output_format, output)
     check_outputs(_inputs(targets, data, id_map, staff), _outputs(output, rejects, db))
     plan = _load_targets(targets)
     options = read_options(column, date_format, delimiter, encoding, id_map, max_errors,
@@ -202,8 +208,17 @@ def progress(
     result = build_progress(plan, str(targets), [str(p) for p in data], as_of=report_date,
                             options=options, rejects=str(rejects) if rejects else None,
                             breakdown=request, roster=load_roster(str(staff)) if staff else None)
-    _write(PROGRESS_RENDERERS[output_format.value](result, lang.value, _use_color(output)),
-           output)
+    if chosen is ProgressFormat.xlsx:
+        from sspost.render import xlsx_format
+
+        assert output is not None  # progress_format insists on it
+        try:
+            xlsx_format.write(result, lang.value, str(output))
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}")
+    else:
+        renderer = "csv_bom" if chosen is ProgressFormat.csv and bom else chosen.value
+        _write(PROGRESS_RENDERERS[renderer](result, lang.value, _use_color(output)), output)
     _tell(result.reconciliation, result.warnings, lang.value)
     failing = {"behind": {"behind"}, "at_risk": {"behind", "at_risk"}}
     if fail_on:

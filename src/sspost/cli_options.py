@@ -28,6 +28,21 @@ class ProgressFormat(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
+
+
+_BY_EXTENSION = {".json": ProgressFormat.json, ".csv": ProgressFormat.csv,
+                 ".md": ProgressFormat.markdown, ".markdown": ProgressFormat.markdown,
+                 ".xlsx": ProgressFormat.xlsx}
+
+
+def progress_format(named: ProgressFormat | None, output: Path | None) -> ProgressFormat:
+    """--format, else the --output file's extension (SPEC section 6), else a table."""
+    chosen = named or (_BY_EXTENSION.get(output.suffix.lower()) if output else None)
+    chosen = chosen or ProgressFormat.table
+    if chosen is ProgressFormat.xlsx and output is None:
+        raise UsageError("--format xlsx writes a workbook: name it with --output FILE.xlsx")
+    return chosen
 
 
 class Lang(StrEnum):

@@ -33,14 +33,29 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
     """Program rows; with --by, the breakdown's rows instead (one table per file)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    if result.breakdown is not None:
-        cells = [breakdown_row_json(result.breakdown.by, r) for r in result.breakdown.rows]
-        if cells:
-            writer.writerow([*cells[0], "as_of"])
-        for cell in cells:
-            writer.writerow([safe_cell(v) for v in (*cell.values(), result.as_of.isoformat())])
-        return out.getvalue()
-    writer.writerow(COLUMNS)
+    header, rows = breakdown_table(result) if result.breakdown else program_table(result)
+    if header:
+        writer.writerow(header)
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    return out.getvalue()
+
+
+def render_with_bom(result: ProgressResult, lang: str = "en", color: bool = False) -> str:
+    """The CSV with a UTF-8 byte-order mark: Excel then reads the diacritics right."""
+    return "\ufeff" + render(result, lang, color)
+
+
+def breakdown_table(result: ProgressResult) -> tuple[list[str], list[tuple[object, ...]]]:
+    """The breakdown's header and rows, values unformatted."""
+    assert result.breakdown is not None
+    cells = [breakdown_row_json(result.breakdown.by, r) for r in result.breakdown.rows]
+    header = [*cells[0], "as_of"] if cells else []
+    return header, [(*cell.values(), result.as_of.isoformat()) for cell in cells]
+
+
+def program_table(result: ProgressResult) -> tuple[list[str], list[tuple[object, ...]]]:
+    """One row per program, values unformatted."""
+    rows: list[tuple[object, ...]] = []
     for p in result.programs:
         m = p.measures
         total = p.national_total
@@ -52,5 +67,5 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
             total.stale if total else None, p.share,
             p.baseline.participants if p.baseline else None, p.vs_baseline,
         )
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
+        rows.append(row)
+    return list(COLUMNS), rows

@@ -13,5 +13,6 @@ PROGRESS_RENDERERS: dict[str, Renderer] = {
     "table": table.render,
     "json": json_format.render,
     "csv": csv_format.render,
+    "csv_bom": csv_format.render_with_bom,
     "markdown": markdown.render,
 }

@@ -1,0 +1,53 @@
+"""Progress as an Excel workbook: numbers as numbers, ratios as percentages by cell format,
+codes as text (a code like `01` keeps its zero), a frozen header row, sheet names in the
+chosen language. Written with XlsxWriter; the same rows as the CSV output."""
+
+from __future__ import annotations
+
+from sspost.progress import ProgressResult
+from sspost.render.csv_format import breakdown_table, program_table
+
+RATIOS = {"attainment", "elapsed", "pace", "share", "vs_baseline"}
+SHEETS = {"en": {"programs": "Progress", "unit": "By unit", "province": "By province",
+                 "month": "By month", "staff": "By staff"},
+          "vi": {"programs": "Tiến độ", "unit": "Theo đơn vị", "province": "Theo tỉnh",
+                 "month": "Theo tháng", "staff": "Theo nhân viên"}}
+
+
+def write(result: ProgressResult, lang: str, path: str) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+                                      "strings_to_numbers": False})
+    formats = {"percent": book.add_format({"num_format": "0.00%"}),
+               "number": book.add_format({"num_format": "#,##0"}),
+               "decimal": book.add_format({"num_format": "#,##0.00"}),
+               "header": book.add_format({"bold": True, "bottom": 1})}
+    tables = [(SHEETS[lang]["programs"], *program_table(result))]
+    if result.breakdown is not None:
+        tables.append((SHEETS[lang][result.breakdown.by], *breakdown_table(result)))
+    for name, header, rows in tables:
+        sheet = book.add_worksheet(name)
+        sheet.freeze_panes(1, 0)
+        for col, title in enumerate(header):
+            sheet.write_string(0, col, title, formats["header"])
+            sheet.set_column(col, col, max(10, len(title) + 2))
+        for r, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                _cell(sheet, r, col, header[col], value, formats)
+    book.close()
+
+
+def _cell(sheet: object, row: int, col: int, name: str, value: object,
+          formats: dict[str, object]) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value)  # type: ignore[attr-defined]
+    elif isinstance(value, int | float):
+        kind = ("percent" if name in RATIOS
+                else "number" if isinstance(value, int) or float(value).is_integer()
+                else "decimal")
+        sheet.write_number(row, col, value, formats[kind])  # type: ignore[attr-defined]
+    else:
+        sheet.write_string(row, col, str(value))  # type: ignore[attr-defined]
