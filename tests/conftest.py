@@ -54,6 +54,17 @@ def run(*args: str | Path) -> Run:
     return Run(result.exit_code, result.stdout, result.stderr)
 
 
+def output_text(path: Path) -> str:
+    """What a written output says: its text, or for a workbook every cell's value."""
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True)
+        return "\n".join("\t".join("" if v is None else str(v) for v in row)
+                         for sheet in book.worksheets for row in sheet.iter_rows(values_only=True))
+    return path.read_text(encoding="utf-8")
+
+
 def write(path: Path, text: str) -> Path:
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.conftest import DATA, run, write
+from tests.conftest import DATA, output_text, run, write
 
 NAUGHTY = [line for line in (DATA / "corpora" / "naughty-strings" / "blns.txt")
            .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
@@ -75,7 +75,7 @@ def run_chunk(tmp_path: Path, strings: list[str]) -> None:
     report = tmp_path / "report"
     result = run("report", plan, data, "--month", "2025-01", "--output-dir", report)
     assert result.exit_code == 0, result.stderr
-    outputs.update({p.name: p.read_text(encoding="utf-8") for p in report.iterdir()})
+    outputs.update({p.name: output_text(p) for p in report.iterdir()})
     assert_shown_as_written(outputs)
 
 

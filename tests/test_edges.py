@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import PLAN, ROOT, Run, csv_file, run, write
+from tests.conftest import PLAN, ROOT, Run, csv_file, output_text, run, write
 
 from sspost import cli_options
 from sspost.shown import clean, for_chart, for_markdown, mask_ids
@@ -123,7 +123,7 @@ def test_ids_written_with_separators_are_masked_everywhere(tmp_path: Path) -> No
         printed += [result.stdout, result.stderr]
     report = tmp_path / "report"
     assert run("report", plan, data, "--month", "2025-01", "--output-dir", report).exit_code == 0
-    printed += [p.read_text(encoding="utf-8") for p in report.iterdir()]
+    printed += [output_text(p) for p in report.iterdir()]
     everything = "\n".join(printed)
     assert "name unit codes not in the target file" in everything
     assert "**********89" in everything or "********89" in everything

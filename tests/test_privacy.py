@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from tests.conftest import ROOT, run
+from tests.conftest import ROOT, output_text, run
 
 TARGETS = ROOT / "targets" / "2025.yaml"
 
@@ -44,8 +44,8 @@ def test_no_id_leaks_from_any_command_or_format(tmp_path: Path) -> None:
                      "--output-dir", written / f"report-{lang}")
         assert result.exit_code == 0, result.stderr
         outputs += [result.stdout, result.stderr]
-        outputs += [p.read_text(encoding="utf-8") for p in (written / f"report-{lang}").iterdir()]
-    outputs += [p.read_text(encoding="utf-8") for p in written.iterdir() if p.is_file()]
+        outputs += [output_text(p) for p in (written / f"report-{lang}").iterdir()]
+    outputs += [output_text(p) for p in written.iterdir() if p.is_file()]
     everything = "\n".join(outputs)
     assert "********89" in everything  # masked ids are shown where a message needs one
     leaked = sorted(i for i in ids if i in everything)

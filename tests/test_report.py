@@ -31,7 +31,7 @@ def make_report(tmp_path: Path, plan: Path, data: Path, *args: str) -> Path:
 def test_report_files_and_structure(tmp_path: Path, sample: Path) -> None:
     out = make_report(tmp_path, PLAN, sample)
     assert sorted(p.name for p in out.iterdir()) == [
-        "progress.csv", "progress.json", "report.html", "report.md"]
+        "progress.csv", "progress.json", "progress.xlsx", "report.html", "report.md"]
     html = (out / "report.html").read_text(encoding="utf-8")
     doc = json.loads((out / "progress.json").read_text(encoding="utf-8"))
     assert doc["as_of"] == "2025-06-30"
@@ -76,7 +76,7 @@ def test_untrusted_names_are_escaped(tmp_path: Path, sample: Path) -> None:
 def test_reproducible_unless_stamped(tmp_path: Path, sample: Path) -> None:
     first = make_report(tmp_path / "a", PLAN, sample)
     second = make_report(tmp_path / "b", PLAN, sample)
-    for name in ("report.html", "report.md", "progress.json", "progress.csv"):
+    for name in ("report.html", "report.md", "progress.json", "progress.csv", "progress.xlsx"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     stamped = make_report(tmp_path / "c", PLAN, sample, "--stamp")
     assert "generated" in (stamped / "report.html").read_text(encoding="utf-8")

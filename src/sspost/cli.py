@@ -301,7 +301,7 @@ def report(
 ) -> None:
     """Write the monthly report: self-contained HTML, Markdown, JSON and CSV."""
     from sspost.campaigns import load_roster
-    from sspost.render import csv_format, json_format
+    from sspost.render import csv_format, json_format, xlsx_format
     from sspost.render.report_html import render_html, render_markdown
     from sspost.report import build_report
 
@@ -317,14 +317,18 @@ def report(
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         _fail(f"cannot create {output_dir}: {exc.strerror or exc}")
-    files = dict(zip(REPORT_FILES, (render_html(result, lang.value),
-                                    render_markdown(result, lang.value),
-                                    json_format.render(result.result),
-                                    csv_format.render(result.result)), strict=True))
+    files = dict(zip(REPORT_FILES[:4], (render_html(result, lang.value),
+                                        render_markdown(result, lang.value),
+                                        json_format.render(result.result),
+                                        csv_format.render(result.result)), strict=True))
     for name, text in files.items():
         _write(text, output_dir / name)
+    try:
+        xlsx_format.write(result.result, lang.value, str(output_dir / REPORT_FILES[4]))
+    except OSError as exc:
+        _fail(f"cannot write {output_dir / REPORT_FILES[4]}: {exc.strerror or exc}")
     _tell(result.result.reconciliation, result.result.warnings, lang.value)
-    say(f"sspost: wrote {', '.join(files)} to {output_dir}")
+    say(f"sspost: wrote {', '.join(REPORT_FILES)} to {output_dir}")
 
 
 @app.command()

@@ -100,4 +100,4 @@ def check_outputs(inputs: list[tuple[str, Path]], outputs: list[Output]) -> None
         seen.append(out)
 
 
-REPORT_FILES = ("report.html", "report.md", "progress.json", "progress.csv")
+REPORT_FILES = ("report.html", "report.md", "progress.json", "progress.csv", "progress.xlsx")

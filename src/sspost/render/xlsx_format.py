@@ -4,6 +4,8 @@ chosen language. Written with XlsxWriter; the same rows as the CSV output."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sspost.progress import ProgressResult
 from sspost.render.csv_format import breakdown_table, program_table
 
@@ -19,6 +21,9 @@ def write(result: ProgressResult, lang: str, path: str) -> None:
 
     book = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
                                       "strings_to_numbers": False})
+    # The workbook's own dates are the as-of date, so identical inputs give identical bytes.
+    stamp = dt.datetime.combine(result.as_of, dt.time())
+    book.set_properties({"created": stamp, "title": f"{result.targets} {result.as_of}"})
     formats = {"percent": book.add_format({"num_format": "0.00%"}),
                "number": book.add_format({"num_format": "#,##0"}),
                "decimal": book.add_format({"num_format": "#,##0.00"}),
