@@ -51,11 +51,27 @@ if TYPE_CHECKING:
     from sspost.targets import TargetFile
 
 app = typer.Typer(
-    cls=Edge, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    cls=Edge, add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False,
     help="Progress of Vietnam Post's voluntary SI and household HI enrolment against targets.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 _debug = False
+
+# Shown at the end of each command's --help (\b keeps click from rewrapping the lines).
+_EXAMPLES = {
+    "progress": ["sspost progress targets/2025.yaml data/sample-2025.csv --by province",
+                 "sspost progress targets/2025.yaml exports/*.xlsx -o progress.xlsx --lang vi"],
+    "check": ["sspost check targets/2025.yaml exports/2025-06.csv --rejects rejects.csv"],
+    "report": ["sspost report targets/2025.yaml exports/*.csv --month 2025-06 "
+               "--output-dir reports/2025-06"],
+    "validate": ["sspost validate targets/*.yaml --strict"],
+    "schema": ["sspost schema > schema/targets.schema.json"],
+    "sample": ["sspost sample --rows 100000 --seed 7 -o sample.csv"],
+}
+
+
+def _example(command: str) -> str:
+    return "Examples:\n\n\b\n" + "\n".join(_EXAMPLES[command])
 
 
 def _fail(message: str, code: int = Exit.USAGE) -> NoReturn:
@@ -90,9 +106,10 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+    version: Annotated[bool, typer.Option("--version", metavar="", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", metavar="",
+        help="Show tracebacks on errors.")] = False,
 ) -> None:
     global _debug
     _debug = debug
@@ -152,11 +169,12 @@ def _load_targets(path: Path) -> TargetFile:
               f"`sspost validate {path}` explains them")
 
 
-@app.command()
+@app.command(epilog=_example("progress"))
 @_clean_errors
 def progress(
     targets: Annotated[Path, typer.Argument(help="Target file (YAML).")],
-    data: Annotated[list[Path], typer.Argument(help="Participant CSV files, read as one set.")],
+    data: Annotated[list[Path], typer.Argument(
+        help="Participant exports (CSV or spreadsheets), read as one set.")],
     as_of: AsOf = None,
     output_format: Annotated[ProgressFormat | None, typer.Option(
         "--format", "-f", help="Default: from the --output extension (.json .csv .md .xlsx), "
@@ -164,7 +182,7 @@ def progress(
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
                                                 help="Write here, not stdout.")] = None,
     bom: Annotated[bool, typer.Option(
-        "--bom", help="--format csv: start with a UTF-8 byte-order mark, so that Excel "
+        "--bom", metavar="", help="--format csv: start with a UTF-8 byte-order mark, so that Excel "
         "shows Vietnamese letters right.")] = False,
     lang: Annotated[Lang, typer.Option("--lang", help="Language for people.")] = Lang.en,
     column: Columns = None,
@@ -183,14 +201,15 @@ def progress(
         "--fail-on", help="Exit 1 when a program is at this status or worse.")] = None,
     by: Annotated[By | None, typer.Option("--by", help="Add a breakdown.")] = None,
     depth: Annotated[int | None, typer.Option(
-        "--depth", min=1, help="Levels of the unit tree shown (--by unit).")] = None,
+        "--depth", metavar="N", min=1, help="Levels of the unit tree shown (--by unit).")] = None,
     sort: Annotated[Sort, typer.Option(
         "--sort", help="Row order: auto is laggards first (lowest pace, or fewest "
         "participants), months in order.")] = Sort.auto,
     limit: Annotated[int | None, typer.Option(
-        "--limit", min=1, help="--by staff: only the N lowest and N highest.")] = None,
+        "--limit", metavar="N", min=1, help="--by staff: only the N lowest and N highest.")] = None,
     staff: Annotated[Path | None, typer.Option(
-        "--staff", help="Roster CSV (staff_id, unit): rostered staff without records count "
+        "--staff", metavar="FILE",
+        help="Roster CSV (staff_id, unit): rostered staff without records count "
         "as not meeting a campaign quota.")] = None,
 ) -> None:
     """Progress per program: achieved, expected, gap, pace, share of the national total."""
@@ -232,11 +251,12 @@ def progress(
         _fail(f"--strict: {rejected:,} row{'s' * (rejected != 1)} rejected", Exit.PROBLEMS)
 
 
-@app.command()
+@app.command(epilog=_example("check"))
 @_clean_errors
 def check(
     targets: Annotated[Path, typer.Argument(help="Target file (YAML).")],
-    data: Annotated[list[Path], typer.Argument(help="Participant CSV files, read as one set.")],
+    data: Annotated[list[Path], typer.Argument(
+        help="Participant exports (CSV or spreadsheets), read as one set.")],
     as_of: AsOf = None,
     output_format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
     column: Columns = None,
@@ -274,18 +294,21 @@ def check(
         raise typer.Exit(Exit.PROBLEMS)
 
 
-@app.command()
+@app.command(epilog=_example("report"))
 @_clean_errors
 def report(
     targets: Annotated[Path, typer.Argument(help="Target file (YAML).")],
-    data: Annotated[list[Path], typer.Argument(help="Participant CSV files, read as one set.")],
-    month: Annotated[str, typer.Option("--month", help="The month reported, YYYY-MM.")],
+    data: Annotated[list[Path], typer.Argument(
+        help="Participant exports (CSV or spreadsheets), read as one set.")],
+    month: Annotated[str, typer.Option("--month", metavar="YYYY-MM",
+        help="The month reported, YYYY-MM.")],
     output_dir: Annotated[Path, typer.Option(
-        "--output-dir", help="Where report.html, report.md, progress.json and progress.csv "
+        "--output-dir", metavar="DIR",
+        help="Where report.html, report.md, progress.json and progress.csv "
         "are written.")],
     lang: Annotated[Lang, typer.Option("--lang", help="Language for people.")] = Lang.en,
     stamp: Annotated[bool, typer.Option(
-        "--stamp", help="Write the time of writing into the report (off: reruns are "
+        "--stamp", metavar="", help="Write the time of writing into the report (off: reruns are "
         "byte-identical).")] = False,
     column: Columns = None,
     date_format: DateFormat = None,
@@ -297,7 +320,7 @@ def report(
     db: Db = None,
     sheet: Sheet = None,
     staff: Annotated[Path | None, typer.Option(
-        "--staff", help="Roster CSV (staff_id, unit) for campaign quotas.")] = None,
+        "--staff", metavar="FILE", help="Roster CSV (staff_id, unit) for campaign quotas.")] = None,
 ) -> None:
     """Write the monthly report: self-contained HTML, Markdown, JSON and CSV."""
     from sspost.campaigns import load_roster
@@ -331,14 +354,15 @@ def report(
     say(f"sspost: wrote {', '.join(REPORT_FILES)} to {output_dir}")
 
 
-@app.command()
+@app.command(epilog=_example("validate"))
 @_clean_errors
 def validate(
     targets: Annotated[list[Path], typer.Argument(help="Target files (YAML).")],
     output_format: Annotated[ProblemFormat, typer.Option(
         "--format", "-f", help="auto: github under GitHub Actions, text otherwise.",
     )] = ProblemFormat.auto,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", metavar="",
+        help="Warnings fail too.")] = False,
 ) -> None:
     """Check target files and report every problem with its line, column and rule."""
     from sspost.problems import Problem, has_errors
@@ -357,7 +381,8 @@ def validate(
         name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     files = [str(p) for p in targets]
     sys.stdout.write(PROBLEM_RENDERERS[name](sorted(problems), files))
-    if problems and name != "json":
+    on_terminal = sys.stdout.isatty()  # success is said to a person, quiet in a pipe
+    if (problems and name != "json") or (not problems and not unreadable and on_terminal):
         say(f"sspost: {summary(problems, files)}")
     if unreadable:
         for message in unreadable:
@@ -367,7 +392,7 @@ def validate(
         raise typer.Exit(Exit.PROBLEMS)
 
 
-@app.command()
+@app.command(epilog=_example("schema"))
 @_clean_errors
 def schema() -> None:
     """Print the JSON Schema of the target file format."""
@@ -376,14 +401,17 @@ def schema() -> None:
     sys.stdout.write(json_schema())
 
 
-@app.command()
+@app.command(epilog=_example("sample"))
 @_clean_errors
 def sample(
-    rows: Annotated[int, typer.Option("--rows", min=0, help="Data rows to write.")] = 5000,
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same file.")] = 2025,
-    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
-    start: Annotated[str, typer.Option("--start", help="First record date.")] = "2025-01-01",
-    end: Annotated[str, typer.Option("--end", help="Last record date.")] = "2025-11-30",
+    rows: Annotated[int, typer.Option("--rows", metavar="N",
+        min=0, help="Data rows to write.")] = 5000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Same seed, same file.")] = 2025,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE")] = None,
+    start: Annotated[str, typer.Option("--start", metavar="DATE",
+        help="First record date.")] = "2025-01-01",
+    end: Annotated[str, typer.Option("--end", metavar="DATE",
+        help="Last record date.")] = "2025-11-30",
 ) -> None:
     """Write a deterministic synthetic participant CSV."""
     from sspost.sample import write_sample

@@ -115,34 +115,43 @@ def delimiter_option(value: str | None) -> str | None:
 
 
 AsOf = Annotated[str | None, typer.Option(
-    "--as-of", help="Report date YYYY-MM-DD (default: the latest record date in the period).")]
+    "--as-of", metavar="DATE",
+    help="Report date YYYY-MM-DD (default: the latest record date in the period).")]
 Columns = Annotated[list[str] | None, typer.Option(
-    "--column", help="Map a header onto a column: CANONICAL=Header (repeatable).")]
+    "--column", metavar="CANONICAL=HEADER",
+    help="Map a header onto a column: CANONICAL=Header (repeatable).")]
 DateFormat = Annotated[str | None, typer.Option(
-    "--date-format", help='Another accepted date format, e.g. "%d/%m/%Y".')]
+    "--date-format", metavar="FORMAT", help='Another accepted date format, e.g. "%d/%m/%Y".')]
 Delimiter = Annotated[str | None, typer.Option(
-    "--delimiter", help="Field delimiter: , ; | or tab (default: detected from the header).")]
+    "--delimiter", metavar="CHAR",
+    help="Field delimiter: , ; | or tab (default: detected from the header).")]
 Encoding = Annotated[str | None, typer.Option(
-    "--encoding", help="Encoding of the CSVs, e.g. windows-1258 (default: UTF-8, or UTF-16 "
+    "--encoding", metavar="NAME",
+    help="Encoding of the CSVs, e.g. windows-1258 (default: UTF-8, or UTF-16 "
     "with a byte-order mark).")]
 IdMap = Annotated[Path | None, typer.Option(
-    "--id-map", help="CSV old_id,new_id: a 10-digit code and the 12-digit number replacing it.")]
+    "--id-map", metavar="FILE",
+    help="CSV old_id,new_id: a 10-digit code and the 12-digit number replacing it.")]
 MaxErrors = Annotated[int, typer.Option(
-    "--max-errors", min=0, help="Bad rows listed in JSON (and at most 20 on stderr).")]
+    "--max-errors", metavar="N", min=0, help="Bad rows listed in JSON (and at most 20 on stderr).")]
 Rejects = Annotated[Path | None, typer.Option(
-    "--rejects", help="Write every rejected row here, as it was, with file, line and reason.")]
-Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 on any bad row.")]
+    "--rejects", metavar="FILE",
+    help="Write every rejected row here, as it was, with file, line and reason.")]
+Strict = Annotated[bool, typer.Option("--strict", metavar="", help="Exit 1 on any bad row.")]
 MemoryLimit = Annotated[str | None, typer.Option(
-    "--memory-limit", help="Engine memory limit, e.g. 1GB (default: 512MB); beyond it the "
+    "--memory-limit", metavar="SIZE",
+    help="Engine memory limit, e.g. 1GB (default: 512MB); beyond it the "
     "engine spills to a temporary directory.")]
 Sheet = Annotated[str | None, typer.Option(
     "--sheet", metavar="NAME", help="The sheet read from spreadsheet files (default: the "
     "first).")]
 Threads = Annotated[int | None, typer.Option(
-    "--threads", min=1, max=1024, help="Engine threads (default: the CPU count, at most 8; "
+    "--threads", metavar="N",
+    min=1, max=1024, help="Engine threads (default: the CPU count, at most 8; "
     "never more than the CPU count).")]
 Db = Annotated[Path | None, typer.Option(
-    "--db", help="Keep the typed rows in this DuckDB file: a rerun parses only files that are "
+    "--db", metavar="FILE",
+    help="Keep the typed rows in this DuckDB file: a rerun parses only files that are "
     "new or changed (e.g. another --as-of, or this month's file added).")]
 
 

@@ -12,17 +12,19 @@ def _delimiter_name(delimiter: str) -> str:
 
 def reconciliation_lines(r: Reconciliation, lang: str = "en", shown: int = 20) -> list[str]:
     w = Words(lang)
+    def some(n: int, word: str) -> str:
+        return f"{w.number(n)} {word}{'s' * (n != 1)}"
+
     lines = [
-        f"read {w.number(r.rows_read)} rows from {len(r.files)} "
-        f"file{'s' if len(r.files) != 1 else ''}: {w.number(r.accepted)} accepted, "
-        f"{w.number(r.rejected)} rejected; {w.number(r.counted)} counted, "
-        f"{w.number(r.outside_window)} outside the window, "
-        f"{w.number(r.duplicate_records)} duplicate records"
+        f"read {some(r.rows_read, 'row')} from {some(len(r.files), 'file')}: "
+        f"{w.number(r.accepted)} accepted, {w.number(r.rejected)} rejected; "
+        f"{w.number(r.counted)} counted, {w.number(r.outside_window)} outside the window, "
+        f"{some(r.duplicate_records, 'duplicate record')}"
     ]
     lines += [f"  {f.path}: "
               + (f"sheet {f.sheet!r}" if f.sheet is not None
                  else f"{f.encoding}, {_delimiter_name(f.delimiter)}")
-              + f", {w.number(f.rows_read)} rows{' (from --db)' if f.cached else ''}"
+              + f", {some(f.rows_read, 'row')}{' (from --db)' if f.cached else ''}"
               + (f", dates {f.date_format}" if f.date_format else "")
               + (f"; read line by line first ({f.prepared})"
                  if f.prepared and f.sheet is None else "")
