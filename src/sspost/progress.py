@@ -105,8 +105,17 @@ def program_progress(plan: Plan, counts: Counts) -> list[ProgramProgress]:
     return out
 
 
-def warnings_for(counts: Counts) -> list[str]:
+def warnings_for(counts: Counts, *, id_map: bool = False) -> list[str]:
     warnings = []
+    for code, count in counts.programs.items():
+        if count.social_insurance_codes and count.personal_numbers and not id_map:
+            # SPEC section 4: the same person may appear under both; only an id map joins them.
+            warnings.append(
+                f"{code} counts {count.social_insurance_codes:,} 10-digit social insurance "
+                f"code{'s' * (count.social_insurance_codes != 1)} and "
+                f"{count.personal_numbers:,} 12-digit personal number"
+                f"{'s' * (count.personal_numbers != 1)}: a person under both counts twice; "
+                "--id-map FILE (old_id,new_id) joins them")
     if counts.unknown_units:
         codes = sorted(counts.unknown_units)
         shown = ", ".join(clean(code, 40) for code in codes[:10])
@@ -143,7 +152,7 @@ def build_check(
         if rejects is not None:
             store.write_rejects(rejects)
     return CheckResult(f"sspost {__version__}", targets_path, as_of, counts.reconciliation,
-                       warnings_for(counts))  # check names no as-of: no warning about it
+                       warnings_for(counts, id_map=bool(options and options.id_map)))
 
 
 def build_progress(
@@ -190,7 +199,8 @@ def collect(
             dimensions.campaign_staff_counts(store, {c.date for c in targets.campaigns}),
             has_staff, roster),
         reconciliation=counts.reconciliation,
-        warnings=warnings_for(counts) + ([store.as_of_warning] if store.as_of_warning else []),
+        warnings=warnings_for(counts, id_map=store.options.id_map is not None)
+        + ([store.as_of_warning] if store.as_of_warning else []),
     )
 
 

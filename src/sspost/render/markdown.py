@@ -27,6 +27,12 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
                  w.number(m.expected), w.percent(m.pace), w.status(m.status), w.number(m.gap),
                  w.number(m.required_per_month), w.number(m.projected), w.percent(p.share, 2)]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    lines.append("")
+    for p in result.programs:
+        kinds = p.id_kinds
+        lines.append(f"- {_cell(p.label_in(lang))}: ids {w.number(kinds['social_insurance_code'])}"
+                     f" × 10 digits, {w.number(kinds['personal_number'])} × 12 digits")
+    lines += [f"- ⚠ {_cell(warning)}" for warning in result.warnings]
     if result.breakdown is not None:
         lines += ["", *_breakdown(result, w)]
     return "\n".join(lines) + "\n"

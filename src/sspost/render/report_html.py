@@ -136,6 +136,8 @@ def render_markdown(report: MonthlyReport, lang: str) -> str:
         lines.append(f"| {p['label']} | {p['achieved']} | {p['target']} | {p['attainment']} | "
                      f"{p['pace']} | {p['status_text']} | {p['share']} | {p['this_month']} | "
                      f"{p['last_month'] or '-'} |")
+    if c["warnings"]:  # near the headline: they qualify every figure above
+        lines += [""] + [f"> ⚠ {warning}" for warning in c["warnings"]]
     for key, rows in (("behind", c["behind"]), ("silent", c["silent"])):
         lines += ["", f"## {t[key]}", ""]
         lines += [f"- {r['program']}: {r['unit']} ({r['achieved']} / {r['target']}, "
