@@ -8,6 +8,7 @@ import datetime as dt
 
 from sspost.progress import ProgressResult
 from sspost.render.csv_format import breakdown_table, program_table
+from sspost.shown import clean_all
 
 RATIOS = {"attainment", "elapsed", "pace", "share", "vs_baseline"}
 SHEETS = {"en": {"programs": "Progress", "unit": "By unit", "province": "By province",
@@ -54,5 +55,5 @@ def _cell(sheet: object, row: int, col: int, name: str, value: object,
                 else "number" if isinstance(value, int) or float(value).is_integer()
                 else "decimal")
         sheet.write_number(row, col, value, formats[kind])  # type: ignore[attr-defined]
-    else:
-        sheet.write_string(row, col, str(value))  # type: ignore[attr-defined]
+    else:  # a workbook is read by people: text from data shown as written, no controls
+        sheet.write_string(row, col, clean_all(str(value)))  # type: ignore[attr-defined]
