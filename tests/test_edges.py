@@ -342,3 +342,15 @@ def test_mask_ids_finds_ids_however_written_and_keeps_dates_and_counts() -> None
 def test_the_edge_lives_in_one_place() -> None:
     text = (ROOT / "src" / "sspost" / "cli.py").read_text(encoding="utf-8")
     assert "typer.echo(" not in text.replace('typer.echo(f"sspost {__version__}")', "")
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly() -> None:
+    child = subprocess.Popen([sys.executable, "-m", "sspost", "sample", "--rows", "300000"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.readline()
+    child.stdout.close()  # as `| head -1` does
+    errors = child.stderr.read()
+    child.stderr.close()
+    assert child.wait() == 2
+    assert errors == b""

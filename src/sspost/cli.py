@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec, TypeVar
 import typer
 
 from sspost import __version__
-from sspost.cli_edge import Edge, error, say
+from sspost.cli_edge import Edge, error, say, silence_stdout
 from sspost.cli_options import (
     AsOf,
     By,
@@ -94,6 +94,9 @@ def _clean_errors(command: Callable[P, R]) -> Callable[P, R]:
             if _debug:
                 raise
             _fail(str(exc))
+        except BrokenPipeError:  # the reader went away (`| head`): said by the exit code only
+            silence_stdout()
+            raise typer.Exit(Exit.USAGE) from None
 
     return run
 

@@ -35,7 +35,7 @@ def error(message: str) -> None:
     say(f"sspost: error: {message}")
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
     """After a broken pipe, Python's own flush at exit would print a traceback."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -87,7 +87,7 @@ class Edge(typer.core.TyperGroup):
             if debug:
                 raise
             if exc.errno == errno.EPIPE:  # the reader went away (`| head`): nothing to tell
-                _silence_stdout()
+                silence_stdout()
                 return Exit.USAGE
             where = f"{exc.filename}: " if exc.filename else "cannot write the output: "
             error(f"{where}{exc.strerror or exc}")
