@@ -38,7 +38,7 @@ def keep_figures_whole(table: Table, words: int = 1) -> Table:
     for index, column in enumerate(table.columns):
         column.no_wrap = False
         column.overflow = "fold"
-        widths = [Text.from_markup(c).cell_len if isinstance(c, str) else
+        widths = [cell_len(c) if isinstance(c, str) else
                   c.cell_len if isinstance(c, Text) else 0 for c in column.cells]
         if index >= words:
             column.min_width = max(widths, default=0)
@@ -58,7 +58,8 @@ def records(table: Table, words: int) -> Table:
         title = " · ".join(str(cell) for cell in row[:words])
         out.add_row(Text(title, style="bold"), "", end_section=False)
         for column, cell in zip(table.columns[words:], row[words:], strict=True):
-            out.add_row(Text("  " + str(column.header)), cell)
+            value = cell if isinstance(cell, Text) else Text(str(cell))  # never markup
+            out.add_row(Text("  " + str(column.header)), value)
         out.rows[-1].end_section = True
     return keep_figures_whole(out)
 
