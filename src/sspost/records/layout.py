@@ -82,6 +82,8 @@ def detect_layout(
         body = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="surrogateescape")
     else:  # the bytes read may end inside a character: only the first lines matter
         body = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    if not body.strip():  # a byte-order mark and nothing else
+        raise UsageError(f"{path}: the file is empty: expected a header line")
     text, ending, rest = _first_line(path, body, len(head) < _MAX_HEADER_BYTES)
     header_line, prepare = 1, "a line ending in a bare CR" if ending == "\r" else ""
     named = sep_line(text)
