@@ -157,6 +157,8 @@ def test_hostile_text_in_data_is_shown_as_written(tmp_path: Path) -> None:
     assert table.exit_code == 0, table.stderr
     assert "[/x]" in table.stdout and "[/b]" in table.stdout and "[link=" in table.stdout
     assert "\x1b" not in table.stdout + table.stderr and "\u202e" not in table.stderr
+    as_csv = run("progress", plan, data, "-f", "csv", "--by", "staff").stdout
+    assert "\x1b" not in as_csv and "[/x]" in as_csv
     markdown = run("progress", plan, data, "-f", "markdown", "--by", "staff").stdout
     assert "<script>" not in markdown and "\\<script\\>" in markdown and "\\[/x\\]" in markdown
     out = tmp_path / "report"

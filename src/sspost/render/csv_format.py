@@ -7,6 +7,7 @@ import io
 
 from sspost.progress import ProgressResult
 from sspost.render.json_format import breakdown_row_json
+from sspost.shown import clean_all
 
 COLUMNS = (
     "program", "label", "as_of", "target", "achieved", "attainment", "gap", "elapsed",
@@ -25,7 +26,7 @@ def safe_cell(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    text = str(value)
+    text = clean_all(str(value))  # shown as written: no terminal escapes, no ids
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
