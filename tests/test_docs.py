@@ -22,8 +22,8 @@ def test_every_command_is_documented() -> None:
 def test_readme_starts_with_the_two_commands() -> None:
     blocks = README.split("```sh\n")[1:3]
     assert blocks[0].startswith('python3 -m venv .venv && . .venv/bin/activate && pip install '
-                                '-e ".[test]" && sspost progress targets/2025.yaml '
-                                "data/sample-2025.csv\n")
+                                '-e ".[test]" && sspost progress targets/examples/hanoi-2025.yaml '
+                                "data/sample-hanoi-2025.csv --by unit\n")
     assert blocks[1].startswith("python -m pytest\n")
     assert "python -m pytest" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
@@ -37,3 +37,25 @@ def test_readme_shows_real_progress_output() -> None:
         os.chdir(old)
     assert result.exit_code == 0
     assert result.stdout + result.stderr in README
+
+
+def test_the_first_run_shows_the_product() -> None:
+    """The example plan and its sample: valid, and units in every status (issue #13)."""
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = run("progress", "targets/examples/hanoi-2025.yaml", "data/sample-hanoi-2025.csv",
+                     "--by", "unit", "-f", "json")
+        table = run("progress", "targets/examples/hanoi-2025.yaml", "data/sample-hanoi-2025.csv",
+                    "--by", "unit")
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.stderr
+    statuses = {r["status"] for r in result.json()["breakdown"]["rows"]}
+    assert {"on_track", "at_risk", "behind"} <= statuses
+    excerpt = table.stdout.split("Household health insurance: Unit")[0]
+    unit_table = excerpt.split("Voluntary social insurance: Unit")[1]
+    assert unit_table in README
+    assert run("validate", ROOT / "targets" / "examples" / "hanoi-2025.yaml").exit_code == 0
+    sample = run("sample", "--rows", "30000", "--province", "01")
+    assert sample.stdout == (ROOT / "data" / "sample-hanoi-2025.csv").read_text(encoding="utf-8")

@@ -413,6 +413,9 @@ def sample(
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE")] = None,
     start: Annotated[str, typer.Option("--start", metavar="DATE",
         help="First record date.")] = "2025-01-01",
+    province: Annotated[str | None, typer.Option(
+        "--province", metavar="CODE", help="Only this province's offices (a GSO code before "
+        "the merger, e.g. 01), at the scale of one provincial post office.")] = None,
     end: Annotated[str, typer.Option("--end", metavar="DATE",
         help="Last record date.")] = "2025-11-30",
 ) -> None:
@@ -423,12 +426,16 @@ def sample(
     assert first is not None and last is not None
     if last < first:
         _fail("--end is before --start")
+    from sspost.provinces import reference_rows
+
+    if province is not None and province not in {row[0] for row in reference_rows()}:
+        _fail(f"--province {province!r}: not a province code before the merger (01, 79, ...)")
     if output is None:
-        write_sample(sys.stdout, rows, seed, first, last)
+        write_sample(sys.stdout, rows, seed, first, last, province)
         return
     try:
         with output.open("w", encoding="utf-8", newline="") as handle:
-            write_sample(handle, rows, seed, first, last)
+            write_sample(handle, rows, seed, first, last, province)
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 

@@ -25,8 +25,10 @@ LAUNCH = dt.date(2025, 4, 12)
 Record = tuple[str, str, str, str, str, str]
 
 
-def _people(rng: random.Random, start: dt.date, end: dt.date) -> Iterator[list[Record]]:
-    provinces = [(old, new) for old, _, new, _ in reference_rows()]
+def _people(rng: random.Random, start: dt.date, end: dt.date,
+            province: str | None = None) -> Iterator[list[Record]]:
+    provinces = [(old, new) for old, _, new, _ in reference_rows()
+                 if province is None or old == province]
     days = (end - start).days + 1
     while True:
         old, new = rng.choice(provinces)
@@ -56,13 +58,15 @@ def _people(rng: random.Random, start: dt.date, end: dt.date) -> Iterator[list[R
         yield records
 
 
-def write_sample(out: TextIO, rows: int, seed: int, start: dt.date, end: dt.date) -> int:
-    """Write exactly `rows` data rows; returns the number written."""
+def write_sample(out: TextIO, rows: int, seed: int, start: dt.date, end: dt.date,
+                 province: str | None = None) -> int:
+    """Write exactly `rows` data rows (of one province's offices, if given); returns the
+    number written."""
     rng = random.Random(seed)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
     written = 0
-    people = _people(rng, start, end)
+    people = _people(rng, start, end, province)
     while written < rows:
         for record in next(people)[: rows - written]:
             writer.writerow(record)
