@@ -87,3 +87,15 @@ def test_format_follows_the_output_extension_and_csv_can_carry_a_bom(tmp_path: P
     assert (tmp_path / "p.md").read_text(encoding="utf-8").startswith("**")
     assert run("progress", *args, "-o", tmp_path / "p.csv", "--bom").exit_code == 0
     assert (tmp_path / "p.csv").read_bytes().startswith(b"\xef\xbb\xbfprogram,label")
+
+
+def test_markdown_breakdowns_carry_the_tables_columns() -> None:
+    from sspost.render import markdown
+
+    plan = DATA / "targets" / "must-pass" / "units-phased.yaml"
+    month = markdown.render(result(plan, "month"), "en")
+    assert "| Program | Month | New | Cumulative | Expected | vs last month |" in month
+    assert "| Voluntary social insurance | 2025-02 |" in month
+    staff = markdown.render(result(plan, "staff"), "vi")
+    assert "| Chương trình | Nhân viên | Đã đạt | Tỷ trọng |" in staff
+    assert "| Target |" not in markdown.render(result(plan, "month"), "en").split("Month")[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sspost.progress import ProgressResult
+from sspost.render.breakdown_table import HEADERS
 from sspost.render.words import Words
 from sspost.shown import for_markdown
 
@@ -39,17 +40,41 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
 
 
 def _breakdown(result: ProgressResult, w: Words) -> list[str]:
+    """The breakdown with the columns the terminal shows for it, headers in the language."""
     b = result.breakdown
     assert b is not None
-    lines = [f"| {w.label('program')} | {b.by} | {w.label('target')} | {w.label('achieved')} | "
-             f"{w.label('attainment')} | {w.label('status')} |", "|:--|:--|--:|--:|--:|:--|"]
+    h = HEADERS[w.lang]
+    labels = {p.program: p.label_in(w.lang) for p in result.programs}
+    if b.by == "month":
+        heads = [w.label("program"), h["month"], h["new"], h["cumulative"],
+                 h["expected_cumulative"], h["change"]]
+        align = ":--|:--|--:|--:|--:|--:"
+    elif b.by == "unit":
+        heads = [w.label("program"), h["unit"], w.label("target"), w.label("achieved"),
+                 w.label("attainment"), w.label("pace"), w.label("status")]
+        align = ":--|:--|--:|--:|--:|--:|:--"
+    else:
+        heads = [w.label("program"), h[b.by], w.label("achieved"), h["share"]]
+        align = ":--|:--|--:|--:"
+    lines = ["| " + " | ".join(_cell(x) for x in heads) + " |", "|" + align + "|"]
     for r in b.rows:
         m = r.measures
         indent = "&nbsp;" * 2 * (r.depth - 1)  # markup of ours, so outside the escaped cell
-        key = r.key + (f" {r.name}" if r.name else "")
-        cells = [r.program, key, w.number(r.target), w.number(r.achieved),
-                 w.percent(m.attainment if m else None), w.status(m.status) if m else ""]
-        escaped = [_cell(c) for c in cells]
-        escaped[1] = indent + escaped[1]
-        lines.append("| " + " | ".join(escaped) + " |")
+        key = h.get(r.key, r.key) + (f" {r.name}" if r.name else "")
+        if b.by == "month":
+            values = [w.number(r.achieved), w.number(r.cumulative),
+                      w.number(r.expected_cumulative), _signed(w, r.change)]
+        elif b.by == "unit":
+            values = [w.number(r.target), w.number(r.achieved),
+                      w.percent(m.attainment if m else None), w.percent(m.pace if m else None),
+                      w.status(m.status) if m else ""]
+        else:
+            values = [w.number(r.achieved), w.percent(r.share)]
+        cells = [_cell(labels.get(r.program, r.program)), indent + _cell(key),
+                 *(_cell(v) for v in values)]
+        lines.append("| " + " | ".join(cells) + " |")
     return lines
+
+
+def _signed(w: Words, value: int | None) -> str:
+    return "-" if value is None else ("+" if value > 0 else "") + w.number(value)
