@@ -288,3 +288,16 @@ def test_prepared_files_and_workbooks_read_back_the_same_from_db(tmp_path: Path,
         seen.append((lines_and_reasons(r), r["accepted"], [f["cached"] for f in r["files"]]))
     assert seen[0][:2] == seen[1][:2] == ([(3, "date"), (3, "participant_id")], 2)
     assert seen[0][2] == [False, False] and seen[1][2] == [True, True]
+
+
+def test_text_dates_in_a_workbook_with_a_title_row_are_detected(tmp_path: Path,
+                                                                plan: Path) -> None:
+    book = workbook(tmp_path / "d.xlsx", [HEADER.split(","),
+                                         ["0100000001", "25/01/2025", "voluntary_si"],
+                                         ["0100000002", "05/02/2025", "voluntary_si"]],
+                    title="Báo cáo")
+    result = run("progress", plan, book, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = result.json()
+    assert doc["reconciliation"]["files"][0]["date_format"] == "%d/%m/%Y"
+    assert doc["programs"][0]["achieved"] == 2 and doc["as_of"] == "2025-02-05"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sspost.problems import UsageError
 
+REPORT_FILES = ("report.html", "report.md", "progress.json", "progress.csv", "progress.xlsx")
 _DUCKDB_MAGIC = b"DUCK"  # bytes 8..11 of every DuckDB database file
 _NOT_A_DB = (".csv", ".tsv", ".txt", ".json", ".md", ".yaml", ".yml", ".xlsx", ".xls", ".html")
 
@@ -99,5 +100,3 @@ def check_outputs(inputs: list[tuple[str, Path]], outputs: list[Output]) -> None
             _check_database(out)
         seen.append(out)
 
-
-REPORT_FILES = ("report.html", "report.md", "progress.json", "progress.csv", "progress.xlsx")

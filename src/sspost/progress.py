@@ -64,7 +64,7 @@ class BreakdownRequest:
 def resolve_as_of(targets: TargetFile, store: RecordStore, as_of: dt.date | None) -> dt.date:
     period = targets.period
     if as_of is None:
-        as_of, store.as_of_warning = store.default_as_of_with_warning()
+        as_of, store.as_of_warning = store.default_as_of()
         if as_of is None:
             store.stop_if_mostly_rejected()  # the likelier cause, said first
             raise UsageError(
@@ -146,7 +146,7 @@ def build_check(
     with RecordStore(targets, options) as store:
         store.load(data)
         if as_of is None:  # no record in the period is no reason to stop a check
-            as_of = store.default_as_of() or targets.period.end
+            as_of = store.default_as_of()[0] or targets.period.end
         as_of = resolve_as_of(targets, store, as_of)
         counts = store.count(as_of)
         if rejects is not None:

@@ -58,7 +58,7 @@ def parse_month(month: str, targets: TargetFile) -> tuple[dt.date, dt.date]:
 
 def report_as_of(store: RecordStore, first: dt.date, last: dt.date) -> dt.date:
     """The month's last day, or the latest record inside it when the month is not over."""
-    latest = store.default_as_of()
+    latest = store.default_as_of()[0]
     if latest is not None and first <= latest < last:
         return latest
     return min(last, store.targets.period.end)

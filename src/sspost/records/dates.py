@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from sspost.problems import UsageError
-from sspost.records.staging import lit
+from sspost.records.staging import csv_scan, lit
 
 if TYPE_CHECKING:
     import duckdb
@@ -63,7 +63,8 @@ def needs_detection(text_path: str, layout: Layout) -> bool:
         return False
     with open(text_path, encoding="utf-8", errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=layout.delimiter)
-        for row in itertools.islice(reader, layout.header_line, layout.header_line + _SAMPLE_ROWS):
+        first = layout.lines_before_header + 1
+        for row in itertools.islice(reader, first, first + _SAMPLE_ROWS):
             value = row[column].strip() if column < len(row) else ""
             if value and not _ISO.fullmatch(value) and _DATE_LIKE.fullmatch(value):
                 return True
@@ -78,10 +79,7 @@ def detect(con: duckdb.DuckDBPyConnection, path: str, text_path: str,
     others, one form must read them all.
     """
     column = layout.positions["date"]
-    types = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.field_count)) + "}"
-    scan = (f"read_csv({lit(text_path)}, columns={types}, header=true, auto_detect=false, "
-            f"delim={lit(layout.delimiter)}, quote='\"', escape='\"', ignore_errors=true, "
-            f"skip={layout.header_line - 1})")
+    scan = csv_scan(text_path, layout, None, skip=layout.lines_before_header)
     t = "t"
     reads = [f"try_strptime({t}, {lit(f)}) IS NOT NULL" for f in CANDIDATES]
     counts = ", ".join(f"count(*) FILTER (WHERE {r})" for r in reads)

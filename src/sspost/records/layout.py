@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sspost.problems import UsageError
-from sspost.records.prepare import sep_line
+from sspost.records.prepare import BARE_CR, SEP_LINE, SPREADSHEET, sep_line
 from sspost.records.source import canonical_encoding, is_utf8
 from sspost.shown import clean
 from sspost.text import fold
@@ -39,6 +39,16 @@ class Layout:
     prepare: str = ""
     date_format: str | None = None  # detected for this file's non-ISO dates (SPEC section 4)
     skip_empty: bool = False  # filter rows of empty fields (a cost, paid only when present)
+
+    @property
+    def spreadsheet(self) -> bool:
+        return self.prepare == SPREADSHEET
+
+    @property
+    def lines_before_header(self) -> int:
+        """In the file's UTF-8 text: a `sep=` line; none in a sheet's CSV (its title rows are
+        left out there, though `header_line` keeps the sheet's numbering)."""
+        return 0 if self.spreadsheet else self.header_line - 1
 
     @property
     def aggregate(self) -> bool:
@@ -85,11 +95,11 @@ def detect_layout(
     if not body.strip():  # a byte-order mark and nothing else
         raise UsageError(f"{path}: the file is empty: expected a header line")
     text, ending, rest = _first_line(path, body, len(head) < _MAX_HEADER_BYTES)
-    header_line, prepare = 1, "a line ending in a bare CR" if ending == "\r" else ""
+    header_line, prepare = 1, BARE_CR if ending == "\r" else ""
     named = sep_line(text)
     if named is not None:  # Excel's delimiter hint: the header is the next line
         text, ending, rest = _first_line(path, rest, len(head) < _MAX_HEADER_BYTES)
-        header_line, prepare, delimiter = 2, "Excel's sep= line", delimiter or named
+        header_line, prepare, delimiter = 2, SEP_LINE, delimiter or named
     bad = re.search("[\udc80-\udcff]", text)
     if bad:
         offset = len(body[:bad.start()].encode("utf-8", errors="surrogateescape"))

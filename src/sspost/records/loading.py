@@ -19,7 +19,15 @@ from sspost.problems import UsageError
 from sspost.records import cache, counting, dates
 from sspost.records.layout import Layout, detect_layout
 from sspost.records.lines import line_of_offset
-from sspost.records.prepare import Prepared, is_spreadsheet, prepare_csv, prepare_sheet
+from sspost.records.prepare import (
+    BARE_CR,
+    PARSER_STOP,
+    SPREADSHEET,
+    Prepared,
+    is_spreadsheet,
+    prepare_csv,
+    prepare_sheet,
+)
 from sspost.records.source import Scan, is_utf8, scan, transcode
 from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, Rules, csv_scan, staging_sql
 from sspost.text import fold
@@ -71,10 +79,6 @@ class Source:
     engine_rejects: dict[int, tuple[str, str]] = field(default_factory=dict)  # line: why, text
     cached: bool = False  # rows reused from the --db file
     prepared: Prepared | None = None  # read through records.prepare, with its line map
-
-
-class _EngineRefused(Exception):
-    """The engine's CSV parser gave up on a file (it goes through records.prepare then)."""
 
 
 def read_rows(path: str, delimiter: str | None = None) -> list[list[str]]:
@@ -159,7 +163,7 @@ class FileLoading:
         self._prepared[index] = prepared
         layout = detect_layout(prepared.read_path, columns, encoding="utf-8", delimiter=",")
         return replace(layout, encoding=Path(path).suffix.lower().lstrip("."),
-                       header_line=prepared.header_line, prepare="a spreadsheet")
+                       header_line=prepared.header_line, prepare=SPREADSHEET)
 
     def _with_date_format(self, index: int, path: str, layout: Layout) -> Layout:
         """The layout with the form of its non-ISO dates, when it has some (SPEC section 4)."""
@@ -204,7 +208,7 @@ class FileLoading:
 
     def _readable(self, index: int, path: str, layout: Layout) -> str:
         """The file as UTF-8 text with its own lines: the file, or a UTF-8 copy of it."""
-        if index in self._prepared and layout.prepare == "a spreadsheet":
+        if layout.spreadsheet:
             return self._prepared[index].read_path
         if is_utf8(layout.encoding):
             return path
@@ -231,50 +235,40 @@ class FileLoading:
 
     def _stage(self, pool: ThreadPoolExecutor, path: str, layout: Layout,
                scanned: Scan | None) -> None:
+        """Read one file into `checked`: once, and once more, the right way, in the rare cases
+        the first read shows it needs another (NUL bytes, rows of empty fields, a bare CR or
+        a parser stop, which send it through records.prepare)."""
         index = len(self.sources)
         text_path = self._readable(index, path, layout)
         prepared = self._prepared.get(index)
-        if prepared is None and layout.prepare:
+        if prepared is None and (layout.prepare or (scanned is not None and scanned.bare_cr)):
+            layout = replace(layout, prepare=layout.prepare or BARE_CR)
             prepared = self._prepare(index, text_path, layout)
-        read_path = prepared.read_path if prepared else text_path
-        if scanned is None:
-            # Checksum, line count and the rare cases needing another read, beside the engine.
-            scanning = pool.submit(scan, path)
-            try:
-                self._insert(index, path, read_path, layout, check_nul=False)
-                refused = False
-            except _EngineRefused:
-                refused = True
-            scanned = scanning.result()
-            empties = not refused and not layout.skip_empty and self._maybe_empty_rows(index)
-            redo = scanned.has_nul or refused or (scanned.bare_cr and prepared is None) or empties
-            if redo:  # rare: read again, the right way
-                layout = replace(layout, skip_empty=layout.skip_empty or empties)
-                if not refused:
-                    self.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
-                self.con.execute(f"DROP TABLE IF EXISTS rejects_{index}; "
-                                 f"DROP TABLE IF EXISTS rejects_{index}_scan")
-                if prepared is None and (refused or scanned.bare_cr):
-                    layout = replace(layout, prepare="the engine's parser stopped on it"
-                                     if refused else "a line ending in a bare CR")
-                    prepared = self._prepare(index, text_path, layout)
-                    read_path = prepared.read_path
-                self._insert_or_fail(index, path, read_path, layout, check_nul=scanned.has_nul)
-        else:
-            if prepared is None and scanned.bare_cr:
-                layout = replace(layout, prepare="a line ending in a bare CR")
+        check_nul = scanned is not None and scanned.has_nul
+        # Checksum, line count and the rare cases needing another read, beside the engine.
+        scanning = pool.submit(scan, path) if scanned is None else None
+        refused = self._insert(index, path, _engine_path(text_path, prepared), layout,
+                               check_nul=check_nul)
+        scanned = scanning.result() if scanning is not None else scanned
+        assert scanned is not None
+        again = replace(layout, skip_empty=layout.skip_empty or (
+            refused is None and self._maybe_empty_rows(index)))
+        if prepared is None and (refused is not None or scanned.bare_cr):
+            again = replace(again, prepare=BARE_CR if refused is None else PARSER_STOP)
+        if again != layout or scanned.has_nul != check_nul:
+            if refused is None:
+                self.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
+            self.con.execute(f"DROP TABLE IF EXISTS rejects_{index}; "
+                             f"DROP TABLE IF EXISTS rejects_{index}_scan")
+            layout = again
+            if prepared is None and layout.prepare:
                 prepared = self._prepare(index, text_path, layout)
-                read_path = prepared.read_path
-            try:
-                self._insert(index, path, read_path, layout, check_nul=scanned.has_nul)
-            except _EngineRefused:
-                self.con.execute(f"DROP TABLE IF EXISTS rejects_{index}; "
-                                 f"DROP TABLE IF EXISTS rejects_{index}_scan")
-                layout = replace(layout, prepare="the engine's parser stopped on it")
-                prepared = self._prepare(index, text_path, layout)
-                read_path = prepared.read_path
-                self._insert_or_fail(index, path, read_path, layout, check_nul=scanned.has_nul)
-        source = Source(path, read_path, layout, scanned, prepared=prepared)
+            refused = self._insert(index, path, _engine_path(text_path, prepared), layout,
+                                   check_nul=scanned.has_nul)
+        if refused is not None:
+            raise UsageError(f"{path}: cannot read as CSV: {refused}")
+        source = Source(path, _engine_path(text_path, prepared), layout, scanned,
+                        prepared=prepared)
         # Rows of one file have consecutive rowids in file order: a row's index in its file is
         # its rowid minus the first one.
         row = self.con.execute("SELECT coalesce(min(rowid), 0), count(*) FROM checked "
@@ -288,8 +282,10 @@ class FileLoading:
                            source.engine_rejects, prepared is not None)
 
     def _insert(self, index: int, path: str, read_path: str, layout: Layout, *,
-                check_nul: bool) -> None:
-        """Stage one file; messages and progress name `path`, the engine reads `read_path`."""
+                check_nul: bool) -> str | None:
+        """Stage one file; messages and progress name `path`, the engine reads `read_path`.
+
+        Returns the engine's complaint when its CSV parser gave up on the file, else None."""
         sql = staging_sql(index, read_path, layout, self.rules, check_nul=check_nul,
                           columns=self.columns)
         done = threading.Event()
@@ -301,11 +297,12 @@ class FileLoading:
         except self._error as exc:
             if self._is_out_of_memory(exc):
                 raise
-            raise _EngineRefused(str(exc).splitlines()[0]) from None
+            return str(exc).splitlines()[0]
         finally:
             done.set()
             if watcher.is_alive():
                 watcher.join()
+        return None
 
     def _maybe_empty_rows(self, index: int) -> bool:
         """Whether the file's rejected rows may include rows of empty fields (id, date and
@@ -314,13 +311,6 @@ class FileLoading:
             "SELECT count(*) FROM checked WHERE file_idx = ? AND reason IS NOT NULL "
             "AND pid IS NULL AND d IS NULL AND program IS NULL", [index]).fetchone()
         return bool(row and row[0])
-
-    def _insert_or_fail(self, index: int, path: str, read_path: str, layout: Layout, *,
-                        check_nul: bool) -> None:
-        try:
-            self._insert(index, path, read_path, layout, check_nul=check_nul)
-        except _EngineRefused as exc:
-            raise UsageError(f"{path}: cannot read as CSV: {exc}") from None
 
     def _watch(self, path: str, done: threading.Event) -> None:
         assert self.options.on_progress is not None
@@ -351,6 +341,11 @@ class FileLoading:
             source.engine_rejects.setdefault(line, (why, record))
         if source.prepared is not None:  # lines set aside before the engine read the file
             source.engine_rejects.update(source.prepared.bad)
+
+
+def _engine_path(text_path: str, prepared: Prepared | None) -> str:
+    """What the engine reads: the prepared CSV, or the file's UTF-8 text itself."""
+    return prepared.read_path if prepared is not None else text_path
 
 
 def _first_invalid_utf8(path: str, near: int) -> int:

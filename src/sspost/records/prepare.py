@@ -28,6 +28,11 @@ from sspost.problems import UsageError
 from sspost.text import fold
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
+# Why a file is prepared (Layout.prepare), as said on stderr and in JSON.
+SPREADSHEET = "a spreadsheet"
+BARE_CR = "a line ending in a bare CR"
+SEP_LINE = "Excel's sep= line"
+PARSER_STOP = "the engine's parser stopped on it"
 _SEP_LINE = re.compile(r"sep=(.)\s*", re.IGNORECASE)
 _MAX_RECORD_LINES = 64  # a quoted field longer than this is an unclosed quote, not a note
 _HEADER_ROWS = 20  # a spreadsheet's header is among its first rows

@@ -52,7 +52,7 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
             text = texts.get(span, "")
             value = _field(text, source.layout.delimiter, source.layout.positions.get(reason))
             message = reason_message(reason, value, date_hint,
-                                     spreadsheet=source.layout.prepare == "a spreadsheet")
+                                     spreadsheet=source.layout.spreadsheet)
             out.append(RejectedRow(source.path, span[0], reason, message, text, span))
     order = {source.path: i for i, source in enumerate(store.sources)}
     out.sort(key=lambda r: (order[r.file], r.line))

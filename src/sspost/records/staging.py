@@ -68,12 +68,17 @@ class Rules:
         return value if condition == "all" else f"CASE WHEN {condition} THEN {value} END"
 
 
-def csv_scan(read_path: str, layout: Layout, rejects_table: str) -> str:
-    """The engine's scan of one UTF-8 file: every field as text, bad lines to `rejects_table`."""
+def csv_scan(read_path: str, layout: Layout, rejects_table: str | None, skip: int = 0) -> str:
+    """The engine's scan of one UTF-8 file: every field as text, bad lines to `rejects_table`
+    (None: skipped, for a look at a column before the real read), `skip` lines before the
+    header (a `sep=` line or a sheet's title rows, when the file is read as it is)."""
     types = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.field_count)) + "}"
+    bad_lines = ("ignore_errors=true" if rejects_table is None else
+                 f"store_rejects=true, rejects_table='{rejects_table}', "
+                 f"rejects_scan='{rejects_table}_scan'")
     return (f"read_csv({lit(read_path)}, columns={types}, header=true, auto_detect=false, "
-            f"delim={lit(layout.delimiter)}, quote='\"', escape='\"', store_rejects=true, "
-            f"rejects_table='{rejects_table}', rejects_scan='{rejects_table}_scan')")
+            f"delim={lit(layout.delimiter)}, quote='\"', escape='\"', "
+            f"skip={skip}, {bad_lines})")
 
 
 def _program_case(names: dict[str, int], text: str, otherwise: str = "NULL") -> str:

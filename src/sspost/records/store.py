@@ -127,12 +127,9 @@ class RecordStore(FileLoading):
     def aggregate_files(self) -> list[int]:
         return [i for i, source in enumerate(self.sources) if source.layout.aggregate]
 
-    def default_as_of(self) -> dt.date | None:
-        """The latest accepted record date inside the period, so a rerun is reproducible."""
-        return sanity.latest_dates(self)[0]
-
-    def default_as_of_with_warning(self) -> tuple[dt.date | None, str | None]:
-        """The default as-of date, and a warning when it rests on a few far-off records."""
+    def default_as_of(self) -> tuple[dt.date | None, str | None]:
+        """The latest accepted record date inside the period (a rerun is reproducible), and a
+        warning when it rests on a few far-off records."""
         return sanity.latest_dates(self)
 
     def stop_if_mostly_rejected(self, reconciliation: Reconciliation | None = None) -> None:
