@@ -47,6 +47,7 @@ from sspost.outputs import REPORT_FILES, Output, check_outputs
 from sspost.problems import Exit, TargetFileError, UsageError
 
 if TYPE_CHECKING:
+    from sspost.catalogue import Notice
     from sspost.records import Reconciliation
     from sspost.targets import TargetFile
 
@@ -134,15 +135,17 @@ def _write(text: str, output: Path | None) -> None:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
-def _tell(reconciliation: Reconciliation, warnings: list[str], lang: str,
+def _tell(reconciliation: Reconciliation, warnings: list[Notice], lang: str,
           shown: int = 20) -> None:
     """The reconciliation, bad rows and warnings, on stderr: results stay alone on stdout."""
     from sspost.render.reconciliation import reconciliation_lines
+    from sspost.render.words import Words
 
     for line in reconciliation_lines(reconciliation, lang, shown=shown):
         say(f"sspost: {line}")
+    label = Words(lang).label("warning")
     for warning in warnings:
-        say(f"sspost: warning: {warning}")
+        say(f"sspost: {label}: {warning.text(lang)}")
 
 
 def _inputs(targets: Path, data: list[Path], id_map: Path | None = None,

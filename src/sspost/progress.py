@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from sspost import __version__, provinces
 from sspost.breakdowns import Breakdown, Plan, by_month, by_province, by_staff, by_unit
 from sspost.campaigns import CampaignResult, campaign_results
+from sspost.catalogue import Notice
 from sspost.measures import Measures, NationalTotal, national_total
 from sspost.problems import UsageError
 from sspost.records import Counts, ReadOptions, Reconciliation, RecordStore, dimensions
@@ -50,7 +51,7 @@ class ProgressResult:
     breakdown: Breakdown | None
     campaigns: list[CampaignResult]
     reconciliation: Reconciliation
-    warnings: list[str]
+    warnings: list[Notice]
 
 
 @dataclass(frozen=True)
@@ -105,27 +106,24 @@ def program_progress(plan: Plan, counts: Counts) -> list[ProgramProgress]:
     return out
 
 
-def warnings_for(counts: Counts, *, id_map: bool = False) -> list[str]:
+def warnings_for(counts: Counts, *, id_map: bool = False) -> list[Notice]:
     warnings = []
     for code, count in counts.programs.items():
         if count.social_insurance_codes and count.personal_numbers and not id_map:
             # SPEC section 4: the same person may appear under both; only an id map joins them.
-            warnings.append(
-                f"{code} counts {count.social_insurance_codes:,} 10-digit social insurance "
-                f"code{'s' * (count.social_insurance_codes != 1)} and "
-                f"{count.personal_numbers:,} 12-digit personal number"
-                f"{'s' * (count.personal_numbers != 1)}: a person under both counts twice; "
-                "--id-map FILE (old_id,new_id) joins them")
+            warnings.append(Notice.of("id_kinds", program=code,
+                                      codes=count.social_insurance_codes,
+                                      numbers=count.personal_numbers))
     if counts.unknown_units:
         codes = sorted(counts.unknown_units)
         shown = ", ".join(clean(code, 40) for code in codes[:10])
-        shown += f" and {len(codes) - 10} more" if len(codes) > 10 else ""
-        records = sum(counts.unknown_units.values())
-        warnings.append(f"{records} record{'s' * (records != 1)} name unit codes not in the "
-                        f"target file, counted as (unassigned): {shown}")
+        more = len(codes) - 10
+        warnings.append(Notice.of("unknown_units_more" if more > 0 else "unknown_units",
+                                  records=sum(counts.unknown_units.values()), codes=shown,
+                                  more=more))
     for report in counts.reconciliation.files:
         if report.rows_read == 0:
-            warnings.append(f"{report.path} has a header but no data rows")
+            warnings.append(Notice.of("no_rows", path=report.path))
     return warnings
 
 
@@ -135,7 +133,7 @@ class CheckResult:
     targets: str
     as_of: dt.date
     reconciliation: Reconciliation
-    warnings: list[str]
+    warnings: list[Notice]
 
 
 def build_check(

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from sspost.catalogue import Notice
 from sspost.problems import UsageError
 from sspost.records.model import REASONS, Reconciliation
 
@@ -72,7 +73,7 @@ def stop_if_mostly_rejected(store: RecordStore,
             f"(`sspost check` lists the rows)")
 
 
-def latest_dates(store: RecordStore) -> tuple[dt.date | None, str | None]:
+def latest_dates(store: RecordStore) -> tuple[dt.date | None, Notice | None]:
     """The default as-of date, and a warning when it rests on a handful of far-off records."""
     period = store.targets.period
     by_day = sorted((d, int(n)) for d, n in store.con.execute(
@@ -93,6 +94,4 @@ def latest_dates(store: RecordStore) -> tuple[dt.date | None, str | None]:
     if bulk_end is None:
         return latest, None
     end, outliers = bulk_end
-    return latest, (f"the default as-of date {latest} rests on {outliers:,} record"
-                    f"{'s' * (outliers != 1)} dated after {end}, where the bulk of the data "
-                    f"ends: a typo? give the report date with --as-of {end} if it is that")
+    return latest, Notice.of("as_of_outlier", latest=latest, outliers=outliers, end=end)

@@ -9,6 +9,7 @@ import tempfile
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from sspost.catalogue import Notice
 from sspost.problems import UsageError
 from sspost.provinces import merged_into
 from sspost.records import counting, rejects, sanity
@@ -36,7 +37,7 @@ class RecordStore(FileLoading):
         self.programs = list(targets.programs)
         self.sources: list[Source] = []
         self.columns: tuple[str, ...] = BASE_COLUMNS  # of `checked`: see load
-        self.as_of_warning: str | None = None  # set when the default as-of date is doubtful
+        self.as_of_warning: Notice | None = None  # set when the default as-of date is doubtful
         self._tmp = tempfile.TemporaryDirectory(prefix="sspost-")
         self._error = duckdb.Error
         self._out_of_memory = duckdb.OutOfMemoryException
@@ -127,7 +128,7 @@ class RecordStore(FileLoading):
     def aggregate_files(self) -> list[int]:
         return [i for i, source in enumerate(self.sources) if source.layout.aggregate]
 
-    def default_as_of(self) -> tuple[dt.date | None, str | None]:
+    def default_as_of(self) -> tuple[dt.date | None, Notice | None]:
         """The latest accepted record date inside the period (a rerun is reproducible), and a
         warning when it rests on a few far-off records."""
         return sanity.latest_dates(self)

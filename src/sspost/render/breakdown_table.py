@@ -7,24 +7,13 @@ from rich.table import Table
 from rich.text import Text
 
 from sspost.breakdowns import Breakdown, BreakdownRow
+from sspost.catalogue import section
 from sspost.progress import ProgressResult
 from sspost.render.fitting import fits, keep_figures_whole, records
 from sspost.render.words import STATUS_STYLE, Words
 from sspost.shown import clean_all
 
-HEADERS = {
-    "en": {"unit": "Unit", "province": "Province", "month": "Month", "staff": "Staff",
-           "share": "Share", "bar": "", "reporting": "Data", "no_data": "sent no data",
-           "new": "New", "cumulative": "Cumulative", "expected_cumulative": "Expected",
-           "change": "vs last month", "reported": "{n} of {m} units with targets reported",
-           "(unassigned)": "(unassigned)", "(none)": "(none)"},
-    "vi": {"unit": "Đơn vị", "province": "Tỉnh", "month": "Tháng", "staff": "Nhân viên",
-           "share": "Tỷ trọng", "bar": "", "reporting": "Dữ liệu",
-           "no_data": "chưa gửi dữ liệu", "new": "Mới", "cumulative": "Lũy kế",
-           "expected_cumulative": "Kế hoạch lũy kế", "change": "So tháng trước",
-           "reported": "{n}/{m} đơn vị có chỉ tiêu đã gửi dữ liệu",
-           "(unassigned)": "(không thuộc đơn vị nào)", "(none)": "(không có)"},
-}
+HEADERS = section("breakdown")
 
 
 _NAME_MIN = 12  # a unit or staff name keeps this many cells before it wraps
@@ -75,7 +64,7 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
             table.add_column(h["reporting"])
             for r in rows:
                 m = r.measures
-                name = "  " * (r.depth - 1) + h.get(r.key, r.key) + (f" {r.name}" if r.name else "")
+                name = "  " * (r.depth - 1) + w.row_key(r.key) + (f" {r.name}" if r.name else "")
                 table.add_row(*row_of(
                     Text(clean_all(name), style="bold" if r.parent else ""), w.number(r.target),
                     w.number(r.achieved), w.percent(m.attainment if m else None), _bar(r),
@@ -88,7 +77,7 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
             table.add_column(w.label("achieved"), justify="right", no_wrap=True)
             table.add_column(h["share"], justify="right", no_wrap=True)
             for r in rows:
-                table.add_row(*row_of(h.get(r.key, r.key) + (f" {r.name}" if r.name else ""),
+                table.add_row(*row_of(w.row_key(r.key) + (f" {r.name}" if r.name else ""),
                                       w.number(r.achieved), w.percent(r.share)))
         if b.by == "unit" and not fits(console, table, wrapping=True):
             table.columns.pop(4)  # the bar goes first: the figures beside it say the same

@@ -19,6 +19,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from sspost.breakdowns import BreakdownRow
+from sspost.catalogue import section
 from sspost.render.words import Words
 from sspost.report import ProgramSeries
 from sspost.shown import for_chart
@@ -29,18 +30,7 @@ COLOURS = {"achieved": "#145a32", "expected": "#8a8a8a", "target": "#7b241c",
 STYLE: Any = {"svg.fonttype": "none", "svg.hashsalt": "sspost", "font.family": "sans-serif",
               "font.size": 9, "axes.spines.top": False, "axes.spines.right": False}
 
-CHART_WORDS = {
-    "en": {"burnup": "{label}: cumulative participants", "achieved": "Achieved",
-           "expected": "Expected (plan)", "target": "Target", "as_of": "As of {date}",
-           "day": "Date", "participants": "Participants", "bars": "Achieved by {by}",
-           "unit": "unit", "province": "province", "no_target": "no target",
-           "(unassigned)": "(unassigned)", "(none)": "(none)"},
-    "vi": {"burnup": "{label}: số người tham gia lũy kế", "achieved": "Đã đạt",
-           "expected": "Kế hoạch", "target": "Chỉ tiêu", "as_of": "Tính đến {date}",
-           "day": "Ngày", "participants": "Số người", "bars": "Đã đạt theo {by}",
-           "unit": "đơn vị", "province": "tỉnh", "no_target": "không có chỉ tiêu",
-           "(unassigned)": "(không thuộc đơn vị nào)", "(none)": "(không có)"},
-}
+CHART_WORDS = section("chart")
 
 
 def _svg(fig: Any) -> str:
@@ -90,7 +80,7 @@ def bars(rows: list[BreakdownRow], by: str, label: str, lang: str) -> str:
     """Horizontal bars of achieved per row, with a marker at each row's target."""
     w, cw = Words(lang), CHART_WORDS[lang]
     shown = rows[:30]  # a page's worth; the tables carry every row
-    names = [("  " * (r.depth - 1)) + for_chart(cw.get(r.key, r.key)
+    names = [("  " * (r.depth - 1)) + for_chart(w.row_key(r.key)
                                                 + (f" {r.name}" if r.name else ""))
              for r in shown]
     with plt.rc_context(STYLE):

@@ -98,7 +98,7 @@ def progress_json(result: ProgressResult) -> dict[str, Any]:
                        "roster_size": c.roster_size, "roster_met_share": c.roster_met_share}
                       for c in result.campaigns],
         "reconciliation": reconciliation_json(result.reconciliation),
-        "warnings": result.warnings,
+        "warnings": [str(n) for n in result.warnings],
     }
 
 
@@ -110,5 +110,5 @@ def check_json(result: CheckResult) -> str:
     doc = {"schema_version": SCHEMA_VERSION, "generator": result.generator,
            "targets": result.targets, "as_of": result.as_of.isoformat(),
            "reconciliation": reconciliation_json(result.reconciliation),
-           "warnings": result.warnings}
+           "warnings": [str(n) for n in result.warnings]}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -31,9 +31,10 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
     lines.append("")
     for p in result.programs:
         kinds = p.id_kinds
-        lines.append(f"- {_cell(p.label_in(lang))}: ids {w.number(kinds['social_insurance_code'])}"
-                     f" × 10 digits, {w.number(kinds['personal_number'])} × 12 digits")
-    lines += [f"- ⚠ {_cell(warning)}" for warning in result.warnings]
+        lines.append("- " + _cell(w.say("label.id_kinds", program=p.label_in(lang),
+                                        codes=kinds["social_insurance_code"],
+                                        numbers=kinds["personal_number"])))
+    lines += [f"- ⚠ {_cell(warning.text(lang))}" for warning in result.warnings]
     if result.breakdown is not None:
         lines += ["", *_breakdown(result, w)]
     return "\n".join(lines) + "\n"
@@ -60,7 +61,7 @@ def _breakdown(result: ProgressResult, w: Words) -> list[str]:
     for r in b.rows:
         m = r.measures
         indent = "&nbsp;" * 2 * (r.depth - 1)  # markup of ours, so outside the escaped cell
-        key = h.get(r.key, r.key) + (f" {r.name}" if r.name else "")
+        key = w.row_key(r.key) + (f" {r.name}" if r.name else "")
         if b.by == "month":
             values = [w.number(r.achieved), w.number(r.cumulative),
                       w.number(r.expected_cumulative), _signed(w, r.change)]

@@ -6,40 +6,14 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from sspost.catalogue import section
 from sspost.render import charts
 from sspost.render.reconciliation import reconciliation_lines
 from sspost.render.words import Words
 from sspost.report import MonthlyReport
 from sspost.shown import clean_all, for_markdown
 
-TEXT = {
-    "en": {"title": "Enrolment report", "as_of": "as of", "generated": "generated",
-           "headline": "Where we are", "attainment": "Attainment", "pace": "Pace",
-           "gap": "Gap", "per_month": "needed per month", "share": "Share of national total",
-           "this_month": "New this month", "last_month": "last month",
-           "burnup": "Cumulative progress against the plan", "by": "By unit or province",
-           "behind": "Units behind", "silent": "Units with targets that sent no data",
-           "none": "None.", "campaigns": "Campaigns", "campaign": "Campaign",
-           "program": "Program", "unit": "Unit", "target": "Target", "achieved": "Achieved",
-           "status": "Status", "per_staff": "Quota per staff", "staff_seen": "Staff seen",
-           "staff_met": "Met quota", "signed_up": "Signed up",
-           "reconciliation": "Input files and reconciliation", "file": "File", "rows": "Rows",
-           "accepted": "Accepted", "rejected": "Rejected", "format": "Encoding, delimiter"},
-    "vi": {"title": "Báo cáo phát triển người tham gia", "as_of": "tính đến",
-           "generated": "lập lúc", "headline": "Kết quả", "attainment": "Tỷ lệ hoàn thành",
-           "pace": "Tiến độ", "gap": "Còn thiếu", "per_month": "cần mỗi tháng",
-           "share": "Tỷ trọng trên toàn quốc", "this_month": "Mới trong tháng",
-           "last_month": "tháng trước", "burnup": "Lũy kế so với kế hoạch",
-           "by": "Theo đơn vị hoặc tỉnh", "behind": "Đơn vị chậm tiến độ",
-           "silent": "Đơn vị có chỉ tiêu nhưng chưa gửi dữ liệu", "none": "Không có.",
-           "campaigns": "Đợt phát động", "campaign": "Đợt", "program": "Chương trình",
-           "unit": "Đơn vị", "target": "Chỉ tiêu", "achieved": "Đã đạt",
-           "status": "Tình trạng", "per_staff": "Định mức / người",
-           "staff_seen": "Số nhân viên", "staff_met": "Đạt định mức",
-           "signed_up": "Số người tham gia", "reconciliation": "Tệp đầu vào và đối soát",
-           "file": "Tệp", "rows": "Số dòng", "accepted": "Hợp lệ", "rejected": "Bị loại",
-           "format": "Mã hóa, dấu phân cách"},
-}
+TEXT = section("report")
 
 
 def _month_label(month: str, lang: str) -> str:
@@ -94,7 +68,7 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
                        "format": f"{f.encoding}, {f.delimiter!r}", "sha256": f.sha256}
                       for f in r.files],
         },
-        "warnings": [clean_all(x) for x in result.warnings],
+        "warnings": [clean_all(x.text(lang)) for x in result.warnings],
     }
 
 

@@ -52,8 +52,9 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False,
             Text(w.status(m.status), style=STATUS_STYLE[m.status]),
         ))
         kinds = p.id_kinds
-        notes.append(f"{label}: ids {w.number(kinds['social_insurance_code'])} × 10 digits, "
-                     f"{w.number(kinds['personal_number'])} × 12 digits")
+        notes.append(w.say("label.id_kinds", program=label,
+                           codes=kinds["social_insurance_code"],
+                           numbers=kinds["personal_number"]))
         if p.national_total is not None:
             total = p.national_total
             stale = f", {w.label('stale')}" if total.stale else ""

@@ -7,42 +7,12 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal, format_percent
 
-LANGS = ("en", "vi")
+from sspost.catalogue import CATALOGUE, LANGS, phrase
 
-STATUS = {
-    "en": {"achieved": "achieved", "on_track": "on track", "at_risk": "at risk",
-           "behind": "behind"},
-    "vi": {"achieved": "đã đạt", "on_track": "đúng tiến độ", "at_risk": "có nguy cơ",
-           "behind": "chậm"},
-}
+__all__ = ["LANGS", "STATUS_STYLE", "Words"]
+
 STATUS_STYLE = {"achieved": "bold green", "on_track": "green", "at_risk": "yellow",
                 "behind": "bold red"}
-
-LABELS = {
-    "en": {
-        "program": "Program", "target": "Target", "achieved": "Achieved",
-        "attainment": "Attainment", "expected": "Expected", "pace": "Pace",
-        "status": "Status", "gap": "Gap", "days_left": "Days left",
-        "required_per_day": "Needed / day", "required_per_month": "Needed / month",
-        "projected": "Projected", "share": "National share", "vs_baseline": "vs baseline",
-        "as_of": "as of", "elapsed": "of the period elapsed", "closing": "What closes the gap",
-        "national_total": "national total", "stale": "stale", "campaign": "Campaign",
-        "staff_seen": "Staff seen", "staff_met": "Met quota", "signed_up": "Signed up",
-        "per_staff": "Quota / staff", "warning": "warning",
-    },
-    "vi": {
-        "program": "Chương trình", "target": "Chỉ tiêu", "achieved": "Đã đạt",
-        "attainment": "Hoàn thành", "expected": "Kế hoạch đến nay", "pace": "Tiến độ",
-        "status": "Tình trạng", "gap": "Còn thiếu", "days_left": "Ngày còn lại",
-        "required_per_day": "Cần / ngày", "required_per_month": "Cần / tháng",
-        "projected": "Dự kiến cả kỳ", "share": "Thị phần",
-        "vs_baseline": "So kỳ trước", "as_of": "tính đến", "elapsed": "thời gian đã qua",
-        "closing": "Để hoàn thành chỉ tiêu", "national_total": "tổng số toàn quốc",
-        "stale": "cũ", "campaign": "Đợt phát động", "staff_seen": "Số nhân viên",
-        "staff_met": "Đạt định mức", "signed_up": "Số người tham gia",
-        "per_staff": "Định mức / người", "warning": "cảnh báo",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -52,10 +22,21 @@ class Words:
     lang: str = "en"
 
     def label(self, key: str) -> str:
-        return LABELS[self.lang][key]
+        return CATALOGUE[self.lang]["label." + key]
 
     def status(self, status: str) -> str:
-        return STATUS[self.lang][status]
+        return CATALOGUE[self.lang]["status." + status]
+
+    def word(self, key: str) -> str:
+        """Any catalogue entry with no values to place, e.g. `breakdown.month`."""
+        return CATALOGUE[self.lang][key]
+
+    def row_key(self, key: str) -> str:
+        """A breakdown row's key: a code as written, or our own `(unassigned)` in words."""
+        return CATALOGUE[self.lang].get("breakdown." + key, key) if key.startswith("(") else key
+
+    def say(self, key: str, **values: object) -> str:
+        return phrase(self.lang, key, **values)
 
     def number(self, value: float | None, digits: int = 0) -> str:
         if value is None:

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sspost.catalogue import section
 from sspost.progress import ProgressResult
 from sspost.render.csv_format import breakdown_table, program_table
 from sspost.shown import clean_all
 
 RATIOS = {"attainment", "elapsed", "pace", "share", "vs_baseline"}
-SHEETS = {"en": {"programs": "Progress", "unit": "By unit", "province": "By province",
-                 "month": "By month", "staff": "By staff"},
-          "vi": {"programs": "Tiến độ", "unit": "Theo đơn vị", "province": "Theo tỉnh",
-                 "month": "Theo tháng", "staff": "Theo nhân viên"}}
+SHEETS = section("sheet")
 
 
 def write(result: ProgressResult, lang: str, path: str) -> None:

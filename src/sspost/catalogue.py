@@ -1,0 +1,239 @@
+"""Every word people read, in English and Vietnamese: one catalogue for the terminal, stderr,
+warnings, Markdown, the report, charts and workbooks.
+
+Keys are `section.name`; both languages carry every key (a test holds them to it). A phrase
+places values with `{name}` (numbers grouped the language's way) and picks an English plural
+with `{name|one|other}`; Vietnamese nouns have no plural, so its phrases use plain `{name}`.
+The domain builds `Notice`s (a key and its values); the words are chosen where they are shown,
+so the JSON keeps English and a terminal in `--lang vi` reads Vietnamese.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from babel.numbers import format_decimal
+
+LANGS = ("en", "vi")
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "en": {
+        # The progress table and every format's headers.
+        "label.program": "Program", "label.target": "Target", "label.achieved": "Achieved",
+        "label.attainment": "Attainment", "label.expected": "Expected", "label.pace": "Pace",
+        "label.status": "Status", "label.gap": "Gap", "label.days_left": "Days left",
+        "label.required_per_day": "Needed / day", "label.required_per_month": "Needed / month",
+        "label.projected": "Projected", "label.share": "National share",
+        "label.vs_baseline": "vs baseline", "label.as_of": "as of",
+        "label.elapsed": "of the period elapsed", "label.closing": "What closes the gap",
+        "label.national_total": "national total", "label.stale": "stale",
+        "label.campaign": "Campaign", "label.staff_seen": "Staff seen",
+        "label.staff_met": "Met quota", "label.signed_up": "Signed up",
+        "label.per_staff": "Quota / staff", "label.warning": "warning",
+        "label.id_kinds": "{program}: ids {codes} × 10 digits, {numbers} × 12 digits",
+        "status.achieved": "achieved", "status.on_track": "on track",
+        "status.at_risk": "at risk", "status.behind": "behind",
+        # Breakdowns.
+        "breakdown.unit": "Unit", "breakdown.province": "Province", "breakdown.month": "Month",
+        "breakdown.staff": "Staff", "breakdown.share": "Share", "breakdown.bar": "",
+        "breakdown.reporting": "Data", "breakdown.no_data": "sent no data",
+        "breakdown.new": "New", "breakdown.cumulative": "Cumulative",
+        "breakdown.expected_cumulative": "Expected", "breakdown.change": "vs last month",
+        "breakdown.reported": "{n} of {m} units with targets reported",
+        "breakdown.(unassigned)": "(unassigned)", "breakdown.(none)": "(none)",
+        # Workbook sheets (Excel allows 31 characters).
+        "sheet.programs": "Progress", "sheet.unit": "By unit", "sheet.province": "By province",
+        "sheet.month": "By month", "sheet.staff": "By staff",
+        # The reconciliation and rejected rows on stderr and in the report.
+        "recon.read": "read {rows} {rows|row|rows} from {files} {files|file|files}: "
+                      "{accepted} accepted, {rejected} rejected; {counted} counted, "
+                      "{outside} outside the window, {duplicates} duplicate "
+                      "{duplicates|record|records}",
+        "recon.file_text": "{path}: {encoding}, {delimiter}, {rows} {rows|row|rows}",
+        "recon.file_sheet": "{path}: sheet {sheet}, {rows} {rows|row|rows}",
+        "recon.cached": " (from --db)", "recon.dates": ", dates {format}",
+        "recon.prepared": "; read line by line first ({why})",
+        "recon.by_reason": "rejected rows by reason: {counts}",
+        "recon.more": "... and {n} more", "recon.tab": "tab",
+        # Warnings: they qualify the figures, so they go wherever the figures go.
+        "warning.id_kinds": "{program} counts {codes} 10-digit social insurance "
+                            "{codes|code|codes} and {numbers} 12-digit personal "
+                            "{numbers|number|numbers}: a person under both counts twice; "
+                            "--id-map FILE (old_id,new_id) joins them",
+        "warning.unknown_units": "{records} {records|record|records} name unit codes not in "
+                                 "the target file, counted as (unassigned): {codes}",
+        "warning.unknown_units_more": "{records} {records|record|records} name unit codes "
+                                      "not in the target file, counted as (unassigned): "
+                                      "{codes} and {more} more",
+        "warning.no_rows": "{path} has a header but no data rows",
+        "warning.as_of_outlier": "the default as-of date {latest} rests on {outliers} "
+                                 "{outliers|record|records} dated after {end}, where the bulk "
+                                 "of the data ends: a typo? give the report date with "
+                                 "--as-of {end} if it is that",
+        # The monthly report.
+        "report.title": "Enrolment report", "report.as_of": "as of",
+        "report.generated": "generated", "report.headline": "Where we are",
+        "report.attainment": "Attainment", "report.pace": "Pace", "report.gap": "Gap",
+        "report.per_month": "needed per month", "report.share": "Share of national total",
+        "report.this_month": "New this month", "report.last_month": "last month",
+        "report.burnup": "Cumulative progress against the plan",
+        "report.by_unit": "By unit", "report.by_province": "By province",
+        "report.behind": "Units behind", "report.silent": "Units with targets that sent no data",
+        "report.none": "None.", "report.campaigns": "Campaigns", "report.campaign": "Campaign",
+        "report.program": "Program", "report.unit": "Unit", "report.target": "Target",
+        "report.achieved": "Achieved", "report.status": "Status",
+        "report.per_staff": "Quota per staff", "report.staff_seen": "Staff seen",
+        "report.staff_met": "Met quota", "report.signed_up": "Signed up",
+        "report.reconciliation": "Input files and reconciliation", "report.file": "File",
+        "report.rows": "Rows", "report.accepted": "Accepted", "report.rejected": "Rejected",
+        "report.format": "Encoding, delimiter", "report.warnings": "Read these first",
+        "report.ids": "Participant ids",
+        "report.all_rows": "All {n} {n|row|rows}",
+        "report.top_bottom": "The chart shows the {top} highest and {bottom} lowest of {n} "
+                             "rows; the table below lists every one.",
+        "report.contents": "Contents",
+        # Charts (their text is also their accessible description).
+        "chart.burnup": "{label}: cumulative participants", "chart.achieved": "Achieved",
+        "chart.expected": "Expected (plan)", "chart.target": "Target",
+        "chart.as_of": "As of {date}", "chart.day": "Date", "chart.participants": "Participants",
+        "chart.bars": "Achieved by {by}", "chart.unit": "unit", "chart.province": "province",
+        "chart.no_target": "no target",
+        "chart.burnup_desc": "Line chart from {start} to {end}: {achieved} participants "
+                             "by {as_of} against {expected} expected by then and a target of "
+                             "{target}.",
+        "chart.bars_desc": "Bar chart of participants by {by} for {n} {n|row|rows}, coloured "
+                           "by status, with a mark at each target; the table below lists "
+                           "the same rows.",
+    },
+    "vi": {
+        "label.program": "Chương trình", "label.target": "Chỉ tiêu", "label.achieved": "Đã đạt",
+        "label.attainment": "Hoàn thành", "label.expected": "Kế hoạch đến nay",
+        "label.pace": "Tiến độ", "label.status": "Tình trạng", "label.gap": "Còn thiếu",
+        "label.days_left": "Ngày còn lại", "label.required_per_day": "Cần / ngày",
+        "label.required_per_month": "Cần / tháng", "label.projected": "Dự kiến cả kỳ",
+        "label.share": "Thị phần", "label.vs_baseline": "So kỳ trước",
+        "label.as_of": "tính đến", "label.elapsed": "thời gian đã qua",
+        "label.closing": "Để hoàn thành chỉ tiêu", "label.national_total": "tổng số toàn quốc",
+        "label.stale": "cũ", "label.campaign": "Đợt phát động",
+        "label.staff_seen": "Số nhân viên", "label.staff_met": "Đạt định mức",
+        "label.signed_up": "Số người tham gia", "label.per_staff": "Định mức / người",
+        "label.warning": "cảnh báo",
+        "label.id_kinds": "{program}: {codes} mã 10 chữ số, {numbers} số định danh 12 chữ số",
+        "status.achieved": "đã đạt", "status.on_track": "đúng tiến độ",
+        "status.at_risk": "có nguy cơ", "status.behind": "chậm",
+        "breakdown.unit": "Đơn vị", "breakdown.province": "Tỉnh", "breakdown.month": "Tháng",
+        "breakdown.staff": "Nhân viên", "breakdown.share": "Tỷ trọng", "breakdown.bar": "",
+        "breakdown.reporting": "Dữ liệu", "breakdown.no_data": "chưa gửi dữ liệu",
+        "breakdown.new": "Mới", "breakdown.cumulative": "Lũy kế",
+        "breakdown.expected_cumulative": "Kế hoạch lũy kế",
+        "breakdown.change": "So tháng trước",
+        "breakdown.reported": "{n}/{m} đơn vị có chỉ tiêu đã gửi dữ liệu",
+        "breakdown.(unassigned)": "(không thuộc đơn vị nào)", "breakdown.(none)": "(không có)",
+        "sheet.programs": "Tiến độ", "sheet.unit": "Theo đơn vị", "sheet.province": "Theo tỉnh",
+        "sheet.month": "Theo tháng", "sheet.staff": "Theo nhân viên",
+        "recon.read": "đã đọc {rows} dòng từ {files} tệp: {accepted} hợp lệ, {rejected} bị "
+                      "loại; {counted} được tính, {outside} ngoài kỳ, {duplicates} bản ghi "
+                      "trùng",
+        "recon.file_text": "{path}: {encoding}, {delimiter}, {rows} dòng",
+        "recon.file_sheet": "{path}: trang tính {sheet}, {rows} dòng",
+        "recon.cached": " (từ --db)", "recon.dates": ", ngày dạng {format}",
+        "recon.prepared": "; đọc từng dòng trước ({why})",
+        "recon.by_reason": "dòng bị loại theo lý do: {counts}",
+        "recon.more": "... và {n} dòng nữa", "recon.tab": "tab",
+        "warning.id_kinds": "{program} có {codes} mã số BHXH 10 chữ số và {numbers} số định "
+                            "danh cá nhân 12 chữ số: một người có cả hai sẽ bị tính hai lần; "
+                            "--id-map FILE (old_id,new_id) ghép chúng lại",
+        "warning.unknown_units": "{records} bản ghi ghi mã đơn vị không có trong tệp chỉ "
+                                 "tiêu, được tính vào (không thuộc đơn vị nào): {codes}",
+        "warning.unknown_units_more": "{records} bản ghi ghi mã đơn vị không có trong tệp "
+                                      "chỉ tiêu, được tính vào (không thuộc đơn vị nào): "
+                                      "{codes} và {more} mã khác",
+        "warning.no_rows": "{path} có dòng tiêu đề nhưng không có dòng dữ liệu",
+        "warning.as_of_outlier": "ngày tính đến mặc định {latest} chỉ dựa trên {outliers} "
+                                 "bản ghi sau ngày {end}, nơi phần lớn dữ liệu kết thúc: có "
+                                 "nhập nhầm không? nếu đó là ngày báo cáo, hãy dùng "
+                                 "--as-of {end}",
+        "report.title": "Báo cáo phát triển người tham gia", "report.as_of": "tính đến",
+        "report.generated": "lập lúc", "report.headline": "Kết quả",
+        "report.attainment": "Tỷ lệ hoàn thành", "report.pace": "Tiến độ",
+        "report.gap": "Còn thiếu", "report.per_month": "cần mỗi tháng",
+        "report.share": "Tỷ trọng trên toàn quốc", "report.this_month": "Mới trong tháng",
+        "report.last_month": "tháng trước", "report.burnup": "Lũy kế so với kế hoạch",
+        "report.by_unit": "Theo đơn vị", "report.by_province": "Theo tỉnh",
+        "report.behind": "Đơn vị chậm tiến độ",
+        "report.silent": "Đơn vị có chỉ tiêu nhưng chưa gửi dữ liệu",
+        "report.none": "Không có.", "report.campaigns": "Đợt phát động",
+        "report.campaign": "Đợt", "report.program": "Chương trình", "report.unit": "Đơn vị",
+        "report.target": "Chỉ tiêu", "report.achieved": "Đã đạt",
+        "report.status": "Tình trạng", "report.per_staff": "Định mức / người",
+        "report.staff_seen": "Số nhân viên", "report.staff_met": "Đạt định mức",
+        "report.signed_up": "Số người tham gia",
+        "report.reconciliation": "Tệp đầu vào và đối soát", "report.file": "Tệp",
+        "report.rows": "Số dòng", "report.accepted": "Hợp lệ", "report.rejected": "Bị loại",
+        "report.format": "Mã hóa, dấu phân cách", "report.warnings": "Cần đọc trước",
+        "report.ids": "Mã người tham gia",
+        "report.all_rows": "Toàn bộ {n} dòng",
+        "report.top_bottom": "Biểu đồ thể hiện {top} dòng cao nhất và {bottom} dòng thấp nhất "
+                             "trong {n} dòng; bảng dưới đây liệt kê đầy đủ.",
+        "report.contents": "Mục lục",
+        "chart.burnup": "{label}: số người tham gia lũy kế", "chart.achieved": "Đã đạt",
+        "chart.expected": "Kế hoạch", "chart.target": "Chỉ tiêu",
+        "chart.as_of": "Tính đến {date}", "chart.day": "Ngày", "chart.participants": "Số người",
+        "chart.bars": "Đã đạt theo {by}", "chart.unit": "đơn vị", "chart.province": "tỉnh",
+        "chart.no_target": "không có chỉ tiêu",
+        "chart.burnup_desc": "Biểu đồ đường từ {start} đến {end}: {achieved} người tham gia "
+                             "tính đến {as_of}, so với {expected} theo kế hoạch và chỉ tiêu "
+                             "{target}.",
+        "chart.bars_desc": "Biểu đồ cột số người tham gia theo {by} cho {n} dòng, tô màu theo "
+                           "tình trạng, có vạch đánh dấu chỉ tiêu; bảng dưới đây liệt kê "
+                           "cùng các dòng đó.",
+    },
+}
+
+_PLACE = re.compile(r"\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}")
+
+
+def number(value: int | float, lang: str) -> str:
+    """A count grouped the language's way: 1,250,000 or 1.250.000."""
+    return str(format_decimal(round(value), "#,##0", locale=lang))
+
+
+def phrase(lang: str, key: str, **values: object) -> str:
+    """The phrase `key` in `lang` with its values placed (counts grouped, plurals chosen)."""
+    def place(match: re.Match[str]) -> str:
+        value = values[match.group(1)]
+        if match.group(2) is not None:  # {n|one|other}
+            return match.group(2) if value == 1 else match.group(3)
+        if isinstance(value, dt.date):
+            return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return str(value)
+        return number(value, lang)
+    return _PLACE.sub(place, CATALOGUE[lang][key])
+
+
+def section(prefix: str) -> dict[str, dict[str, str]]:
+    """One section's words by language, keyed without the prefix (for templates)."""
+    return {lang: {k[len(prefix) + 1:]: v for k, v in words.items()
+                   if k.startswith(prefix + ".")}
+            for lang, words in CATALOGUE.items()}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the figures need read with, said in whichever language it is shown in."""
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **values: object) -> Notice:
+        return cls("warning." + key, tuple(values.items()))
+
+    def text(self, lang: str = "en") -> str:
+        return phrase(lang, self.key, **dict(self.values))
+
+    def __str__(self) -> str:
+        return self.text("en")
