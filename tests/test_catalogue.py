@@ -61,15 +61,15 @@ def test_stderr_speaks_vietnamese_with_lang_vi(plan: Path, tmp_path: Path) -> No
     vi = run("progress", plan, data, "--lang", "vi")
     assert vi.exit_code == 0, vi.stderr
     assert "đã đọc 3 dòng từ 1 tệp: 2 hợp lệ, 1 bị loại" in vi.stderr
-    assert "sspost: cảnh báo: Bảo hiểm xã hội tự nguyện" not in vi.stderr  # codes, not labels
-    assert "cảnh báo: voluntary_si có 1 mã số BHXH 10 chữ số và 1 số định danh" in vi.stderr
+    assert ("cảnh báo: Bảo hiểm xã hội tự nguyện có 1 mã số BHXH 10 chữ số và 1 số định danh"
+            in vi.stderr)  # the program's label, never its code
     assert "không thuộc đơn vị nào" in vi.stderr
     for english in ("read ", "accepted", "warning:", "record", "counts"):
         assert english not in vi.stderr, english
     en = run("progress", plan, data)
     assert "read 3 rows from 1 file: 2 accepted, 1 rejected" in en.stderr
-    assert "warning: voluntary_si counts 1 10-digit social insurance code and 1 12-digit" \
-        in en.stderr
+    assert ("warning: Voluntary social insurance counts 1 10-digit social insurance code and "
+            "1 12-digit") in en.stderr
 
 
 def test_json_keeps_english_warnings_whatever_the_language(plan: Path, tmp_path: Path) -> None:
@@ -84,4 +84,4 @@ def test_json_keeps_english_warnings_whatever_the_language(plan: Path, tmp_path:
 def test_markdown_warnings_and_id_kinds_in_vietnamese(plan: Path, tmp_path: Path) -> None:
     out = run("progress", plan, _mixed(tmp_path), "--format", "markdown", "--lang", "vi").stdout
     assert "mã 10 chữ số" in out and "ids" not in out
-    assert "⚠ voluntary\\_si có 1 mã số BHXH" in out
+    assert "⚠ Bảo hiểm xã hội tự nguyện có 1 mã số BHXH" in out

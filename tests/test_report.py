@@ -116,3 +116,109 @@ def test_report_opens_in_chromium_without_console_errors(tmp_path: Path, sample:
     assert "Enrolment report 2025-06" in result.stdout
     console = [line for line in result.stderr.splitlines() if "CONSOLE" in line]
     assert console == []
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _provinces_plan(tmp_path: Path) -> Path:
+    """A plan whose 40 units have targets: more rows than a chart holds."""
+    units = "\n".join(f'  - {{code: "U{i:02d}", name: Unit {i}, targets: {{voluntary_si: '
+                      f'{10 + i}}}}}' for i in range(40))
+    plan = tmp_path / "many.yaml"
+    plan.write_text(f"""\
+schema_version: 1
+name: Many units
+period: {{start: 2025-01-01, end: 2025-12-31}}
+programs:
+  voluntary_si: {{label: Voluntary social insurance, target: 1000}}
+units:
+{units}
+""", encoding="utf-8")
+    return plan
+
+
+def test_report_html_is_a_bulletin(tmp_path: Path) -> None:
+    """Unique ids, a main landmark, every chart an image with a name and a description, every
+    breakdown row present though the chart draws 30, badges readable, the whole period."""
+    plan = _provinces_plan(tmp_path)
+    # Unit i gets i participants: attainment rises with i, so the extremes are known.
+    rows = [f"{9_000_000_000 + i * 100 + k},2025-03-{1 + k % 28:02d},voluntary_si,U{i:02d}"
+            for i in range(40) for k in range(i)]
+    data = tmp_path / "d.csv"
+    data.write_text("participant_id,date,program,unit\n" + "\n".join(rows) + "\n",
+                    encoding="utf-8")
+    html = (make_report(tmp_path, plan, data) / "report.html").read_text(encoding="utf-8")
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)) and len(ids) > 20
+    assert html.count("<main>") == 1 and "<rdf:" not in html and "<metadata" not in html
+    svgs = re.findall(r"<svg[^>]*>", html)
+    assert len(svgs) == 2
+    for svg in svgs:
+        labelled = re.search(r'role="img" aria-labelledby="(\S+) (\S+)"', svg)
+        assert labelled, svg
+        assert f'<title id="{labelled.group(1)}">' in html
+        assert f'<desc id="{labelled.group(2)}">' in html
+    # The chart draws the 15 best and the 15 worst; the table lists all 40.
+    table = html.split('data-table="breakdown"')[1].split("</table>")[0]
+    assert all(f">U{i:02d} Unit {i}<" in table for i in range(40))
+    bars = html.split('data-chart="bars"')[1].split("</figure>")[0]
+    drawn = {i for i in range(40) if f"U{i:02d} Unit {i}<" in bars}
+    assert drawn == set(range(15)) | set(range(25, 40))
+    assert "15 highest and 15 lowest of 40 rows" in bars
+    # The burn-up runs to the end of the period, past the as-of date.
+    burnup = html.split('data-chart="burnup"')[1].split("</figure>")[0]
+    assert "2025-12" in burnup and "from 2025-01-01 to 2025-12-31" in burnup
+    for status, colour in re.findall(r"\.(achieved|on_track|at_risk|behind) \{ background: "
+                                     r"(#[0-9a-f]{6}); \}", html):
+        assert _contrast(colour, "#ffffff") >= 4.5, status
+    assert "@page { size: A4" in html
+
+
+def test_report_speaks_one_language(tmp_path: Path, sample: Path) -> None:
+    """Labels, never program codes, where people read; no English words left in Vietnamese."""
+    for lang in ("en", "vi"):
+        out = make_report(tmp_path / lang, PLAN, sample, "--lang", lang)
+        for name in ("report.html", "report.md"):
+            text = (out / name).read_text(encoding="utf-8")
+            visible = re.sub(r"<style>.*</style>", "", text, flags=re.S)
+            visible = re.sub(r'(data-[a-z-]+|class|id|aria-labelledby)="[^"]*"', "", visible)
+            assert "voluntary_si" not in visible and "household_hi" not in visible, (lang, name)
+            if lang == "vi":
+                for english in ("Achieved", "Target", "Status", "unassigned", " rows",
+                                "accepted", "on track", "behind"):
+                    assert english not in visible, (name, english)
+
+
+def test_charted_keeps_the_extremes_and_says_how_many() -> None:
+    """Pure: the chart's rows on built objects, without the engine."""
+    import datetime as dt
+
+    from sspost.breakdowns import BreakdownRow
+    from sspost.measures import Thresholds, measure
+    from sspost.report import charted
+
+    def row(key: str, achieved: int, target: int | None) -> BreakdownRow:
+        m = None if target is None else measure(
+            target=target, achieved=achieved, start=dt.date(2025, 1, 1),
+            end=dt.date(2025, 12, 31), as_of=dt.date(2025, 6, 30), phasing="linear",
+            thresholds=Thresholds(0.95, 0.8))
+        return BreakdownRow("voluntary_si", key, None, achieved, depth=2, target=target,
+                            measures=m)
+
+    few = [row(f"u{i}", i, 10) for i in range(5)]
+    assert charted(few).rows == few and charted(few).complete
+    many = [row(f"u{i:02d}", i, 100) for i in range(50)] + [row("none", 7, None)]
+    chart = charted(many, limit=10)
+    assert (chart.top, chart.bottom, chart.total) == (5, 5, 51) and not chart.complete
+    assert [r.key for r in chart.rows] == [f"u{i:02d}" for i in (49, 48, 47, 46, 45,
+                                                                 4, 3, 2, 1, 0)]
+    assert all(r.depth == 1 for r in chart.rows)  # a ranked list has no tree to indent
+    plain = [row(f"p{i}", i, None) for i in range(12)]
+    assert [r.key for r in charted(plain, limit=4).rows] == ["p11", "p10", "p1", "p0"]

@@ -82,30 +82,32 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "report.by_unit": "By unit", "report.by_province": "By province",
         "report.behind": "Units behind", "report.silent": "Units with targets that sent no data",
         "report.none": "None.", "report.campaigns": "Campaigns", "report.campaign": "Campaign",
-        "report.program": "Program", "report.unit": "Unit", "report.target": "Target",
+        "report.program": "Program", "report.unit": "Unit", "report.province": "Province",
+        "report.target": "Target",
         "report.achieved": "Achieved", "report.status": "Status",
         "report.per_staff": "Quota per staff", "report.staff_seen": "Staff seen",
         "report.staff_met": "Met quota", "report.signed_up": "Signed up",
         "report.reconciliation": "Input files and reconciliation", "report.file": "File",
         "report.rows": "Rows", "report.accepted": "Accepted", "report.rejected": "Rejected",
         "report.format": "Encoding, delimiter", "report.warnings": "Read these first",
-        "report.ids": "Participant ids",
+        "report.ids": "Participant ids: {codes} with 10 digits, {numbers} with 12",
         "report.all_rows": "All {n} {n|row|rows}",
         "report.top_bottom": "The chart shows the {top} highest and {bottom} lowest of {n} "
                              "rows; the table below lists every one.",
-        "report.contents": "Contents",
+        "report.row_share": "Share of the program",
+        "report.wrote": "wrote {files} to {folder}",
         # Charts (their text is also their accessible description).
         "chart.burnup": "{label}: cumulative participants", "chart.achieved": "Achieved",
         "chart.expected": "Expected (plan)", "chart.target": "Target",
         "chart.as_of": "As of {date}", "chart.day": "Date", "chart.participants": "Participants",
-        "chart.bars": "Achieved by {by}", "chart.unit": "unit", "chart.province": "province",
+        "chart.bars": "Achieved by {by}", "chart.bars_attainment": "Attainment by {by}",
+        "chart.unit": "unit", "chart.province": "province",
         "chart.no_target": "no target",
         "chart.burnup_desc": "Line chart from {start} to {end}: {achieved} participants "
                              "by {as_of} against {expected} expected by then and a target of "
                              "{target}.",
-        "chart.bars_desc": "Bar chart of participants by {by} for {n} {n|row|rows}, coloured "
-                           "by status, with a mark at each target; the table below lists "
-                           "the same rows.",
+        "chart.bars_desc": "Bar chart by {by} of {n} {n|row|rows}, coloured by status; the "
+                           "table below lists every row with its figures.",
     },
     "vi": {
         "label.program": "Chương trình", "label.target": "Chỉ tiêu", "label.achieved": "Đã đạt",
@@ -166,6 +168,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "report.silent": "Đơn vị có chỉ tiêu nhưng chưa gửi dữ liệu",
         "report.none": "Không có.", "report.campaigns": "Đợt phát động",
         "report.campaign": "Đợt", "report.program": "Chương trình", "report.unit": "Đơn vị",
+        "report.province": "Tỉnh",
         "report.target": "Chỉ tiêu", "report.achieved": "Đã đạt",
         "report.status": "Tình trạng", "report.per_staff": "Định mức / người",
         "report.staff_seen": "Số nhân viên", "report.staff_met": "Đạt định mức",
@@ -173,22 +176,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "report.reconciliation": "Tệp đầu vào và đối soát", "report.file": "Tệp",
         "report.rows": "Số dòng", "report.accepted": "Hợp lệ", "report.rejected": "Bị loại",
         "report.format": "Mã hóa, dấu phân cách", "report.warnings": "Cần đọc trước",
-        "report.ids": "Mã người tham gia",
+        "report.ids": "Mã người tham gia: {codes} mã 10 chữ số, {numbers} số 12 chữ số",
         "report.all_rows": "Toàn bộ {n} dòng",
         "report.top_bottom": "Biểu đồ thể hiện {top} dòng cao nhất và {bottom} dòng thấp nhất "
                              "trong {n} dòng; bảng dưới đây liệt kê đầy đủ.",
-        "report.contents": "Mục lục",
+        "report.row_share": "Tỷ trọng trong chương trình",
+        "report.wrote": "đã ghi {files} vào {folder}",
         "chart.burnup": "{label}: số người tham gia lũy kế", "chart.achieved": "Đã đạt",
         "chart.expected": "Kế hoạch", "chart.target": "Chỉ tiêu",
         "chart.as_of": "Tính đến {date}", "chart.day": "Ngày", "chart.participants": "Số người",
-        "chart.bars": "Đã đạt theo {by}", "chart.unit": "đơn vị", "chart.province": "tỉnh",
+        "chart.bars": "Đã đạt theo {by}", "chart.bars_attainment": "Tỷ lệ hoàn thành theo {by}",
+        "chart.unit": "đơn vị", "chart.province": "tỉnh",
         "chart.no_target": "không có chỉ tiêu",
         "chart.burnup_desc": "Biểu đồ đường từ {start} đến {end}: {achieved} người tham gia "
                              "tính đến {as_of}, so với {expected} theo kế hoạch và chỉ tiêu "
                              "{target}.",
-        "chart.bars_desc": "Biểu đồ cột số người tham gia theo {by} cho {n} dòng, tô màu theo "
-                           "tình trạng, có vạch đánh dấu chỉ tiêu; bảng dưới đây liệt kê "
-                           "cùng các dòng đó.",
+        "chart.bars_desc": "Biểu đồ cột theo {by} gồm {n} dòng, tô màu theo tình trạng; bảng "
+                           "dưới đây liệt kê mọi dòng cùng số liệu.",
     },
 }
 
@@ -206,6 +210,8 @@ def phrase(lang: str, key: str, **values: object) -> str:
         value = values[match.group(1)]
         if match.group(2) is not None:  # {n|one|other}
             return match.group(2) if value == 1 else match.group(3)
+        if isinstance(value, Label):
+            return value.text(lang)
         if isinstance(value, dt.date):
             return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -219,6 +225,17 @@ def section(prefix: str) -> dict[str, dict[str, str]]:
     return {lang: {k[len(prefix) + 1:]: v for k, v in words.items()
                    if k.startswith(prefix + ".")}
             for lang, words in CATALOGUE.items()}
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name people read, in English and (when the plan gives one) Vietnamese."""
+
+    en: str
+    vi: str | None = None
+
+    def text(self, lang: str) -> str:
+        return (self.vi or self.en) if lang == "vi" else self.en
 
 
 @dataclass(frozen=True)

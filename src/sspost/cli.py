@@ -332,6 +332,7 @@ def report(
     from sspost.campaigns import load_roster
     from sspost.render import csv_format, json_format, xlsx_format
     from sspost.render.report_html import render_html, render_markdown
+    from sspost.render.words import Words
     from sspost.report import build_report
 
     check_outputs(_inputs(targets, data, id_map, staff),
@@ -357,7 +358,8 @@ def report(
     except OSError as exc:
         _fail(f"cannot write {output_dir / REPORT_FILES[4]}: {exc.strerror or exc}")
     _tell(result.result.reconciliation, result.result.warnings, lang.value)
-    say(f"sspost: wrote {', '.join(REPORT_FILES)} to {output_dir}")
+    say("sspost: " + Words(lang.value).say("report.wrote", files=", ".join(REPORT_FILES),
+                                           folder=str(output_dir)))
 
 
 @app.command(epilog=_example("validate"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from sspost import __version__, provinces
 from sspost.breakdowns import Breakdown, Plan, by_month, by_province, by_staff, by_unit
 from sspost.campaigns import CampaignResult, campaign_results
-from sspost.catalogue import Notice
+from sspost.catalogue import Label, Notice
 from sspost.measures import Measures, NationalTotal, national_total
 from sspost.problems import UsageError
 from sspost.records import Counts, ReadOptions, Reconciliation, RecordStore, dimensions
@@ -106,12 +106,15 @@ def program_progress(plan: Plan, counts: Counts) -> list[ProgramProgress]:
     return out
 
 
-def warnings_for(counts: Counts, *, id_map: bool = False) -> list[Notice]:
+def warnings_for(targets: TargetFile, counts: Counts, *,
+                 id_map: bool = False) -> list[Notice]:
     warnings = []
     for code, count in counts.programs.items():
         if count.social_insurance_codes and count.personal_numbers and not id_map:
             # SPEC section 4: the same person may appear under both; only an id map joins them.
-            warnings.append(Notice.of("id_kinds", program=code,
+            program = targets.programs[code]
+            warnings.append(Notice.of("id_kinds",
+                                      program=Label(program.label, program.label_vi),
                                       codes=count.social_insurance_codes,
                                       numbers=count.personal_numbers))
     if counts.unknown_units:
@@ -150,7 +153,7 @@ def build_check(
         if rejects is not None:
             store.write_rejects(rejects)
     return CheckResult(f"sspost {__version__}", targets_path, as_of, counts.reconciliation,
-                       warnings_for(counts, id_map=bool(options and options.id_map)))
+                       warnings_for(targets, counts, id_map=bool(options and options.id_map)))
 
 
 def build_progress(
@@ -197,7 +200,7 @@ def collect(
             dimensions.campaign_staff_counts(store, {c.date for c in targets.campaigns}),
             has_staff, roster),
         reconciliation=counts.reconciliation,
-        warnings=warnings_for(counts, id_map=store.options.id_map is not None)
+        warnings=warnings_for(targets, counts, id_map=store.options.id_map is not None)
         + ([store.as_of_warning] if store.as_of_warning else []),
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sspost.breakdowns import BreakdownRow
 from sspost.measures import elapsed
@@ -22,15 +22,54 @@ from sspost.targets import TargetFile
 
 @dataclass(frozen=True)
 class ProgramSeries:
-    """A program's burn-up: cumulative achieved and the expected path, one point per day."""
+    """A program's burn-up: the expected path over the whole period, one point per day, and
+    cumulative achieved for the days up to the as-of date (`achieved[i]` is `days[i]`'s)."""
 
     program: str
     days: list[dt.date]
     achieved: list[int]
     expected: list[float]
     target: int
+    as_of: dt.date
     this_month: int  # new participants in the report month
     last_month: int | None  # None when the month before is outside the period
+
+
+CHART_ROWS = 30  # bars a page holds; the table under each chart lists every row
+
+
+@dataclass(frozen=True)
+class Charted:
+    """The rows a bar chart draws: all of them, or the `top` best and `bottom` worst."""
+
+    rows: list[BreakdownRow]
+    top: int
+    bottom: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return len(self.rows) == self.total
+
+
+def charted(rows: list[BreakdownRow], limit: int = CHART_ROWS) -> Charted:
+    """Every row when they fit; else the best and the worst half each (by attainment where
+    rows have targets, by participants otherwise), best first, so no extreme goes unseen."""
+    if len(rows) <= limit:
+        return Charted(rows, len(rows), 0, len(rows))
+    ranked = [r for r in rows if _attainment(r) is not None]
+    if ranked:
+        ranked.sort(key=lambda r: (-(_attainment(r) or 0.0), r.key))
+    else:
+        ranked = sorted(rows, key=lambda r: (-r.achieved, r.key))
+    top = min(limit // 2, len(ranked))
+    bottom = min(limit - top, len(ranked) - top)
+    chosen = ranked[:top] + ranked[len(ranked) - bottom:] if bottom else ranked[:top]
+    return Charted([replace(r, depth=1) for r in chosen], top, bottom, len(rows))
+
+
+def _attainment(row: BreakdownRow) -> float | None:
+    return row.measures.attainment if row.measures else None
 
 
 @dataclass(frozen=True)
@@ -91,10 +130,11 @@ def _series(targets: TargetFile, program: str, per_day: dict[tuple[str, str | No
     days, achieved, expected = [], [], []
     running = 0
     day = start
-    while day <= min(as_of, end):
-        running += per_day.get((program, day.isoformat()), 0)
+    while day <= end:
+        if day <= as_of:
+            running += per_day.get((program, day.isoformat()), 0)
+            achieved.append(running)
         days.append(day)
-        achieved.append(running)
         expected.append(target * elapsed(start, end, day, targets.phasing))
         day += dt.timedelta(days=1)
 
@@ -106,7 +146,7 @@ def _series(targets: TargetFile, program: str, per_day: dict[tuple[str, str | No
     previous_end = month_start - dt.timedelta(days=1)
     previous_start = previous_end.replace(day=1)
     return ProgramSeries(
-        program, days, achieved, expected, target,
+        program, days, achieved, expected, target, min(as_of, end),
         this_month=new_between(month_start, as_of),
         last_month=new_between(previous_start, previous_end) if previous_end >= start else None,
     )

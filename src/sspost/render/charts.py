@@ -1,12 +1,17 @@
 """Charts for the report, drawn by matplotlib as inline SVG (text kept as text).
 
 Deterministic: a fixed hash salt and no date in the metadata, so a rerun is byte-identical.
+Each chart is made fit to sit inside an HTML page: its ids carry the chart's own prefix (two
+charts never share one), matplotlib's RDF metadata is dropped, and the root is an image with a
+title and a description that say what it shows (screen readers read those, not the drawing).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import warnings
+from html import escape
 from typing import Any
 
 import matplotlib
@@ -18,22 +23,25 @@ from matplotlib import pyplot as plt
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from sspost.breakdowns import BreakdownRow
-from sspost.catalogue import section
 from sspost.render.words import Words
-from sspost.report import ProgramSeries
+from sspost.report import Charted, ProgramSeries
 from sspost.shown import for_chart
 
-COLOURS = {"achieved": "#145a32", "expected": "#8a8a8a", "target": "#7b241c",
-           "as_of": "#444444", "behind": "#c0392b", "at_risk": "#d68910",
-           "on_track": "#1e8449", "none": "#1f5fa8"}
-STYLE: Any = {"svg.fonttype": "none", "svg.hashsalt": "sspost", "font.family": "sans-serif",
+# Status colours are the page's badges (white text on them reaches 4.5:1).
+COLOURS = {"achieved": "#145a32", "expected": "#6b6b6b", "target": "#7b241c",
+           "as_of": "#444444", "behind": "#a93226", "at_risk": "#8a5a00",
+           "on_track": "#1a7340", "none": "#1f5fa8", "last_year": "#7d3c98"}
+# One font family with the page: the page names the same one and the SVG text inherits it.
+FONT = "DejaVu Sans"
+STYLE: Any = {"svg.fonttype": "none", "svg.hashsalt": "sspost", "font.family": FONT,
               "font.size": 9, "axes.spines.top": False, "axes.spines.right": False}
 
-CHART_WORDS = section("chart")
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
+_ID = re.compile(r'\bid="([^"]+)"')
+_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
 
 
-def _svg(fig: Any) -> str:
+def _svg(fig: Any, chart_id: str, title: str, description: str) -> str:
     buffer = io.StringIO()
     with warnings.catch_warnings():
         # A name in a script the font lacks still reads in the page's own tables; the chart
@@ -46,63 +54,95 @@ def _svg(fig: Any) -> str:
                     bbox_inches="tight")
     plt.close(fig)
     text = buffer.getvalue()
-    return text[text.index("<svg"):]  # inline: no XML declaration or DOCTYPE
+    text = _METADATA.sub("", text[text.index("<svg"):])  # inline: no XML declaration either
+    text = _ID.sub(lambda m: f'id="{chart_id}-{m.group(1)}"', text)
+    text = _REF.sub(lambda m: f"{m.group(1)}{chart_id}-{m.group(2)}", text)
+    opening = text.index(">") + 1
+    return (text[:opening - 1]
+            + f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">'
+            + f'<title id="{chart_id}-title">{escape(title)}</title>'
+            + f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
+            + text[opening:])
 
 
-def burnup(series: ProgramSeries, label: str, lang: str) -> str:
-    w, cw = Words(lang), CHART_WORDS[lang]
+def burnup(series: ProgramSeries, label: str, lang: str, chart_id: str) -> str:
+    """Cumulative participants to the as-of date, over the expected path and the target for
+    the whole period, so the distance still to go shows."""
+    w = Words(lang)
+    title = w.say("chart.burnup", label=label)
+    done = len(series.achieved)
+    description = w.say(
+        "chart.burnup_desc", start=series.days[0], end=series.days[-1],
+        achieved=series.achieved[-1] if done else 0, as_of=series.as_of,
+        expected=round(series.expected[done - 1]) if done else 0, target=series.target)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.0, 3.2))
         days = [mdates.date2num(day) for day in series.days]
-        ax.plot(days, series.achieved, color=COLOURS["none"], linewidth=2,
-                label=cw["achieved"])
         ax.plot(days, series.expected, color=COLOURS["expected"], linestyle="--",
-                label=cw["expected"])
-        ax.axhline(series.target, color=COLOURS["target"], linewidth=1, label=cw["target"])
-        if series.days:
-            as_of = series.days[-1]
-            ax.axvline(mdates.date2num(as_of), color=COLOURS["as_of"], linestyle=":", linewidth=1,
-                       label=cw["as_of"].format(date=w.date(as_of)))
-        ax.set_title(cw["burnup"].format(label=for_chart(label)), loc="left")
-        ax.set_xlabel(cw["day"])
-        ax.set_ylabel(cw["participants"])
+                label=w.word("chart.expected"))
+        ax.plot(days[:done], series.achieved, color=COLOURS["none"], linewidth=2,
+                label=w.word("chart.achieved"))
+        ax.axhline(series.target, color=COLOURS["target"], linewidth=1,
+                   label=w.word("chart.target"))
+        ax.axvline(mdates.date2num(series.as_of), color=COLOURS["as_of"], linestyle=":",
+                   linewidth=1, label=w.say("chart.as_of", date=series.as_of))
+        ax.set_xlim(days[0], days[-1])
+        ax.set_title(for_chart(title), loc="left")
+        ax.set_xlabel(w.word("chart.day"))
+        ax.set_ylabel(w.word("chart.participants"))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: w.number(v)))
         ax.xaxis.set_major_locator(mdates.MonthLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y" if lang == "vi" else "%Y-%m"))
         fig.autofmt_xdate()
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(bottom=0, top=max(series.target, max(series.achieved, default=0)) * 1.08
+                    or 1)
         # Below the plot: inside it, the legend would cover the target line.
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=4, frameon=False)
-        return _svg(fig)
+        return _svg(fig, chart_id, title, description)
 
 
-def bars(rows: list[BreakdownRow], by: str, label: str, lang: str) -> str:
-    """Horizontal bars of achieved per row, with a marker at each row's target."""
-    w, cw = Words(lang), CHART_WORDS[lang]
-    shown = rows[:30]  # a page's worth; the tables carry every row
-    names = [("  " * (r.depth - 1)) + for_chart(w.row_key(r.key)
-                                                + (f" {r.name}" if r.name else ""))
-             for r in shown]
+def bars(charted: Charted, by: str, label: str, lang: str, chart_id: str) -> str:
+    """One bar per row, coloured by status. Rows with targets are drawn as attainment, so a
+    province and its districts compare on one scale, with the target (100%) and where the plan
+    expects them by now; rows without targets are drawn as participants."""
+    w = Words(lang)
+    with_targets = [r for r in charted.rows if r.measures and r.measures.attainment is not None]
+    shown = with_targets or charted.rows
+    by_word = w.word("chart." + by)
+    title = f"{label}: " + w.say("chart.bars_attainment" if with_targets else "chart.bars",
+                                 by=by_word)
+    description = w.say("chart.bars_desc", by=by_word, n=len(shown))
+    names = [for_chart(w.row_key(r.key) + (f" {r.name}" if r.name else "")) for r in shown]
+    values = [r.measures.attainment or 0.0 if r.measures else float(r.achieved) for r in shown]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.0, 0.35 * len(shown) + 1.0))
+        fig, ax = plt.subplots(figsize=(7.0, 0.28 * len(shown) + 1.1))
         positions = list(range(len(shown)))[::-1]
         colours = [COLOURS.get(r.measures.status if r.measures else "none", COLOURS["none"])
                    for r in shown]
-        ax.barh(positions, [r.achieved for r in shown], color=colours)
-        targets = [(p, r.target) for p, r in zip(positions, shown, strict=True)
-                   if r.target is not None]
+        ax.barh(positions, values, color=colours)
+        if charted.bottom:  # a rule between the best and the worst: rows are left out there
+            ax.axhline(positions[charted.top - 1] - 0.5, color=COLOURS["as_of"],
+                       linestyle=":", linewidth=1)
         handles: list[Any] = []
-        if targets:
-            handles.append(ax.scatter([t for _, t in targets], [p for p, _ in targets],
-                                      marker="|", s=300, color=COLOURS["target"],
-                                      label=cw["target"], zorder=3))
+        if with_targets:
+            measures = [r.measures for r in shown if r.measures]
+            handles.append(ax.axvline(1.0, color=COLOURS["target"], linewidth=1,
+                                      label=w.word("chart.target")))
+            handles.append(ax.axvline(measures[0].elapsed, color=COLOURS["expected"],
+                                      linestyle="--", linewidth=1,
+                                      label=w.word("chart.expected")))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: w.percent(v, 0)))
+            ax.set_xlabel(w.word("label.attainment"))
+            ax.set_xlim(0, max(1.05, max(values) * 1.05))
+        else:
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: w.number(v)))
+            ax.set_xlabel(w.word("chart.participants"))
         statuses = sorted({r.measures.status for r in shown if r.measures})
         handles += [Patch(color=COLOURS[s], label=w.status(s)) for s in statuses]
-        if any(r.measures is None for r in shown):
-            handles.append(Patch(color=COLOURS["none"], label=cw["no_target"]))
+        if not with_targets:
+            handles.append(Patch(color=COLOURS["none"], label=w.word("chart.no_target")))
         ax.set_yticks(positions, names)
-        ax.set_title(f"{for_chart(label)}: " + cw["bars"].format(by=cw[by]), loc="left")
-        ax.set_xlabel(cw["participants"])
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: w.number(v)))
+        ax.set_ylim(-0.7, len(shown) - 0.3)
+        ax.set_title(for_chart(title), loc="left")
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-        return _svg(fig)
+        return _svg(fig, chart_id, title, description)

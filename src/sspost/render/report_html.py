@@ -6,11 +6,12 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from sspost.breakdowns import BreakdownRow
 from sspost.catalogue import section
 from sspost.render import charts
 from sspost.render.reconciliation import reconciliation_lines
 from sspost.render.words import Words
-from sspost.report import MonthlyReport
+from sspost.report import MonthlyReport, charted
 from sspost.shown import clean_all, for_markdown
 
 TEXT = section("report")
@@ -25,10 +26,11 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
     result = report.result
     w = Words(lang)
     by = result.breakdown.by if result.breakdown else "unit"
+    labels = {p.program: clean_all(p.label_in(lang)) for p in result.programs}
     programs = []
-    for p, series in zip(result.programs, report.series, strict=True):
+    for n, (p, series) in enumerate(zip(result.programs, report.series, strict=True), 1):
         m = p.measures
-        label = clean_all(p.label_in(lang))
+        label = labels[p.program]
         national = None
         if p.national_total is not None:
             total = p.national_total
@@ -36,6 +38,7 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
                         + (f", {clean_all(total.source)}" if total.source else ""))
         rows = [r for r in (result.breakdown.rows if result.breakdown else [])
                 if r.program == p.program]
+        chart = charted(rows)
         programs.append({
             "code": p.program, "label": label, "achieved": w.number(m.achieved),
             "target": w.number(m.target), "attainment": w.percent(m.attainment),
@@ -44,20 +47,30 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
             "share": w.percent(p.share, 2), "national": national,
             "this_month": w.number(series.this_month),
             "last_month": None if series.last_month is None else w.number(series.last_month),
-            "burnup": charts.burnup(series, label, lang) if with_charts else "",
-            "bars": charts.bars(rows, by, label, lang) if with_charts else "",
+            "ids": w.say("report.ids", codes=p.id_kinds["social_insurance_code"],
+                         numbers=p.id_kinds["personal_number"]),
+            "burnup": charts.burnup(series, label, lang, f"burnup-{n}") if with_charts else "",
+            "bars": charts.bars(chart, by, label, lang, f"bars-{n}")
+            if with_charts and rows else "",
+            "chart_note": None if chart.complete else w.say(
+                "report.top_bottom", top=chart.top, bottom=chart.bottom, n=chart.total),
+            "rows": [_row(x, w, labels) for x in rows],
+            "has_targets": any(x.target is not None for x in rows),
+            "all_rows": w.say("report.all_rows", n=len(rows)),
         })
     r = result.reconciliation
     return {
-        "lang": lang, "t": TEXT[lang], "month": report.month,
+        "lang": lang, "t": TEXT[lang], "month": report.month, "by": by,
+        "by_title": TEXT[lang]["by_" + ("province" if by == "province" else "unit")],
         "month_label": _month_label(report.month, lang), "name": clean_all(report.name),
         "organisation": clean_all(report.organisation) if report.organisation else None,
         "as_of": w.date(result.as_of),
         "generator": result.generator,
         "stamp": report.stamp, "programs": programs,
-        "behind": [_row(x, w) for x in report.behind], "silent": [_row(x, w)
-                                                              for x in report.silent],
-        "campaigns": [{"name": clean_all(f"{c.name} ({w.date(c.date)})"), "program": c.program,
+        "behind": [_row(x, w, labels) for x in report.behind],
+        "silent": [_row(x, w, labels) for x in report.silent],
+        "campaigns": [{"name": clean_all(f"{c.name} ({w.date(c.date)})"),
+                       "program": labels.get(c.program, c.program),
                        "per_staff": w.number(c.per_staff), "staff_seen": w.number(c.staff_seen),
                        "staff_met": w.number(c.staff_met), "signed_up": w.number(c.signed_up)}
                       for c in result.campaigns],
@@ -72,12 +85,17 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
     }
 
 
-def _row(row: Any, w: Words) -> dict[str, str]:
+def _row(row: BreakdownRow, w: Words, labels: dict[str, str]) -> dict[str, Any]:
     m = row.measures
-    return {"program": row.program,
-            "unit": clean_all(row.key + (f" {row.name}" if row.name else "")),
+    return {"program": labels.get(row.program, row.program),
+            "unit": clean_all(w.row_key(row.key) + (f" {row.name}" if row.name else "")),
+            "depth": row.depth, "parent": row.parent,
             "target": w.number(row.target), "achieved": w.number(row.achieved),
-            "pace": w.percent(m.pace if m else None), "status": w.status(m.status) if m else ""}
+            "attainment": w.percent(m.attainment if m else None),
+            "pace": w.percent(m.pace if m else None),
+            "status": m.status if m else None, "status_text": w.status(m.status) if m else "",
+            "no_data": w.word("breakdown.no_data") if row.reporting is False else "",
+            "share": w.percent(row.share)}
 
 
 def _escaped(value: Any) -> Any:
@@ -110,12 +128,29 @@ def render_markdown(report: MonthlyReport, lang: str) -> str:
         lines.append(f"| {p['label']} | {p['achieved']} | {p['target']} | {p['attainment']} | "
                      f"{p['pace']} | {p['status_text']} | {p['share']} | {p['this_month']} | "
                      f"{p['last_month'] or '-'} |")
+    lines += [""] + [f"- {p['label']}: {p['ids']}" for p in c["programs"]]
     if c["warnings"]:  # near the headline: they qualify every figure above
         lines += [""] + [f"> ⚠ {warning}" for warning in c["warnings"]]
+    lines += ["", f"## {c['by_title']}"]
+    for p in c["programs"]:
+        if not p["rows"]:
+            continue
+        lines += ["", f"### {p['label']}", "", p["all_rows"], ""]
+        where = t["unit"] if c["by"] == "unit" else t["province"]
+        if p["has_targets"]:
+            lines += [f"| {where} | {t['target']} | {t['achieved']} | {t['attainment']} | "
+                      f"{t['pace']} | {t['status']} |", "|:--|--:|--:|--:|--:|:--|"]
+            lines += [f"| {'&nbsp;' * 2 * (r['depth'] - 1)}{r['unit']} | {r['target']} | "
+                      f"{r['achieved']} | {r['attainment']} | {r['pace']} | "
+                      f"{' '.join(x for x in (r['status_text'], r['no_data']) if x)} |"
+                      for r in p["rows"]]
+        else:
+            lines += [f"| {where} | {t['achieved']} | {t['row_share']} |", "|:--|--:|--:|"]
+            lines += [f"| {r['unit']} | {r['achieved']} | {r['share']} |" for r in p["rows"]]
     for key, rows in (("behind", c["behind"]), ("silent", c["silent"])):
         lines += ["", f"## {t[key]}", ""]
         lines += [f"- {r['program']}: {r['unit']} ({r['achieved']} / {r['target']}, "
-                  f"{r['status']})" for r in rows] or [t["none"]]
+                  f"{r['status_text']})" for r in rows] or [t["none"]]
     lines += ["", f"## {t['campaigns']}", ""]
     lines += [f"- {x['name']}, {x['program']}: {x['staff_met']} / {x['staff_seen']} "
               f"{t['staff_met'].lower()}, {x['signed_up']} {t['signed_up'].lower()}"
