@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import typer
 from tests.conftest import ROOT, run
@@ -14,7 +15,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_every_command_is_documented() -> None:
     commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
-    assert set(commands) == {"progress", "check", "report", "validate", "schema", "sample"}
+    assert set(commands) == {"progress", "check", "report", "validate", "schema", "sample",
+                             "diff"}
     for name in commands:
         assert f"`sspost {name}" in README, name
 
@@ -59,3 +61,18 @@ def test_the_first_run_shows_the_product() -> None:
     assert run("validate", ROOT / "targets" / "examples" / "hanoi-2025.yaml").exit_code == 0
     sample = run("sample", "--rows", "30000", "--province", "01")
     assert sample.stdout == (ROOT / "data" / "sample-hanoi-2025.csv").read_text(encoding="utf-8")
+
+
+def test_readme_shows_a_real_plan_diff(tmp_path: Path) -> None:
+    """The README's diff excerpt: the example plan with two targets raised, as a PR would."""
+    plan = ROOT / "targets" / "examples" / "hanoi-2025.yaml"
+    text = plan.read_text(encoding="utf-8")
+    changed = text.replace("target: 29730", "target: 31000").replace(
+        '"01-012", name: Gia Lâm, targets: {voluntary_si: 220',
+        '"01-012", name: Gia Lâm, targets: {voluntary_si: 300')
+    new = tmp_path / "hanoi-2025.yaml"
+    new.write_text(changed, encoding="utf-8")
+    out = run("diff", plan, new).stdout.splitlines()
+    assert len(out) == 4
+    for line in out[1:]:
+        assert line + "\n" in README

@@ -26,6 +26,7 @@ from sspost.cli_options import (
     DateFormat,
     Db,
     Delimiter,
+    DiffFormat,
     Encoding,
     FailOn,
     IdMap,
@@ -67,6 +68,8 @@ _EXAMPLES = {
                "--output-dir reports/2025-06"],
     "validate": ["sspost validate targets/*.yaml --strict"],
     "schema": ["sspost schema > schema/targets.schema.json"],
+    "diff": ["sspost diff <(git show main:targets/2025.yaml) targets/2025.yaml",
+             "git show main:targets/2025.yaml | sspost diff - targets/2025.yaml -f markdown"],
     "sample": ["sspost sample --rows 100000 --seed 7 -o sample.csv"],
 }
 
@@ -397,6 +400,42 @@ def validate(
             error(message)
         raise typer.Exit(Exit.USAGE)
     if has_errors(problems, strict=strict):
+        raise typer.Exit(Exit.PROBLEMS)
+
+
+@app.command(epilog=_example("diff"))
+@_clean_errors
+def diff(
+    old: Annotated[Path, typer.Argument(help="The plan before: a target file, or - for stdin.")],
+    new: Annotated[Path, typer.Argument(help="The plan after.")],
+    output_format: Annotated[DiffFormat, typer.Option(
+        "--format", "-f", help="markdown reads well as a pull request comment.",
+    )] = DiffFormat.text,
+    exit_code: Annotated[bool, typer.Option("--exit-code", metavar="",
+        help="Exit 1 when anything changed (as git diff --exit-code).")] = False,
+) -> None:
+    """What changed between two versions of a target file, matched by identity: units by
+    code wherever they sit, national totals by program and date, campaigns by name and date."""
+    from sspost.plan_diff import diff as plan_diff
+    from sspost.problems import Severity
+    from sspost.render.diff_format import DIFF_RENDERERS
+    from sspost.targets.loader import read_plan
+
+    plans, errors = [], 0
+    for path in (old, new):
+        plan, problems = read_plan(str(path))
+        for problem in problems:
+            say(problem.as_text())
+        errors += sum(p.severity is Severity.ERROR for p in problems)
+        if plan is None:
+            _fail(f"{path}: the target file cannot be read as a plan; `sspost validate "
+                  f"{path}` explains why", Exit.PROBLEMS)
+        plans.append(plan)
+    changes = plan_diff(plans[0], plans[1])
+    sys.stdout.write(DIFF_RENDERERS[output_format.value](str(old), str(new), changes))
+    if errors:  # compared, and said, but a plan that breaks a rule fails as validate would
+        _fail(f"{errors:,} error{'s' * (errors != 1)} in the plans (above)", Exit.PROBLEMS)
+    if exit_code and changes:
         raise typer.Exit(Exit.PROBLEMS)
 
 

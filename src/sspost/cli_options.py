@@ -75,6 +75,12 @@ class CheckFormat(StrEnum):
     json = "json"
 
 
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
 class ProblemFormat(StrEnum):
     auto = "auto"
     text = "text"

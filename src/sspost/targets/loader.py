@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -28,7 +29,7 @@ _RANGE_WORDS = {
 def read_text(path: str) -> str:
     """The file's text; a file that cannot be opened is a usage error (exit 2)."""
     try:
-        raw = FsPath(path).read_bytes()
+        raw = sys.stdin.buffer.read() if path == "-" else FsPath(path).read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot open target file {path}: {exc.strerror or exc}") from None
     # Undecodable bytes become surrogates, which validate_file reports as a located problem.
@@ -37,6 +38,15 @@ def read_text(path: str) -> str:
 
 def validate_file(path: str) -> tuple[TargetFile | None, list[Problem]]:
     """Every problem of one target file, and the model when it has no errors."""
+    model, problems = read_plan(path)
+    if any(p.severity is Severity.ERROR for p in problems):
+        model = None
+    return model, problems
+
+
+def read_plan(path: str) -> tuple[TargetFile | None, list[Problem]]:
+    """Every problem of one target file, and the model whenever its shape and types are right,
+    even if a rule over the whole file fails (a diff still shows what such a file changes)."""
     text = read_text(path)
     undecodable = re.search("[\udc80-\udcff]", text)
     if undecodable:
@@ -67,8 +77,6 @@ def validate_file(path: str) -> tuple[TargetFile | None, list[Problem]]:
             problems += [p for p in rules.check(partial, view) if trustworthy(p, removed)]
     if model is not None:
         problems.extend(rules.check(model, doc))
-    if any(p.severity is Severity.ERROR for p in problems):
-        model = None
     return model, sorted(set(problems))
 
 

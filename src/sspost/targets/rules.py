@@ -122,17 +122,17 @@ def _children_sum(unit: Unit, here: Path, doc: Document) -> Iterator[Problem]:
             continue
         total = sum(c.targets[code] for _, c in with_target)
         if total > parent_target:
-            message = (f"{code}: children's targets sum to {total}, above this unit's "
-                       f"{parent_target}")
+            message = (f"{code}: children's targets sum to {total:,}, above this unit's "
+                       f"{parent_target:,}")
             yield doc.problem((*here, "targets", code), "children-sum", message)
             for j, child in with_target:
                 yield doc.problem((*here, "units", j, "targets", code), "children-sum",
-                                  f"{code}: {child.targets[code]} counts towards a sum above "
-                                  f"parent {unit.code}'s {parent_target}")
+                                  f"{code}: {child.targets[code]:,} counts towards a sum above "
+                                  f"parent {unit.code}'s {parent_target:,}")
         elif total < parent_target and len(with_target) == len(unit.units):
             yield doc.problem((*here, "targets", code), "children-sum",
-                              f"{code}: children's targets sum to {total}, below this unit's "
-                              f"{parent_target}", severity=Severity.WARNING)
+                              f"{code}: children's targets sum to {total:,}, below this unit's "
+                              f"{parent_target:,}", severity=Severity.WARNING)
 
 
 RULES: list[Rule] = [period_order, phasing, thresholds, aliases, national_totals, campaigns,
