@@ -154,7 +154,8 @@ def test_json_keys_and_types(tmp_path: Path, plan: Path) -> None:
     data = csv_file(tmp_path, "a.csv", ["0100000001,2025-03-04,voluntary_si"])
     doc = run("progress", plan, data, "-f", "json").json()
     assert list(doc) == ["schema_version", "generator", "targets", "period", "as_of", "programs",
-                         "breakdown", "campaigns", "reconciliation", "warnings"]
+                         "breakdown", "campaigns", "reconciliation", "warnings",
+                         "last_year_reconciliation"]
     assert doc["schema_version"] == 1 and doc["generator"].startswith("sspost ")
     types = {"program": str, "label": str, "target": int, "achieved": int, "attainment": float,
              "gap": int, "elapsed": float, "expected": float, "pace": float, "status": str,

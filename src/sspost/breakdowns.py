@@ -36,6 +36,8 @@ class BreakdownRow:
     cumulative: int | None = None  # months: running total
     expected_cumulative: float | None = None
     change: int | None = None  # months: against the month before
+    last_year: int | None = None  # with --baseline-data: the same row, the same day last year
+    vs_last_year: float | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "label.required_per_day": "Needed / day", "label.required_per_month": "Needed / month",
         "label.projected": "Projected", "label.share": "National share",
         "label.vs_baseline": "vs baseline", "label.as_of": "as of",
+        "label.last_year": "Last year", "label.vs_last_year": "vs last year",
         "label.elapsed": "of the period elapsed", "label.closing": "What closes the gap",
         "label.national_total": "national total", "label.stale": "stale",
         "label.campaign": "Campaign", "label.staff_seen": "Staff seen",
@@ -57,6 +58,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "recon.prepared": "; read line by line first ({why})",
         "recon.by_reason": "rejected rows by reason: {counts}",
         "recon.more": "... and {n} more", "recon.tab": "tab",
+        "recon.last_year": "last year: ",
         # Warnings: they qualify the figures, so they go wherever the figures go.
         "warning.id_kinds": "{program} counts {codes} 10-digit social insurance "
                             "{codes|code|codes} and {numbers} 12-digit personal "
@@ -94,7 +96,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "report.all_rows": "All {n} {n|row|rows}",
         "report.top_bottom": "The chart shows the {top} highest and {bottom} lowest of {n} "
                              "rows; the table below lists every one.",
-        "report.row_share": "Share of the program",
+        "report.row_share": "Share of the program", "report.last_year_col": "Last year",
+        "report.vs_last_year_col": "vs last year",
+        "report.last_year": "Last year at this date ({date}): {participants}; this year is "
+                            "{ratio} of it",
         "report.wrote": "wrote {files} to {folder}",
         # Charts (their text is also their accessible description).
         "chart.burnup": "{label}: cumulative participants", "chart.achieved": "Achieved",
@@ -102,7 +107,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "chart.as_of": "As of {date}", "chart.day": "Date", "chart.participants": "Participants",
         "chart.bars": "Achieved by {by}", "chart.bars_attainment": "Attainment by {by}",
         "chart.unit": "unit", "chart.province": "province",
-        "chart.no_target": "no target",
+        "chart.no_target": "no target", "chart.last_year": "Last year",
         "chart.burnup_desc": "Line chart from {start} to {end}: {achieved} participants "
                              "by {as_of} against {expected} expected by then and a target of "
                              "{target}.",
@@ -116,6 +121,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "label.days_left": "Ngày còn lại", "label.required_per_day": "Cần / ngày",
         "label.required_per_month": "Cần / tháng", "label.projected": "Dự kiến cả kỳ",
         "label.share": "Thị phần", "label.vs_baseline": "So kỳ trước",
+        "label.last_year": "Cùng kỳ năm trước", "label.vs_last_year": "So cùng kỳ",
         "label.as_of": "tính đến", "label.elapsed": "thời gian đã qua",
         "label.closing": "Để hoàn thành chỉ tiêu", "label.national_total": "tổng số toàn quốc",
         "label.stale": "cũ", "label.campaign": "Đợt phát động",
@@ -144,6 +150,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "recon.prepared": "; đọc từng dòng trước ({why})",
         "recon.by_reason": "dòng bị loại theo lý do: {counts}",
         "recon.more": "... và {n} dòng nữa", "recon.tab": "tab",
+        "recon.last_year": "năm trước: ",
         "warning.id_kinds": "{program} có {codes} mã số BHXH 10 chữ số và {numbers} số định "
                             "danh cá nhân 12 chữ số: một người có cả hai sẽ bị tính hai lần; "
                             "--id-map FILE (old_id,new_id) ghép chúng lại",
@@ -181,13 +188,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "report.top_bottom": "Biểu đồ thể hiện {top} dòng cao nhất và {bottom} dòng thấp nhất "
                              "trong {n} dòng; bảng dưới đây liệt kê đầy đủ.",
         "report.row_share": "Tỷ trọng trong chương trình",
+        "report.last_year_col": "Cùng kỳ năm trước", "report.vs_last_year_col": "So cùng kỳ",
+        "report.last_year": "Cùng kỳ năm trước ({date}): {participants}; năm nay bằng {ratio}",
         "report.wrote": "đã ghi {files} vào {folder}",
         "chart.burnup": "{label}: số người tham gia lũy kế", "chart.achieved": "Đã đạt",
         "chart.expected": "Kế hoạch", "chart.target": "Chỉ tiêu",
         "chart.as_of": "Tính đến {date}", "chart.day": "Ngày", "chart.participants": "Số người",
         "chart.bars": "Đã đạt theo {by}", "chart.bars_attainment": "Tỷ lệ hoàn thành theo {by}",
         "chart.unit": "đơn vị", "chart.province": "tỉnh",
-        "chart.no_target": "không có chỉ tiêu",
+        "chart.no_target": "không có chỉ tiêu", "chart.last_year": "Năm trước",
         "chart.burnup_desc": "Biểu đồ đường từ {start} đến {end}: {achieved} người tham gia "
                              "tính đến {as_of}, so với {expected} theo kế hoạch và chỉ tiêu "
                              "{target}.",

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec, TypeVar
@@ -20,6 +21,7 @@ from sspost import __version__
 from sspost.cli_edge import Edge, error, say, silence_stdout
 from sspost.cli_options import (
     AsOf,
+    BaselineData,
     By,
     CheckFormat,
     Columns,
@@ -40,6 +42,8 @@ from sspost.cli_options import (
     Sort,
     Strict,
     Threads,
+    baseline_files,
+    last_year_db,
     parse_date,
     progress_format,
     read_options,
@@ -49,7 +53,8 @@ from sspost.problems import Exit, TargetFileError, UsageError
 
 if TYPE_CHECKING:
     from sspost.catalogue import Notice
-    from sspost.records import Reconciliation
+    from sspost.progress import BreakdownRequest, ProgressResult
+    from sspost.records import ReadOptions, Reconciliation
     from sspost.targets import TargetFile
 
 app = typer.Typer(
@@ -139,13 +144,17 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _tell(reconciliation: Reconciliation, warnings: list[Notice], lang: str,
-          shown: int = 20) -> None:
+          shown: int = 20, last_year: Reconciliation | None = None) -> None:
     """The reconciliation, bad rows and warnings, on stderr: results stay alone on stdout."""
     from sspost.render.reconciliation import reconciliation_lines
     from sspost.render.words import Words
 
     for line in reconciliation_lines(reconciliation, lang, shown=shown):
         say(f"sspost: {line}")
+    if last_year is not None:
+        prefix = Words(lang).word("recon.last_year")
+        for line in reconciliation_lines(last_year, lang, shown=shown):
+            say(f"sspost: {prefix}{line}")
     label = Words(lang).label("warning")
     for warning in warnings:
         say(f"sspost: {label}: {warning.text(lang)}")
@@ -159,10 +168,30 @@ def _inputs(targets: Path, data: list[Path], id_map: Path | None = None,
 
 
 def _outputs(output: Path | None = None, rejects: Path | None = None,
-             db: Path | None = None) -> list[Output]:
+             db: Path | None = None, *, last_year: bool = False) -> list[Output]:
     outs = [Output("--output", output)] if output else []
     outs += [Output("--rejects", rejects)] if rejects else []
-    return outs + ([Output("--db", db, database=True)] if db else [])
+    outs += [Output("--db", db, database=True)] if db else []
+    kept = last_year_db(db) if last_year else None
+    return outs + ([Output("--db (last year's rows)", kept, database=True)] if kept else [])
+
+
+def _with_last_year(plan: TargetFile, result: ProgressResult, files: list[Path],
+                    options: ReadOptions, request: BreakdownRequest | None) -> ProgressResult:
+    """`last_year` from --baseline-data files when given, else from the plan's figures."""
+    from sspost.last_year import attach, count_last_year
+
+    if not files:
+        return attach(result, plan)
+    counted = count_last_year(plan, [str(p) for p in files], result.as_of,
+                              options=replace(options, db=_last_year_db(options)),
+                              breakdown=request)
+    return attach(result, plan, counted)
+
+
+def _last_year_db(options: ReadOptions) -> str | None:
+    kept = last_year_db(Path(options.db)) if options.db else None
+    return str(kept) if kept else None
 
 
 def _load_targets(path: Path) -> TargetFile:
@@ -220,6 +249,7 @@ def progress(
         "--staff", metavar="FILE",
         help="Roster CSV (staff_id, unit): rostered staff without records count "
         "as not meeting a campaign quota.")] = None,
+    baseline_data: BaselineData = None,
 ) -> None:
     """Progress per program: achieved, expected, gap, pace, share of the national total."""
     from sspost.campaigns import load_roster
@@ -228,7 +258,9 @@ def progress(
 
     report_date = parse_date(as_of, "--as-of")
     chosen = progress_format(output_format, output)
-    check_outputs(_inputs(targets, data, id_map, staff), _outputs(output, rejects, db))
+    last_files = baseline_files(baseline_data)
+    check_outputs(_inputs(targets, data + last_files, id_map, staff),
+                  _outputs(output, rejects, db, last_year=bool(last_files)))
     plan = _load_targets(targets)
     options = read_options(column, date_format, delimiter, encoding, id_map, max_errors,
                             memory_limit, threads, data, db, sheet)
@@ -236,6 +268,7 @@ def progress(
     result = build_progress(plan, str(targets), [str(p) for p in data], as_of=report_date,
                             options=options, rejects=str(rejects) if rejects else None,
                             breakdown=request, roster=load_roster(str(staff)) if staff else None)
+    result = _with_last_year(plan, result, last_files, options, request)
     if chosen is ProgressFormat.xlsx:
         from sspost.render import xlsx_format
 
@@ -247,7 +280,8 @@ def progress(
     else:
         renderer = "csv_bom" if chosen is ProgressFormat.csv and bom else chosen.value
         _write(PROGRESS_RENDERERS[renderer](result, lang.value, _use_color(output)), output)
-    _tell(result.reconciliation, result.warnings, lang.value)
+    _tell(result.reconciliation, result.warnings, lang.value,
+          last_year=result.last_year_reconciliation)
     failing = {"behind": {"behind"}, "at_risk": {"behind", "at_risk"}}
     if fail_on:
         late = [p.program for p in result.programs if p.measures.status in failing[fail_on.value]]
@@ -330,6 +364,7 @@ def report(
     sheet: Sheet = None,
     staff: Annotated[Path | None, typer.Option(
         "--staff", metavar="FILE", help="Roster CSV (staff_id, unit) for campaign quotas.")] = None,
+    baseline_data: BaselineData = None,
 ) -> None:
     """Write the monthly report: self-contained HTML, Markdown, JSON and CSV."""
     from sspost.campaigns import load_roster
@@ -338,14 +373,18 @@ def report(
     from sspost.render.words import Words
     from sspost.report import build_report
 
-    check_outputs(_inputs(targets, data, id_map, staff),
-                  [Output("--output-dir", output_dir, directory=True), *_outputs(db=db)])
+    last_files = baseline_files(baseline_data)
+    check_outputs(_inputs(targets, data + last_files, id_map, staff),
+                  [Output("--output-dir", output_dir, directory=True),
+                   *_outputs(db=db, last_year=bool(last_files))])
     plan = _load_targets(targets)
     options = read_options(column, date_format, delimiter, encoding, id_map, 100,
                             memory_limit, threads, data, db, sheet)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp else None
     result = build_report(plan, str(targets), [str(p) for p in data], month, options=options,
-                          roster=load_roster(str(staff)) if staff else None, stamp=when)
+                          roster=load_roster(str(staff)) if staff else None, stamp=when,
+                          baseline_data=[str(p) for p in last_files],
+                          last_year_db=_last_year_db(options))
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -360,7 +399,8 @@ def report(
         xlsx_format.write(result.result, lang.value, str(output_dir / REPORT_FILES[4]))
     except OSError as exc:
         _fail(f"cannot write {output_dir / REPORT_FILES[4]}: {exc.strerror or exc}")
-    _tell(result.result.reconciliation, result.result.warnings, lang.value)
+    _tell(result.result.reconciliation, result.result.warnings, lang.value,
+          last_year=result.result.last_year_reconciliation)
     say("sspost: " + Words(lang.value).say("report.wrote", files=", ".join(REPORT_FILES),
                                            folder=str(output_dir)))
 

@@ -155,6 +155,11 @@ Threads = Annotated[int | None, typer.Option(
     "--threads", metavar="N",
     min=1, max=1024, help="Engine threads (default: the CPU count, at most 8; "
     "never more than the CPU count).")]
+BaselineData = Annotated[list[str] | None, typer.Option(
+    "--baseline-data", metavar="FILE",
+    help="Last year's exports, to compare with last year at the same day; repeat the option "
+    "for more files, or give a quoted pattern ('exports/2024-*.csv'). With --db, their rows "
+    "are kept beside it in FILE.last-year.")]
 Db = Annotated[Path | None, typer.Option(
     "--db", metavar="FILE",
     help="Keep the typed rows in this DuckDB file: a rerun parses only files that are "
@@ -184,6 +189,24 @@ def threads_option(value: int | None) -> int | None:
     if value is None:
         return None
     return min(value, os.cpu_count() or 1)
+
+
+def baseline_files(values: list[str] | None) -> list[Path]:
+    """--baseline-data values: files, or quoted glob patterns, in the order given."""
+    import glob
+
+    files: list[Path] = []
+    for value in values or []:
+        matches = sorted(glob.glob(value)) if any(c in value for c in "*?[") else [value]
+        if not matches:
+            raise UsageError(f"--baseline-data {value!r}: no file matches")
+        files += [Path(m) for m in matches]
+    return files
+
+
+def last_year_db(db: Path | None) -> Path | None:
+    """Where --db keeps last year's rows: beside this year's, never in the same tables."""
+    return None if db is None else db.with_name(db.name + ".last-year")
 
 
 def read_options(

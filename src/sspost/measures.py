@@ -27,6 +27,21 @@ def _month_end(month: str) -> dt.date:
     return dt.date(year, mon, calendar.monthrange(year, mon)[1])
 
 
+def _by_day(month_ends: dict[str, float], start: dt.date, end: dt.date, day: dt.date) -> float:
+    """A cumulative figure given at month ends, read at `day` (start <= day <= end): the
+    month's rise spread evenly over its days; a month left out keeps the previous figure."""
+    previous = 0.0
+    month = dt.date(day.year, day.month, 1)
+    for key in sorted(month_ends):
+        if _month_end(key) < month:
+            previous = month_ends[key]
+    current = month_ends.get(f"{day:%Y-%m}", previous)
+    first_day = max(month, start)
+    last_day = min(_month_end(f"{day:%Y-%m}"), end)
+    share = ((day - first_day).days + 1) / ((last_day - first_day).days + 1)
+    return previous + (current - previous) * share
+
+
 def elapsed(start: dt.date, end: dt.date, as_of: dt.date, phasing: Phasing) -> float:
     """Fraction of the target expected by `as_of`, clamped to [0, 1]."""
     if as_of < start:
@@ -35,17 +50,44 @@ def elapsed(start: dt.date, end: dt.date, as_of: dt.date, phasing: Phasing) -> f
         return 1.0
     if not isinstance(phasing, dict):
         return min(1.0, ((as_of - start).days + 1) / ((end - start).days + 1))
-    # Cumulative fractions at each month end; a month left out keeps the previous fraction.
-    previous = 0.0
-    month = dt.date(as_of.year, as_of.month, 1)
-    for key in sorted(phasing):
-        if _month_end(key) < month:
-            previous = phasing[key]
-    current = phasing.get(f"{as_of:%Y-%m}", previous)
-    first_day = max(month, start)
-    last_day = min(_month_end(f"{as_of:%Y-%m}"), end)
-    share = ((as_of - first_day).days + 1) / ((last_day - first_day).days + 1)
-    return min(1.0, max(0.0, previous + (current - previous) * share))
+    return min(1.0, max(0.0, _by_day(phasing, start, end, as_of)))
+
+
+def same_day_last_year(day: dt.date) -> dt.date:
+    """The day a year before; 29 February maps to 28 February."""
+    if day.month == 2 and day.day == 29:
+        return dt.date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period a year before this one (a calendar year before a calendar year)."""
+    return same_day_last_year(start), same_day_last_year(end)
+
+
+@dataclass(frozen=True)
+class LastYear:
+    """Last period's participants at the same day (SPEC section 5, `last_year`)."""
+
+    as_of: dt.date  # the same day last year
+    participants: float  # counted (whole) or interpolated from month-end figures
+    source: str  # "cumulative" or "data"
+
+
+def last_year_from_cumulative(cumulative: dict[str, int], start: dt.date, end: dt.date,
+                              as_of: dt.date) -> LastYear | None:
+    """Last year at `as_of` from the earlier period's month-end cumulative figures, interpolated
+    by day like phasing; None past the last month given (not published yet is not zero)."""
+    if not cumulative:
+        return None
+    day = same_day_last_year(min(as_of, end))
+    first, last = previous_period(start, end)
+    if day > _month_end(max(cumulative)):
+        return None
+    if day < first:
+        return LastYear(day, 0, "cumulative")
+    values = {k: float(v) for k, v in cumulative.items()}
+    return LastYear(day, _by_day(values, first, last, min(day, last)), "cumulative")
 
 
 def status(achieved: int, target: int, pace: float | None, thresholds: Thresholds) -> str:

@@ -9,7 +9,7 @@ from sspost import __version__, provinces
 from sspost.breakdowns import Breakdown, Plan, by_month, by_province, by_staff, by_unit
 from sspost.campaigns import CampaignResult, campaign_results
 from sspost.catalogue import Label, Notice
-from sspost.measures import Measures, NationalTotal, national_total
+from sspost.measures import LastYear, Measures, NationalTotal, national_total
 from sspost.problems import UsageError
 from sspost.records import Counts, ReadOptions, Reconciliation, RecordStore, dimensions
 from sspost.shown import clean
@@ -34,6 +34,8 @@ class ProgramProgress:
     baseline: Baseline | None
     vs_baseline: float | None
     id_kinds: dict[str, int]
+    last_year: LastYear | None = None  # set by last_year.attach
+    vs_last_year: float | None = None
 
     def label_in(self, lang: str) -> str:
         """The program's name for people: Vietnamese when asked for and given."""
@@ -52,6 +54,7 @@ class ProgressResult:
     campaigns: list[CampaignResult]
     reconciliation: Reconciliation
     warnings: list[Notice]
+    last_year_reconciliation: Reconciliation | None = None  # with --baseline-data
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,7 @@ def collect(
         period_end=targets.period.end,
         as_of=as_of,
         programs=program_progress(plan, counts),
-        breakdown=_breakdown(store, plan, breakdown) if breakdown else None,
+        breakdown=breakdown_of(store, plan, breakdown) if breakdown else None,
         campaigns=campaign_results(
             targets,
             dimensions.campaign_staff_counts(store, {c.date for c in targets.campaigns}),
@@ -205,7 +208,7 @@ def collect(
     )
 
 
-def _breakdown(store: RecordStore, plan: Plan, request: BreakdownRequest) -> Breakdown:
+def breakdown_of(store: RecordStore, plan: Plan, request: BreakdownRequest) -> Breakdown:
     counts = dimensions.counts_by(store, request.by)
     if request.by == "unit":
         sent = dimensions.units_with_records(store, plan.as_of)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from sspost.breakdowns import BreakdownRow
+from sspost.last_year import attach, count_last_year, cumulative_by_day
 from sspost.measures import elapsed
 from sspost.problems import UsageError
 from sspost.progress import BreakdownRequest, ProgressResult, collect, keeping
@@ -33,6 +34,7 @@ class ProgramSeries:
     as_of: dt.date
     this_month: int  # new participants in the report month
     last_month: int | None  # None when the month before is outside the period
+    last_year: list[float] | None = None  # the same day last year, for each of `days`
 
 
 CHART_ROWS = 30  # bars a page holds; the table under each chart lists every row
@@ -106,7 +108,8 @@ def report_as_of(store: RecordStore, first: dt.date, last: dt.date) -> dt.date:
 def build_report(
     targets: TargetFile, targets_path: str, data: list[str], month: str, *,
     options: ReadOptions | None = None, roster: set[str] | None = None,
-    stamp: str | None = None,
+    stamp: str | None = None, baseline_data: list[str] | None = None,
+    last_year_db: str | None = None,
 ) -> MonthlyReport:
     first, last = parse_month(month, targets)
     request = BreakdownRequest("unit" if targets.units else "province")
@@ -115,7 +118,13 @@ def build_report(
         as_of = report_as_of(store, first, last)
         result = collect(store, targets_path, as_of, breakdown=request, roster=roster)
         per_day = dimensions.counts_by(store, "day")
+    counted = count_last_year(targets, baseline_data, as_of,
+                              options=replace(options or ReadOptions(), db=last_year_db),
+                              breakdown=request) if baseline_data else None
+    result = attach(result, targets, counted)
     series = [_series(targets, code, per_day, as_of, first) for code in targets.programs]
+    series = [replace(s, last_year=cumulative_by_day(targets, s.program, s.days, counted))
+              for s in series]
     rows = result.breakdown.rows if result.breakdown else []
     behind = [r for r in rows if r.measures and r.measures.status in ("behind", "at_risk")]
     silent = [r for r in rows if r.reporting is False]

@@ -39,6 +39,17 @@ def _signed(w: Words, value: int | None) -> str:
     return ("+" if value > 0 else "") + w.number(value)
 
 
+def _last_year_columns(table: Table, w: Words, on: bool) -> None:
+    """With --baseline-data: each row's figure last year, and this year's against it."""
+    if on:
+        for key in ("last_year", "vs_last_year"):
+            table.add_column(w.label(key), justify="right", no_wrap=True)
+
+
+def _last_year(r: BreakdownRow, w: Words, on: bool) -> list[str]:
+    return [w.number(r.last_year), w.percent(r.vs_last_year)] if on else []
+
+
 def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang: str) -> None:
     w = Words(lang)
     h = HEADERS[lang]
@@ -47,13 +58,16 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
         label = program.label_in(lang)
         console.print(Text(clean_all(f"{label}: {h[b.by]}"), style="bold"))
         table = Table(header_style="bold")
+        on = any(r.last_year is not None for r in rows)
         if b.by == "month":
             for key in ("month", "new", "cumulative", "expected_cumulative", "change"):
                 table.add_column(h[key], justify="left" if key == "month" else "right",
                                  no_wrap=True)
+            _last_year_columns(table, w, on)
             for r in rows:
                 table.add_row(*row_of(r.key, w.number(r.achieved), w.number(r.cumulative),
-                                      w.number(r.expected_cumulative), _signed(w, r.change)))
+                                      w.number(r.expected_cumulative), _signed(w, r.change),
+                                      *_last_year(r, w, on)))
         elif b.by == "unit":
             table.add_column(h["unit"], min_width=_NAME_MIN)  # names wrap, figures do not
             for key in ("target", "achieved", "attainment"):
@@ -62,6 +76,7 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
             table.add_column(w.label("pace"), justify="right", no_wrap=True)
             table.add_column(w.label("status"), no_wrap=True)
             table.add_column(h["reporting"])
+            _last_year_columns(table, w, on)
             for r in rows:
                 m = r.measures
                 name = "  " * (r.depth - 1) + w.row_key(r.key) + (f" {r.name}" if r.name else "")
@@ -71,14 +86,17 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
                     w.percent(m.pace if m else None),
                     Text(w.status(m.status), style=STATUS_STYLE[m.status]) if m else "",
                     Text(h["no_data"], style="bold red") if r.reporting is False else "",
+                    *_last_year(r, w, on),
                 ))
         else:
             table.add_column(h[b.by], min_width=_NAME_MIN)
             table.add_column(w.label("achieved"), justify="right", no_wrap=True)
             table.add_column(h["share"], justify="right", no_wrap=True)
+            _last_year_columns(table, w, on)
             for r in rows:
                 table.add_row(*row_of(w.row_key(r.key) + (f" {r.name}" if r.name else ""),
-                                      w.number(r.achieved), w.percent(r.share)))
+                                      w.number(r.achieved), w.percent(r.share),
+                                      *_last_year(r, w, on)))
         if b.by == "unit" and not fits(console, table, wrapping=True):
             table.columns.pop(4)  # the bar goes first: the figures beside it say the same
             keep_figures_whole(table)  # then headers wrap too

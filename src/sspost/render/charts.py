@@ -84,6 +84,9 @@ def burnup(series: ProgramSeries, label: str, lang: str, chart_id: str) -> str:
                 label=w.word("chart.achieved"))
         ax.axhline(series.target, color=COLOURS["target"], linewidth=1,
                    label=w.word("chart.target"))
+        if series.last_year is not None:
+            ax.plot(days, series.last_year, color=COLOURS["last_year"], linewidth=1.2,
+                    linestyle="-.", label=w.word("chart.last_year"))
         ax.axvline(mdates.date2num(series.as_of), color=COLOURS["as_of"], linestyle=":",
                    linewidth=1, label=w.say("chart.as_of", date=series.as_of))
         ax.set_xlim(days[0], days[-1])
@@ -94,10 +97,11 @@ def burnup(series: ProgramSeries, label: str, lang: str, chart_id: str) -> str:
         ax.xaxis.set_major_locator(mdates.MonthLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y" if lang == "vi" else "%Y-%m"))
         fig.autofmt_xdate()
-        ax.set_ylim(bottom=0, top=max(series.target, max(series.achieved, default=0)) * 1.08
-                    or 1)
+        last = [v for v in series.last_year or [] if v == v]  # NaN: not published
+        ax.set_ylim(bottom=0, top=max(series.target, max(series.achieved, default=0),
+                                      max(last, default=0)) * 1.08 or 1)
         # Below the plot: inside it, the legend would cover the target line.
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=4, frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=5, frameon=False)
         return _svg(fig, chart_id, title, description)
 
 

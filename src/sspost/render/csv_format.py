@@ -13,7 +13,8 @@ COLUMNS = (
     "program", "label", "as_of", "target", "achieved", "attainment", "gap", "elapsed",
     "expected", "pace", "status", "projected", "days_left", "required_per_day",
     "required_per_month", "national_total", "national_total_as_of", "national_total_stale",
-    "share", "baseline_participants", "vs_baseline",
+    "share", "baseline_participants", "vs_baseline", "last_year_as_of",
+    "last_year_participants", "last_year_source", "vs_last_year",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,6 +51,11 @@ def breakdown_table(result: ProgressResult) -> tuple[list[str], list[tuple[objec
     """The breakdown's header and rows, values unformatted."""
     assert result.breakdown is not None
     cells = [breakdown_row_json(result.breakdown.by, r) for r in result.breakdown.rows]
+    for cell in cells:  # a flat table: last year's figure, not its JSON object
+        last = cell.pop("last_year")
+        vs = cell.pop("vs_last_year")
+        cell |= {"last_year_participants": last["participants"] if last else None,
+                 "vs_last_year": vs}
     header = [*cells[0], "as_of"] if cells else []
     return header, [(*cell.values(), result.as_of.isoformat()) for cell in cells]
 
@@ -67,6 +73,9 @@ def program_table(result: ProgressResult) -> tuple[list[str], list[tuple[object,
             total.participants if total else None, total.as_of.isoformat() if total else None,
             total.stale if total else None, p.share,
             p.baseline.participants if p.baseline else None, p.vs_baseline,
+            p.last_year.as_of.isoformat() if p.last_year else None,
+            p.last_year.participants if p.last_year else None,
+            p.last_year.source if p.last_year else None, p.vs_last_year,
         )
         rows.append(row)
     return list(COLUMNS), rows

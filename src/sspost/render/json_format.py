@@ -32,13 +32,19 @@ def program_json(p: ProgramProgress) -> dict[str, Any]:
         },
         "vs_baseline": p.vs_baseline,
         "id_kinds": p.id_kinds,
+        "last_year": None if p.last_year is None else {
+            "as_of": p.last_year.as_of.isoformat(), "participants": p.last_year.participants,
+            "source": p.last_year.source,
+        },
+        "vs_last_year": p.vs_last_year,
     }
 
 
 DIMENSION_KEYS = {"unit": "unit", "province": "province", "month": "month", "staff": "staff_id"}
 
 
-def breakdown_row_json(by: str, row: BreakdownRow) -> dict[str, Any]:
+def breakdown_row_json(by: str, row: BreakdownRow,
+                       last_as_of: str | None = None) -> dict[str, Any]:
     m = row.measures
     out: dict[str, Any] = {"program": row.program, DIMENSION_KEYS[by]: row.key}
     if by in ("unit", "province"):
@@ -54,15 +60,18 @@ def breakdown_row_json(by: str, row: BreakdownRow) -> dict[str, Any]:
     if by == "month":
         out |= {"cumulative": row.cumulative, "expected_cumulative": row.expected_cumulative,
                 "change": row.change}
+    out |= {"last_year": None if row.last_year is None else {
+                "as_of": last_as_of, "participants": row.last_year, "source": "data"},
+            "vs_last_year": row.vs_last_year}
     return out
 
 
-def breakdown_json(b: Breakdown) -> dict[str, Any]:
+def breakdown_json(b: Breakdown, last_as_of: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"by": b.by, "depth": b.depth}
     if b.by == "unit":
         out["reported"] = {program: {"reported": n, "with_target": m}
                            for program, (n, m) in b.reported.items()}
-    out["rows"] = [breakdown_row_json(b.by, row) for row in b.rows]
+    out["rows"] = [breakdown_row_json(b.by, row, last_as_of) for row in b.rows]
     return out
 
 
@@ -91,7 +100,9 @@ def progress_json(result: ProgressResult) -> dict[str, Any]:
                    "end": result.period_end.isoformat()},
         "as_of": result.as_of.isoformat(),
         "programs": [program_json(p) for p in result.programs],
-        "breakdown": None if result.breakdown is None else breakdown_json(result.breakdown),
+        "breakdown": None if result.breakdown is None else breakdown_json(
+            result.breakdown, next((p.last_year.as_of.isoformat() for p in result.programs
+                                    if p.last_year and p.last_year.source == "data"), None)),
         "campaigns": [{"name": c.name, "date": c.date.isoformat(), "program": c.program,
                        "per_staff": c.per_staff, "staff_seen": c.staff_seen,
                        "staff_met": c.staff_met, "signed_up": c.signed_up,
@@ -99,6 +110,8 @@ def progress_json(result: ProgressResult) -> dict[str, Any]:
                       for c in result.campaigns],
         "reconciliation": reconciliation_json(result.reconciliation),
         "warnings": [str(n) for n in result.warnings],
+        "last_year_reconciliation": None if result.last_year_reconciliation is None
+        else reconciliation_json(result.last_year_reconciliation),
     }
 
 

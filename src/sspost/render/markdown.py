@@ -17,9 +17,11 @@ def _cell(text: str) -> str:
 
 def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str:
     w = Words(lang)
+    with_last_year = any(p.last_year is not None for p in result.programs)
+    keys = KEYS + (("last_year", "vs_last_year") if with_last_year else ())
     lines = [f"**{_cell(result.targets)}**, {w.label('as_of')} {w.date(result.as_of)}", ""]
-    lines.append("| " + " | ".join(w.label(k) for k in KEYS) + " |")
-    lines.append("|" + "|".join(":--" if k in ("program", "status") else "--:" for k in KEYS)
+    lines.append("| " + " | ".join(w.label(k) for k in keys) + " |")
+    lines.append("|" + "|".join(":--" if k in ("program", "status") else "--:" for k in keys)
                  + "|")
     for p in result.programs:
         m = p.measures
@@ -27,6 +29,9 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
         cells = [label, w.number(m.target), w.number(m.achieved), w.percent(m.attainment),
                  w.number(m.expected), w.percent(m.pace), w.status(m.status), w.number(m.gap),
                  w.number(m.required_per_month), w.number(m.projected), w.percent(p.share, 2)]
+        if with_last_year:
+            cells += [w.number(p.last_year.participants if p.last_year else None),
+                      w.percent(p.vs_last_year)]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     lines.append("")
     for p in result.programs:
@@ -57,6 +62,10 @@ def _breakdown(result: ProgressResult, w: Words) -> list[str]:
     else:
         heads = [w.label("program"), h[b.by], w.label("achieved"), h["share"]]
         align = ":--|:--|--:|--:"
+    with_last_year = any(r.last_year is not None for r in b.rows)
+    if with_last_year:
+        heads += [w.label("last_year"), w.label("vs_last_year")]
+        align += "|--:|--:"
     lines = ["| " + " | ".join(_cell(x) for x in heads) + " |", "|" + align + "|"]
     for r in b.rows:
         m = r.measures
@@ -71,6 +80,8 @@ def _breakdown(result: ProgressResult, w: Words) -> list[str]:
                       w.status(m.status) if m else ""]
         else:
             values = [w.number(r.achieved), w.percent(r.share)]
+        if with_last_year:
+            values += [w.number(r.last_year), w.percent(r.vs_last_year)]
         cells = [_cell(labels.get(r.program, r.program)), indent + _cell(key),
                  *(_cell(v) for v in values)]
         lines.append("| " + " | ".join(cells) + " |")

@@ -54,7 +54,11 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
             if with_charts and rows else "",
             "chart_note": None if chart.complete else w.say(
                 "report.top_bottom", top=chart.top, bottom=chart.bottom, n=chart.total),
+            "last_year": None if p.last_year is None else w.say(
+                "report.last_year", participants=p.last_year.participants,
+                date=p.last_year.as_of, ratio=w.percent(p.vs_last_year)),
             "rows": [_row(x, w, labels) for x in rows],
+            "with_last_year": any(x.last_year is not None for x in rows),
             "has_targets": any(x.target is not None for x in rows),
             "all_rows": w.say("report.all_rows", n=len(rows)),
         })
@@ -95,7 +99,8 @@ def _row(row: BreakdownRow, w: Words, labels: dict[str, str]) -> dict[str, Any]:
             "pace": w.percent(m.pace if m else None),
             "status": m.status if m else None, "status_text": w.status(m.status) if m else "",
             "no_data": w.word("breakdown.no_data") if row.reporting is False else "",
-            "share": w.percent(row.share)}
+            "share": w.percent(row.share), "last_year": w.number(row.last_year),
+            "vs_last_year": w.percent(row.vs_last_year)}
 
 
 def _escaped(value: Any) -> Any:
@@ -129,6 +134,7 @@ def render_markdown(report: MonthlyReport, lang: str) -> str:
                      f"{p['pace']} | {p['status_text']} | {p['share']} | {p['this_month']} | "
                      f"{p['last_month'] or '-'} |")
     lines += [""] + [f"- {p['label']}: {p['ids']}" for p in c["programs"]]
+    lines += [f"- {p['label']}: {p['last_year']}" for p in c["programs"] if p["last_year"]]
     if c["warnings"]:  # near the headline: they qualify every figure above
         lines += [""] + [f"> ⚠ {warning}" for warning in c["warnings"]]
     lines += ["", f"## {c['by_title']}"]

@@ -37,8 +37,9 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False,
         progress.add_column(w.label(key), justify="left" if key in ("program", "status")
                             else "right", no_wrap=True)
     closing = Table(title=w.label("closing"), title_justify="left", header_style="bold")
+    with_last_year = any(p.last_year is not None for p in result.programs)
     for key in ("program", "gap", "days_left", "required_per_day", "required_per_month",
-                "projected", "share", "vs_baseline"):
+                "projected", "share", "vs_baseline") + (("vs_last_year",) * with_last_year):
         closing.add_column(w.label(key), justify="left" if key == "program" else "right",
                            no_wrap=True)
     notes = []
@@ -64,6 +65,8 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False,
             label, w.number(m.gap), w.number(m.days_left), w.number(m.required_per_day),
             w.number(m.required_per_month), w.number(m.projected), w.percent(p.share, 2),
             w.percent(p.vs_baseline) + (f" ({p.baseline.period})" if p.baseline else ""),
+            *([w.percent(p.vs_last_year) + (f" ({w.number(p.last_year.participants)})"
+                                             if p.last_year else "")] * with_last_year),
         ))
     if fits(console, progress) and fits(console, closing):
         console.print(progress)

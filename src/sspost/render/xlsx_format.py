@@ -11,7 +11,7 @@ from sspost.progress import ProgressResult
 from sspost.render.csv_format import breakdown_table, program_table
 from sspost.shown import clean_all
 
-RATIOS = {"attainment", "elapsed", "pace", "share", "vs_baseline"}
+RATIOS = {"attainment", "elapsed", "pace", "share", "vs_baseline", "vs_last_year"}
 SHEETS = section("sheet")
 
 

@@ -40,6 +40,10 @@ class Baseline(Strict):
     national_share: Fraction | None = Field(
         default=None, description="Share of the national total reached then, in (0, 1]."
     )
+    cumulative: dict[MonthKey, Count] | None = Field(
+        default=None, description="The earlier period's cumulative participants at each month "
+        "end (published monthly figures), month (YYYY-MM) -> participants; read against the "
+        "same day last year, interpolated by day.")
     source: Text | None = None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from sspost.measures import previous_period
 from sspost.problems import Problem, Severity
 from sspost.targets.model import TargetFile, Unit
 from sspost.targets.yamlpos import Document, Path
@@ -41,6 +42,25 @@ def phasing(model: TargetFile, doc: Document) -> Iterator[Problem]:
     if model.phasing[final] != 1.0:
         yield doc.problem(("phasing", final), "phasing",
                           f"the last month must reach 1.0 (got {model.phasing[final]})")
+
+
+def baseline_cumulative(model: TargetFile, doc: Document) -> Iterator[Problem]:
+    """Month-end figures of the period a year before this one, never falling."""
+    start, end = previous_period(model.period.start, model.period.end)
+    first, last = f"{start:%Y-%m}", f"{end:%Y-%m}"
+    for code, program in model.programs.items():
+        cumulative = program.baseline.cumulative if program.baseline else None
+        previous = 0
+        for month in sorted(cumulative or {}):
+            assert cumulative is not None
+            here = ("programs", code, "baseline", "cumulative", month)
+            if not first <= month <= last:
+                yield doc.problem(here, "baseline", f"month {month} is outside the period "
+                                  f"a year before this one ({first}..{last})", of_key=True)
+            if cumulative[month] < previous:
+                yield doc.problem(here, "baseline", f"cumulative participants decrease "
+                                  f"({previous:,} -> {cumulative[month]:,})")
+            previous = max(previous, cumulative[month])
 
 
 def thresholds(model: TargetFile, doc: Document) -> Iterator[Problem]:
@@ -135,8 +155,8 @@ def _children_sum(unit: Unit, here: Path, doc: Document) -> Iterator[Problem]:
                               f"{parent_target:,}", severity=Severity.WARNING)
 
 
-RULES: list[Rule] = [period_order, phasing, thresholds, aliases, national_totals, campaigns,
-                     units]
+RULES: list[Rule] = [period_order, phasing, baseline_cumulative, thresholds, aliases,
+                     national_totals, campaigns, units]
 
 
 def check(model: TargetFile, doc: Document) -> list[Problem]:

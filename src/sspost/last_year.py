@@ -1,0 +1,143 @@
+"""Against last year at this date (SPEC section 5, `last_year` and `vs_last_year`).
+
+Two sources. `baseline.cumulative` in the plan: the earlier period's published month-end
+figures, read at the same day last year. `--baseline-data FILE...`: last year's exports, read,
+checked and reconciled like this year's and counted over the period a year before up to the same
+day (29 February maps to 28 February); they take precedence, and they alone give every breakdown
+row its own last-year figure. A breakdown of last year is made with this year's rules (the same
+tree of units, the same 34 provinces, the same tie rule), then matched to this year's rows by key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from sspost.breakdowns import Breakdown, BreakdownRow, Plan
+from sspost.measures import (
+    LastYear,
+    last_year_from_cumulative,
+    previous_period,
+    same_day_last_year,
+)
+from sspost.progress import BreakdownRequest, ProgressResult, breakdown_of, keeping
+from sspost.records import ReadOptions, Reconciliation, RecordStore, dimensions
+from sspost.targets import TargetFile
+from sspost.targets.model import Period
+
+
+@dataclass(frozen=True)
+class LastYearData:
+    """What last year's exports say at the same day."""
+
+    as_of: dt.date
+    programs: dict[str, int]  # program -> participants by the same day last year
+    rows: dict[tuple[str, str], int]  # (program, this year's row key) -> participants
+    per_day: dict[tuple[str, str | None], int]  # (program, ISO day) -> new, over the period
+    reconciliation: Reconciliation
+    every_row: bool = True  # False when this year's rows are a selection (--limit)
+
+
+def previous_plan(targets: TargetFile) -> TargetFile:
+    """The same plan over the period a year before (read and counted with the same rules)."""
+    start, end = previous_period(targets.period.start, targets.period.end)
+    return targets.model_copy(update={"period": Period(start=start, end=end)})
+
+
+def _this_years_key(by: str, key: str) -> str:
+    return f"{int(key[:4]) + 1:04d}{key[4:]}" if by == "month" else key
+
+
+def count_last_year(
+    targets: TargetFile, data: list[str], as_of: dt.date, *,
+    options: ReadOptions | None = None, breakdown: BreakdownRequest | None = None,
+) -> LastYearData:
+    """Last year's exports counted up to the same day last year as `as_of`."""
+    plan = previous_plan(targets)
+    day = same_day_last_year(min(as_of, targets.period.end))
+    with RecordStore(plan, keeping(options, breakdown)) as store:
+        store.load(data)
+        # The whole earlier period first, for the burn-up's curve: a participant's first
+        # record is the same whatever the window's end, so these days cumulate to any day.
+        store.count(plan.period.end)
+        per_day = dimensions.counts_by(store, "day")
+        kept = dimensions.ATTRIBUTES.get(breakdown.by) if breakdown else None
+        counts = store.count(day, kept)
+        store.stop_if_mostly_rejected(counts.reconciliation)
+        rows: dict[tuple[str, str], int] = {}
+        if breakdown is not None:
+            totals = {p: c.achieved for p, c in counts.programs.items()}
+            last = breakdown_of(store, Plan(plan, day, totals),
+                                replace(breakdown, limit=None))
+            rows = {(r.program, _this_years_key(breakdown.by, r.key)): r.achieved
+                    for r in last.rows}
+    return LastYearData(day, {p: c.achieved for p, c in counts.programs.items()}, rows,
+                        per_day, counts.reconciliation,
+                        every_row=breakdown is None or breakdown.limit is None)
+
+
+def _ratio(achieved: float, last: float | None) -> float | None:
+    return achieved / last if last else None
+
+
+def attach(result: ProgressResult, targets: TargetFile,
+           data: LastYearData | None = None) -> ProgressResult:
+    """The result with `last_year` and `vs_last_year` on each program (and, from data, on each
+    breakdown row); unchanged where neither source says anything."""
+    programs = []
+    for p in result.programs:
+        last: LastYear | None = None
+        if data is not None:
+            last = LastYear(data.as_of, data.programs.get(p.program, 0), "data")
+        else:
+            baseline = targets.programs[p.program].baseline
+            if baseline is not None and baseline.cumulative:
+                last = last_year_from_cumulative(baseline.cumulative, targets.period.start,
+                                                 targets.period.end, result.as_of)
+        programs.append(replace(p, last_year=last, vs_last_year=_ratio(
+            p.measures.achieved, last.participants if last else None)))
+    breakdown = result.breakdown
+    if breakdown is not None and data is not None:
+        breakdown = _with_rows(breakdown, data)
+    return replace(result, programs=programs, breakdown=breakdown,
+                   last_year_reconciliation=data.reconciliation if data else None)
+
+
+def _with_rows(breakdown: Breakdown, data: LastYearData) -> Breakdown:
+    """Each row with its figure last year; a key seen only last year (a staff member who has
+    left, codes now unassigned) gets a row of its own, so the rows still add up."""
+    def row(r: BreakdownRow) -> BreakdownRow:
+        last = data.rows.get((r.program, r.key), 0)
+        return replace(r, last_year=last, vs_last_year=_ratio(r.achieved, last))
+    rows = [row(r) for r in breakdown.rows]
+    if data.every_row:
+        seen = {(r.program, r.key) for r in rows}
+        rows += [BreakdownRow(program, key, None, 0, last_year=n, vs_last_year=0.0)
+                 for (program, key), n in sorted(data.rows.items())
+                 if (program, key) not in seen and n]
+    return replace(breakdown, rows=rows)
+
+
+def cumulative_by_day(targets: TargetFile, program: str, days: list[dt.date],
+                      data: LastYearData | None) -> list[float] | None:
+    """Last year's cumulative participants at the same day as each of `days` (the burn-up's
+    last-year curve), or None when no source gives it."""
+    if data is not None:
+        per_day = sorted((dt.date.fromisoformat(key), n)
+                         for (p, key), n in data.per_day.items() if p == program and key)
+        out, running, i = [], 0, 0
+        for day in days:
+            then = same_day_last_year(day)
+            while i < len(per_day) and per_day[i][0] <= then:
+                running += per_day[i][1]
+                i += 1
+            out.append(float(running))
+        return out
+    baseline = targets.programs[program].baseline
+    if baseline is None or not baseline.cumulative:
+        return None
+    values = [last_year_from_cumulative(baseline.cumulative, targets.period.start,
+                                        targets.period.end, day) for day in days]
+    known = [v.participants for v in values if v is not None]
+    return known if len(known) == len(values) else known + [float("nan")] * (
+        len(values) - len(known))
