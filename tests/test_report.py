@@ -222,3 +222,22 @@ def test_charted_keeps_the_extremes_and_says_how_many() -> None:
     assert all(r.depth == 1 for r in chart.rows)  # a ranked list has no tree to indent
     plain = [row(f"p{i}", i, None) for i in range(12)]
     assert [r.key for r in charted(plain, limit=4).rows] == ["p11", "p10", "p1", "p0"]
+
+
+def test_report_compares_with_last_year(tmp_path: Path, sample: Path) -> None:
+    """With last year's files the cards say last year at this date, the burn-up draws its
+    curve, and the breakdown table carries it row by row."""
+    last = tmp_path / "2024.csv"
+    assert run("sample", "--rows", "2000", "--seed", "8", "--start", "2024-01-01", "--end",
+               "2024-12-31", "-o", last).exit_code == 0
+    out = make_report(tmp_path, PLAN, sample, "--baseline-data", str(last))
+    html = (out / "report.html").read_text(encoding="utf-8")
+    doc = json.loads((out / "progress.json").read_text(encoding="utf-8"))
+    for program in doc["programs"]:
+        assert program["last_year"]["as_of"] == "2024-06-30"
+        card = html.split(f'data-program="{program["program"]}"')[1].split("</div>\n  </div>")[0]
+        assert f"Last year at this date (2024-06-30): {program['last_year']['participants']:,}" \
+            in card
+    burnup = html.split('data-chart="burnup"')[1].split("</figure>")[0]
+    assert ">Last year<" in burnup
+    assert html.count("<th scope=\"col\" class=\"num\">vs last year</th>") == 2
