@@ -1,5 +1,6 @@
 """Property: every breakdown adds up, parents hold their own participants plus their children's,
-and each participant lands in exactly the row of their earliest record."""
+each participant lands in exactly the row of their earliest record under the tie rule (SPEC
+section 4), and the rows in reverse order give the same answer."""
 
 from __future__ import annotations
 
@@ -39,7 +40,9 @@ def cases(draw: st.DrawFn) -> tuple[list[dict], list[tuple[str, str, str, str, s
     unit_choices = [*codes(units), "ZZ", ""]
     records = draw(st.lists(st.tuples(
         st.integers(1, 12).map(lambda i: f"{i:010d}"),
-        st.integers(0, 364).map(lambda d: (dt.date(2025, 1, 1) + dt.timedelta(d)).isoformat()),
+        # Few days and a few times of day: ties on a participant's earliest day are common.
+        st.tuples(st.integers(0, 20), st.sampled_from(["", " 08:00", " 09:30", "T09:30:00"]))
+        .map(lambda d: (dt.date(2025, 1, 1) + dt.timedelta(d[0])).isoformat() + d[1]),
         st.sampled_from(["voluntary_si", "household_hi"]),
         st.sampled_from(unit_choices),
         st.sampled_from(PROVINCES),
@@ -64,20 +67,37 @@ def test_breakdowns_add_up(tmp_path: Path, case: tuple[list[dict], list[tuple]])
             "units": units}
     plan_path = tmp_path / "plan.json.yaml"
     plan_path.write_text(json.dumps(plan), encoding="utf-8")  # JSON is YAML
-    data = tmp_path / "data.csv"
-    data.write_text("participant_id,date,program,unit,province,staff_id\n"
-                    + "".join(",".join(r) + "\n" for r in records), encoding="utf-8")
-    # The expected attribution, worked out here: earliest date, then file order.
+    data, backwards = tmp_path / "data.csv", tmp_path / "backwards.csv"
+    for path, rows in ((data, records), (backwards, records[::-1])):
+        path.write_text("participant_id,date,program,unit,province,staff_id\n"
+                        + "".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
+
+    def order(record: tuple[str, ...]) -> tuple[object, ...]:
+        """The tie rule, written out here: day, time of day (none: the start of the day),
+        unit, province after the merger, staff id; an empty value after any other."""
+        _, when, _, unit, province, staff = record
+        day, time = when[:10], when[11:16] or "00:00"
+        return (day, time, unit == "", unit, province == "", MERGED.get(province, ""),
+                staff == "", staff)
+
     first: dict[tuple[str, str], tuple] = {}
-    for order, (pid, date, program, unit, province, staff) in enumerate(records):
-        key = (program, pid)
-        if key not in first or (date, order) < (first[key][0], first[key][1]):
-            first[key] = (date, order, unit, province, staff)
+    for record in records:
+        key = (record[2], record[0])  # (program, participant)
+        if key not in first or order(record) < order(first[key]):
+            first[key] = record
+    first = {k: (r[1][:10], None, r[3], r[4], r[5]) for k, r in first.items()}
     for by in ("unit", "province", "month", "staff"):
         result = run("progress", plan_path, data, "--as-of", "2025-12-31", "--by", by,
                      "-f", "json")
         assert result.exit_code == 0, result.stderr
         doc = json.loads(result.stdout)
+        reversed_doc = run("progress", plan_path, backwards, "--as-of", "2025-12-31", "--by",
+                           by, "-f", "json").json()
+        for d in (doc, reversed_doc):  # the same figures; only the file name differs
+            for f in d["reconciliation"]["files"]:
+                f.pop("path"), f.pop("sha256")
+        assert doc["programs"] == reversed_doc["programs"]
+        assert doc["breakdown"] == reversed_doc["breakdown"]
         for program in ("voluntary_si", "household_hi"):
             people = {pid: v for (p, pid), v in first.items() if p == program}
             total = next(p["achieved"] for p in doc["programs"] if p["program"] == program)

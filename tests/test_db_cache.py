@@ -35,7 +35,7 @@ def without_cache_flags(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def months(tmp_path: Path) -> tuple[Path, Path]:
-    # 0100000001 is recorded on the same day by two units, in two files: file order decides.
+    # 0100000001 is recorded on the same day by two units, in two files: the tie rule decides.
     jan = csv_file(tmp_path, "jan.csv", [
         "0100000001,2025-01-05,voluntary_si,HN,01,NV1",
         "0100000002,2025-01-06,BHYT_HGD,HCM,79,NV2",
@@ -67,7 +67,9 @@ def test_a_rerun_reuses_every_file_and_agrees_with_a_fresh_read(tmp_path: Path) 
         assert without_cache_flags(again) == without_cache_flags(fresh)
     staff = {row["staff_id"]: row["achieved"] for row in fresh_by["staff"]["breakdown"]["rows"]
              if row["program"] == "voluntary_si"}
-    assert staff == {"NV1": 1, "NV2": 1}  # 0100000001 with the earlier file's staff member
+    # 0100000001's two records of 5 January tie on the day: HCM, the smaller unit code, wins
+    # (SPEC section 4), whichever file comes first.
+    assert staff == {"NV2": 2}
     reconciliation = again["reconciliation"]
     assert reconciliation["rejected_by_reason"] == {"field_count": 1, "date": 1}
     assert [(r["file"], r["line"]) for r in reconciliation["rejected_rows"]] == [

@@ -7,6 +7,7 @@ aggregation (one group per participant and program) groups on a single integer c
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from sspost.records.model import (
     ProgramCount,
     Reconciliation,
 )
-from sspost.records.staging import DAY, ORDER_KEY, PERSONAL_NUMBER_OFFSET, PROGRAM_SLOTS, lit
+from sspost.records.staging import PERSONAL_NUMBER_OFFSET, PROGRAM_SLOTS, lit
 from sspost.targets.model import Unit
 
 if TYPE_CHECKING:
@@ -26,9 +27,6 @@ if TYPE_CHECKING:
 
     from sspost.records.store import RecordStore
 
-# Attributes grouped on as integer codes: rows of these engine tables (staff_codes is made per
-# run, from the staff ids the files hold; units and provinces are stored as codes already).
-CODED = {"unit": "units", "province": "provinces", "staff": "staff_codes"}
 # Bits for a day, a row and a code packed into one BIGINT key (63 value bits, one to spare).
 KEY_BITS = 62
 
@@ -74,7 +72,8 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     """Counts for the window ending `as_of`.
 
     `attribute` (unit, province or staff) is kept from each participant's earliest record, for
-    a breakdown by it; the date of that record is always kept (in `first`).
+    a breakdown by it; the day of that record is always kept (`day`, days since 1970), and its
+    order key (`first`, see `FirstKey`), which campaign days join back on.
     """
     con = store.con
     window = window_sql(store, as_of)
@@ -82,15 +81,17 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     mapped = store.options.id_map is not None
     pid = "coalesce(m.new_pid, c.pid)" if mapped else "c.pid"
     join = "LEFT JOIN id_map m ON m.old_pid = c.pid" if mapped else ""
-    earliest, first, kept = _earliest(store, as_of, attribute)
+    key = first_key(store, as_of, tie=attribute is not None or bool(store.targets.campaigns))
+    store.first_key = key
+    kept = key.attribute(attribute) if attribute else "NULL::INTEGER"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE firsts AS
-        SELECT who, {first} AS first, {kept} AS attribute FROM (
-            SELECT {pid} * {PROGRAM_SLOTS} + c.program AS who, {earliest} AS earliest
+        SELECT who, first, {key.day("first")} AS day, {kept} AS attribute FROM (
+            SELECT {pid} * {PROGRAM_SLOTS} + c.program AS who, min({key.sql}) AS first
             FROM checked c {join}
             WHERE c.reason IS NULL AND c.file_idx NOT IN ({aggregate}) AND {window}
             GROUP BY ALL
-        ) AS grouped (who, earliest{', kept' if kept == 'kept' else ''})
+        )
     """)
     # Aggregate-layout rows stand for their counts; they have no participant to de-duplicate.
     unit, province, staff, n = (store.column(c) for c in ("unit", "province", "staff", "n"))
@@ -108,45 +109,132 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     )
 
 
-def _earliest(store: RecordStore, as_of: dt.date, attribute: str | None) -> tuple[str, str, str]:
-    """The aggregate finding each participant's earliest record, and how `first` (its order
-    key) and `attribute` are read from its result."""
-    key = ORDER_KEY.replace("rowid", "c.rowid")
-    if attribute is None:
-        return f"min({key})", "earliest", "NULL::VARCHAR"
-    value = store.column(attribute, "c")
-    if attribute == "staff":
-        _code_staff(store)
-        value = f"(SELECT idx FROM staff_codes WHERE code = {value})"
-    # arg_min_null: an earliest record without the attribute keeps NULL, not a later value.
-    by_arg_min = f"min({key}), arg_min_null({value}, {key})", "earliest", "kept"
+@dataclass(frozen=True)
+class FirstKey:
+    """A record's place in the tie rule of SPEC section 4, packed into one integer.
+
+    From the most significant: the day in the window, the time of day, the unit's place among
+    unit codes, the province's (after the merger) and the staff id's, each by code point with
+    an empty value after any other, and last the row id, which keeps every key unique (rows
+    equal in all the rest name the same unit, province and staff, so which one wins changes no
+    figure). `min` of it finds each participant's earliest record; the parts a breakdown needs
+    are read back from it, so no second aggregate runs.
+    """
+
+    parts: tuple[tuple[str, str, int], ...]  # (name, SQL value over `c`, bits), most first
+    start: dt.date
+    ranks: dict[str, str]  # attribute -> SQL list: its place -> the code's row in its table
+
+    @property
+    def wide(self) -> bool:
+        return sum(bits for _, _, bits in self.parts) > KEY_BITS
+
+    @property
+    def sql(self) -> str:
+        out = ""
+        for _, value, bits in self.parts:
+            part = f"({value})::{'HUGEINT' if self.wide else 'BIGINT'}"
+            out = part if not out else f"({out}) * {1 << bits} + {part}"
+        return out
+
+    def _below(self, name: str) -> int:
+        names = [n for n, _, _ in self.parts]
+        return sum(bits for _, _, bits in self.parts[names.index(name) + 1:])
+
+    def _part(self, key: str, name: str) -> str:
+        bits = dict((n, b) for n, _, b in self.parts)[name]
+        return f"(({key}) // {1 << self._below(name)}) % {1 << bits}"
+
+    def day(self, key: str) -> str:
+        """Days since 1970 of the record the key stands for."""
+        epoch_day = (self.start - dt.date(1970, 1, 1)).days
+        return f"({epoch_day} + ({key}) // {1 << self._below('day')})::BIGINT"
+
+    def attribute(self, name: str) -> str:
+        """The row of the code (in `units`, `provinces`, `staff_codes`) the key's record has,
+        NULL where it has none."""
+        if name not in self.ranks:
+            return "NULL::INTEGER"
+        return f"{self.ranks[name]}[({self._part('first', name)})::INTEGER + 1]"
+
+
+def _place(codes: list[str]) -> dict[str, int]:
+    return {code: i for i, code in enumerate(sorted(codes))}  # str order is code point order
+
+
+def first_key(store: RecordStore, as_of: dt.date, *, tie: bool) -> FirstKey:
+    """The order key of this run: by day then row, or (`tie`) by the whole tie rule."""
     start = store.targets.period.start
     rows = max((s.first_rowid + s.parsed_rows for s in store.sources), default=0)
-    codes = store.con.execute(f"SELECT count(*) FROM {CODED[attribute]}").fetchone()
-    row_bits = max(rows, 1).bit_length()
-    code_bits = (int(codes[0]) + 1 if codes else 1).bit_length()
     day_bits = max((as_of - start).days + 1, 1).bit_length()
-    if row_bits + code_bits + day_bits > KEY_BITS:  # not with any real export
-        return by_arg_min
-    # The attribute's code (+1; 0 for none) rides in the low bits of a key of (day in the
-    # window, row), so one integer `min` finds the earliest record and its code: a second
-    # aggregate (arg_min) over every participant costs about as much as the first.
-    row_slots, code_slots = 1 << row_bits, 1 << code_bits
-    packed = (f"((c.d - DATE '{start}')::BIGINT * {row_slots} + c.rowid) * {code_slots} "
-              f"+ coalesce({value} + 1, 0)")
-    epoch_day = (start - dt.date(1970, 1, 1)).days
-    first = (f"({epoch_day} + earliest // {row_slots * code_slots}) * {DAY} "
-             f"+ (earliest // {code_slots}) % {row_slots}")
-    return f"min({packed})", first, f"nullif(earliest % {code_slots}, 0) - 1"
+    parts: list[tuple[str, str, int]] = [("day", f"c.d - DATE '{start}'", day_bits)]
+    ranks: dict[str, str] = {}
+    if tie:
+        parts += _tie_parts(store, ranks)
+    parts.append(("row", "c.rowid", max(rows, 1).bit_length()))
+    return FirstKey(tuple(parts), start, ranks)
+
+
+def _tie_parts(store: RecordStore, ranks: dict[str, str]) -> list[tuple[str, str, int]]:
+    """The time of day, unit, province and staff parts of the key, for the columns stored."""
+    con = store.con
+    parts = []
+    if "secs" in store.columns:
+        parts.append(("secs", "coalesce(c.secs, 0)", (86_399).bit_length()))
+
+    def listed(values: list[int | None]) -> str:
+        return "[" + ", ".join("NULL" if v is None else str(v) for v in values) + "]"
+
+    if "unit" in store.columns or "unit_text" in store.columns:
+        known = [str(r[0]) for r in con.execute("SELECT code FROM units ORDER BY idx").fetchall()]
+        texts = [str(r[0]) for r in con.execute(
+            "SELECT DISTINCT unit_text FROM checked WHERE unit_text IS NOT NULL AND "
+            "unit_text <> ''").fetchall()] if "unit_text" in store.columns else []
+        place = _place(list(set(known) | set(texts)))
+        con.execute("CREATE OR REPLACE TEMP TABLE unit_places (text VARCHAR, place INTEGER)")
+        if texts:
+            con.executemany("INSERT INTO unit_places VALUES (?, ?)",
+                            [(t, place[t]) for t in texts])
+        empty = len(place)
+        by_row = listed([place[code] for code in known])
+        value = (f"coalesce({by_row}[c.unit + 1], " if "unit" in store.columns
+                 else "coalesce(") + (
+            "(SELECT place FROM unit_places WHERE text = c.unit_text), "
+            if texts else "") + f"{empty})"
+        parts.append(("unit", value, empty.bit_length()))
+        rows_by_place: list[int | None] = [None] * (empty + 1)
+        for i, code in enumerate(known):
+            rows_by_place[place[code]] = i
+        ranks["unit"] = listed(rows_by_place)
+    if "province" in store.columns:
+        table = con.execute("SELECT idx, new_code FROM provinces ORDER BY idx").fetchall()
+        place = _place(list({str(new) for _, new in table}))
+        empty = len(place)
+        parts.append(("province", f"coalesce({listed([place[str(new)] for _, new in table])}"
+                                  f"[c.province + 1], {empty})", empty.bit_length()))
+        first_row: list[int | None] = [None] * (empty + 1)
+        for idx, new in reversed(table):
+            first_row[place[str(new)]] = int(idx)
+        ranks["province"] = listed(first_row)
+    if "staff" in store.columns:
+        _code_staff(store)
+        found = con.execute("SELECT count(*) FROM staff_codes").fetchone()
+        empty = int(found[0]) if found else 0
+        parts.append(("staff", f"coalesce((SELECT idx FROM staff_codes WHERE code = c.staff), "
+                               f"{empty})", empty.bit_length()))
+        ranks["staff"] = listed([*range(empty), None])
+    return parts
 
 
 def _code_staff(store: RecordStore) -> None:
-    """Number the staff ids the files hold, so that staff are grouped on as integers."""
+    """Number the staff ids the files hold in code point order (the engine compares text by
+    its bytes, UTF-8: the same order), so that staff are grouped and ordered as integers."""
     staff = store.column("staff")
     store.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE staff_codes AS
         SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER AS idx
-        FROM (SELECT DISTINCT {staff} AS code FROM checked WHERE {staff} IS NOT NULL)
+        FROM (SELECT DISTINCT {staff} AS code FROM checked
+              WHERE {staff} IS NOT NULL AND {staff} <> '')
     """)
 
 
@@ -204,7 +292,7 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
 
 def _unknown_units(store: RecordStore, window: str) -> dict[str, int]:
     """Records in the window naming a unit code that is not in the plan's tree."""
-    if "unit_text" not in store.columns:
+    if "unit_text" not in store.columns or not store.rules.has_units:
         return {}  # no unit tree to check codes against, or no file with a unit column
     rows = store.con.execute(f"""
         SELECT unit_text, count(*) FROM checked

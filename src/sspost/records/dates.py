@@ -56,6 +56,19 @@ def date_sql(text: str, date_format: str | None) -> str:
     return f"coalesce({iso}, try_strptime({trimmed}, {lit(date_format)})::DATE)"
 
 
+def seconds_sql(text: str, date_format: str | None) -> str:
+    """SQL: the time of day the field `text` gives, in seconds after midnight; NULL when it
+    gives none (a plain date, the start of its day for the tie rule of SPEC section 4)."""
+    trimmed = f"trim({text})"
+    stamp = (f"CASE WHEN regexp_full_match({trimmed}, '{ISO_DATE_TIME}') "
+             f"THEN try_cast(replace({trimmed}, 'T', ' ') AS TIMESTAMP)"
+             + (f" ELSE try_strptime({trimmed}, {lit(date_format)})" if date_format else "")
+             + " END")
+    # Ten characters or fewer are a date alone: those rows (nearly all) parse nothing here.
+    return (f"CASE WHEN strlen({text}) > 10 THEN "
+            f"(epoch({stamp}) - epoch(date_trunc('day', {stamp})))::INTEGER END")
+
+
 def needs_detection(text_path: str, layout: Layout) -> bool:
     """Whether the first rows hold a date that is not ISO (a sample: detection reads it all)."""
     column = layout.positions.get("date")

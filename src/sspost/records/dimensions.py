@@ -10,7 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from sspost.records.counting import window_sql
-from sspost.records.staging import DAY, ORDER_KEY, PROGRAM_SLOTS
+from sspost.records.staging import PROGRAM_SLOTS
 
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
@@ -39,7 +39,7 @@ def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None]
     attribute = ATTRIBUTES.get(dimension)
     # Participants are summed per stored key first, so the key is read for a few rows only.
     first_key, row_key = ("attribute", _ROW_CODES.get(attribute, attribute)) if attribute else (
-        f"first // {DAY}", "(d - DATE '1970-01-01')::BIGINT")
+        "day", "(d - DATE '1970-01-01')::BIGINT")
     rows = store.con.execute(f"""
         SELECT program, {_KEYS[dimension]} AS k, sum(n) FROM (
             SELECT program, key, sum(n) AS n FROM (
@@ -70,16 +70,17 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date],
     day in one join: a participant counts on the day of their earliest record, for its staff."""
     if not days:
         return {}
-    # The participants whose earliest record falls on a campaign day have order keys in that
-    # day's range, so the join back to the rows stays small.
-    lows = sorted((day - dt.date(1970, 1, 1)).days * DAY for day in days)
-    in_days = " OR ".join(f"first >= {low} AND first < {low + DAY}" for low in lows)
+    # Only participants whose earliest record falls on a campaign day join back to the rows
+    # of those days, on the order key (unique per row), so the join stays small.
+    key = store.first_key
+    assert key is not None, "count() first"
+    epoch_days = ", ".join(str((day - dt.date(1970, 1, 1)).days) for day in sorted(days))
     listed = ", ".join(f"DATE '{day}'" for day in sorted(days))
     rows = store.con.execute(f"""
         SELECT program, d, staff, sum(n) FROM (
             SELECT c.program, c.d, {store.column("staff", "c")} AS staff, 1 AS n FROM checked c
-            JOIN (SELECT first FROM firsts WHERE {in_days}) f
-              ON f.first = {ORDER_KEY.replace('rowid', 'c.rowid')}
+            JOIN (SELECT first FROM firsts WHERE day IN ({epoch_days})) f
+              ON f.first = {key.sql}
             WHERE c.d IN ({listed})
             UNION ALL
             SELECT program, d, staff, n FROM aggregate_rows WHERE d IN ({listed})

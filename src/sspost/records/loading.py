@@ -226,9 +226,11 @@ class FileLoading:
 
         optional = {
             "unit": "unit" in self.rules.keep and self.rules.has_units and given("unit"),
-            "unit_text": self.rules.has_units and given("unit"),
+            "unit_text": (self.rules.has_units or "unit_text" in self.rules.keep)
+            and given("unit"),
             "province": "province" in self.rules.keep and given("province"),
             "staff": "staff" in self.rules.keep and given("staff_id"),
+            "secs": "secs" in self.rules.keep and given("date"),
             "n": any(layout.aggregate for layout in layouts),
         }
         return tuple(c for c in CHECKED_COLUMNS if c in BASE_COLUMNS or optional.get(c))

@@ -18,17 +18,13 @@ from sspost.records.model import REASONS
 PERSONAL_NUMBER_OFFSET = 10**12
 # Room for the program's index next to the participant key in one integer (see `who`).
 PROGRAM_SLOTS = 256
-# A record's order key: its date (days since 1970, times DAY), then its place in the files as
-# given (rowid, below DAY): comparing keys compares dates, then file order.
-DAY = 1 << 40
-ORDER_KEY = f"((d - DATE '1970-01-01')::BIGINT * {DAY} + rowid)"
 
 # Every column `checked` may have. A run's table has only those it reads: the engine keeps
 # every stored value at full width, NULL or not, and 20M rows of an unused column cost time and
 # memory (see loading.FileLoading._columns_read).
 CHECKED_COLUMNS = {"file_idx": "USMALLINT", "pid": "BIGINT", "d": "DATE", "program": "UTINYINT",
                    "unit": "INTEGER", "unit_text": "VARCHAR", "province": "UTINYINT",
-                   "staff": "VARCHAR", "n": "BIGINT", "reason": "UTINYINT"}
+                   "staff": "VARCHAR", "secs": "INTEGER", "n": "BIGINT", "reason": "UTINYINT"}
 BASE_COLUMNS = ("file_idx", "pid", "d", "program", "reason")
 
 
@@ -118,9 +114,10 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
         f"FROM {csv_scan(read_path, layout, f'rejects_{index}')}"
         + (f" WHERE NOT ({blank})" if layout.skip_empty else "")
     )
-    from sspost.records.dates import date_sql  # dates builds on lit(): imported here
+    from sspost.records.dates import date_sql, seconds_sql  # they build on lit(): here
 
     date = date_sql("date_text", layout.date_format or rules.date_format)
+    seconds = seconds_sql("date_text", layout.date_format or rules.date_format)
     # The ELSE branch (folded text) is worked out only for the rows the first one misses.
     folded = _program_case(rules.program_names, "lower(trim(program_text))")
     program = _program_case(rules.program_spellings, "program_text", otherwise=folded)
@@ -139,7 +136,11 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
                 if "province" in layout.positions else "NULL::UTINYINT")
     with_units = rules.has_units and "unit" in layout.positions
     unit = _code_of("unit", rules.unit_codes) if with_units else "NULL::INTEGER"
-    unknown_unit = "CASE WHEN unit_idx IS NULL THEN unit END" if with_units else "NULL"
+    # The unit as written where the plan has no such code (named in a warning), or where the
+    # plan has no tree but ties are broken on units (SPEC section 4: smallest code first).
+    unknown_unit = ("CASE WHEN unit_idx IS NULL THEN unit END" if with_units
+                    else rules.kept("unit_text", "unit") if "unit" in layout.positions
+                    else "NULL")
     typed = (f"SELECT *, {date} AS d, ({program})::UTINYINT AS program, "
              f"{province} AS province_idx, {unit} AS unit_idx, "
              f"{'NULL::BIGINT' if layout.aggregate else pid} AS pid, "
@@ -161,6 +162,7 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     values = {"file_idx": f"{index}::USMALLINT", "pid": "pid", "d": "d", "program": "program",
               "unit": rules.kept("unit", "unit_idx"), "unit_text": unknown_unit,
               "province": rules.kept("province", "province_idx"),
-              "staff": rules.kept("staff", _trimmed("staff_text")), "n": "n",
+              "staff": rules.kept("staff", _trimmed("staff_text")),
+              "secs": rules.kept("secs", seconds), "n": "n",
               "reason": f"CASE {' '.join(checks)} END"}
     return f"SELECT {', '.join(values[c] for c in columns)} FROM ({typed})"

@@ -21,6 +21,7 @@ from sspost.text import fold
 if TYPE_CHECKING:
     import duckdb
 
+    from sspost.records.counting import FirstKey
     from sspost.targets.model import TargetFile
 
 __all__ = ["ReadOptions", "RecordStore", "Source"]
@@ -38,6 +39,7 @@ class RecordStore(FileLoading):
         self.sources: list[Source] = []
         self.columns: tuple[str, ...] = BASE_COLUMNS  # of `checked`: see load
         self.as_of_warning: Notice | None = None  # set when the default as-of date is doubtful
+        self.first_key: FirstKey | None = None  # the order key of the last count
         self._tmp = tempfile.TemporaryDirectory(prefix="sspost-")
         self._error = duckdb.Error
         self._out_of_memory = duckdb.OutOfMemoryException
@@ -96,13 +98,25 @@ class RecordStore(FileLoading):
                           "more, e.g. --memory-limit 2GB")
 
     def _kept_columns(self) -> dict[str, str]:
-        """What the run reads of unit, province and staff (see staging.Rules)."""
-        keep = dict.fromkeys(self.options.breakdown_columns, "all")
+        """What the run reads of unit, province, staff and time of day (see staging.Rules).
+
+        A participant belongs to their earliest record, ties broken by time of day, then the
+        smallest unit, province and staff id (SPEC section 4): a breakdown by one of these keeps
+        it and every one before it in that order, and the time; campaign days keep them all
+        for the rows of those days only.
+        """
+        order = ("unit", "province", "staff")
+        keep: dict[str, str] = {}
+        for column in self.options.breakdown_columns:
+            keep |= dict.fromkeys((*order[:order.index(column) + 1], "secs"), "all")
         if self.options.db:  # a cache serves every breakdown of later runs
-            keep = dict.fromkeys(("unit", "province", "staff"), "all")
-        if self.targets.campaigns and "staff" not in keep:  # campaign days only
+            keep = dict.fromkeys((*order, "secs"), "all")
+        if self.targets.campaigns:
             days = ", ".join(f"DATE '{c.date}'" for c in self.targets.campaigns)
-            keep["staff"] = f"d IN ({days})"
+            for column in (*order, "secs"):
+                keep.setdefault(column, f"d IN ({days})")
+        if "unit" in keep and not self.targets.units:  # no tree: ties compare units as text
+            keep["unit_text"] = keep["unit"]
         return keep
 
     def __enter__(self) -> RecordStore:
