@@ -4,8 +4,9 @@ is new (the same year's files again with another --as-of, or with this month's f
 A file's rows are reused when its bytes (sha256: every file is still checksummed) and the SQL
 that typed them are the cached ones, file by file from the first. Files added after the cached
 ones are read and appended. Any other change (a file edited, removed or moved in the order,
-another plan or option) rebuilds the whole table: rows stay in file order, which the tie rule
-of SPEC section 4 needs.
+another plan or option) rebuilds the whole table: the figures do not depend on the order of
+rows or files (SPEC section 4), but the row ids of each file stay consecutive and in its order,
+which is how a rejected row's physical line is found.
 """
 
 from __future__ import annotations
