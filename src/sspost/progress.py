@@ -200,7 +200,7 @@ def collect(
         breakdown=breakdown_of(store, plan, breakdown) if breakdown else None,
         campaigns=campaign_results(
             targets,
-            dimensions.campaign_staff_counts(store, {c.date for c in targets.campaigns}),
+            dimensions.campaign_staff_counts(store, {c.date for c in targets.campaigns}, as_of),
             has_staff, roster),
         reconciliation=counts.reconciliation,
         warnings=warnings_for(targets, counts, id_map=store.options.id_map is not None)

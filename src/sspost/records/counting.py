@@ -68,26 +68,34 @@ def window_sql(store: RecordStore, as_of: dt.date) -> str:
     return f"d BETWEEN DATE '{store.targets.period.start}' AND DATE '{as_of}'"
 
 
+def participant_sql(store: RecordStore) -> tuple[str, str]:
+    """SQL for `who` (participant and program in one integer) over `checked c`, and the join
+    it needs (the --id-map makes an old code and its new number one participant)."""
+    if store.options.id_map is None:
+        return f"c.pid * {PROGRAM_SLOTS} + c.program", ""
+    return (f"coalesce(m.new_pid, c.pid) * {PROGRAM_SLOTS} + c.program",
+            "LEFT JOIN id_map m ON m.old_pid = c.pid")
+
+
 def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> Counts:
     """Counts for the window ending `as_of`.
 
     `attribute` (unit, province or staff) is kept from each participant's earliest record, for
     a breakdown by it; the day of that record is always kept (`day`, days since 1970), and its
-    order key (`first`, see `FirstKey`), which campaign days join back on.
+    order key (`first`, see `FirstKey`).
     """
     con = store.con
     window = window_sql(store, as_of)
     aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
-    mapped = store.options.id_map is not None
-    pid = "coalesce(m.new_pid, c.pid)" if mapped else "c.pid"
-    join = "LEFT JOIN id_map m ON m.old_pid = c.pid" if mapped else ""
-    key = first_key(store, as_of, tie=attribute is not None or bool(store.targets.campaigns))
-    store.first_key = key
+    who, join = participant_sql(store)
+    # Only a breakdown by unit, province or staff needs the whole tie rule: the day alone
+    # gives every total and the month and day counts.
+    key = first_key(store, as_of, tie=attribute is not None)
     kept = key.attribute(attribute) if attribute else "NULL::INTEGER"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE firsts AS
         SELECT who, first, {key.day("first")} AS day, {kept} AS attribute FROM (
-            SELECT {pid} * {PROGRAM_SLOTS} + c.program AS who, min({key.sql}) AS first
+            SELECT {who} AS who, min({key.sql}) AS first
             FROM checked c {join}
             WHERE c.reason IS NULL AND c.file_idx NOT IN ({aggregate}) AND {window}
             GROUP BY ALL
@@ -117,8 +125,8 @@ class FirstKey:
     unit codes, the province's (after the merger) and the staff id's, each by code point with
     an empty value after any other, and last the row id, which keeps every key unique (rows
     equal in all the rest name the same unit, province and staff, so which one wins changes no
-    figure). `min` of it finds each participant's earliest record; the parts a breakdown needs
-    are read back from it, so no second aggregate runs.
+    figure, and a join on the key finds one row). `min` of it finds each participant's earliest
+    record; the parts a breakdown needs are read back from it, so no second aggregate runs.
     """
 
     parts: tuple[tuple[str, str, int], ...]  # (name, SQL value over `c`, bits), most first
@@ -170,7 +178,11 @@ def first_key(store: RecordStore, as_of: dt.date, *, tie: bool) -> FirstKey:
     parts: list[tuple[str, str, int]] = [("day", f"c.d - DATE '{start}'", day_bits)]
     ranks: dict[str, str] = {}
     if tie:
-        parts += _tie_parts(store, ranks)
+        if store.tie_parts is None:  # the same for every count of a loaded store
+            found: dict[str, str] = {}
+            store.tie_parts = (_tie_parts(store, found), found)
+        parts += store.tie_parts[0]
+        ranks = store.tie_parts[1]
     parts.append(("row", "c.rowid", max(rows, 1).bit_length()))
     return FirstKey(tuple(parts), start, ranks)
 

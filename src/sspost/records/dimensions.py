@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sspost.records.counting import window_sql
+from sspost.records.counting import first_key, participant_sql, window_sql
 from sspost.records.staging import PROGRAM_SLOTS
 
 if TYPE_CHECKING:
@@ -64,24 +64,34 @@ def units_with_records(store: RecordStore, as_of: dt.date) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def campaign_staff_counts(store: RecordStore, days: set[dt.date],
+def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date,
                           ) -> dict[tuple[str, dt.date], dict[str | None, int]]:
     """(program, day) -> participants signed up that day per staff member, for every campaign
-    day in one join: a participant counts on the day of their earliest record, for its staff."""
+    day in one pass: a participant counts on the day of their earliest record, for the staff
+    member of the record the tie rule picks (SPEC section 4)."""
     if not days:
         return {}
-    # Only participants whose earliest record falls on a campaign day join back to the rows
-    # of those days, on the order key (unique per row), so the join stays small.
-    key = store.first_key
-    assert key is not None, "count() first"
+    # Only the rows of campaign days are ordered by the whole rule (their unit, province,
+    # staff and time are kept for this); the participants whose earliest day is one of them
+    # are few, and their rows that day fewer.
+    key = first_key(store, as_of, tie=True)
+    who, join = participant_sql(store)
     epoch_days = ", ".join(str((day - dt.date(1970, 1, 1)).days) for day in sorted(days))
     listed = ", ".join(f"DATE '{day}'" for day in sorted(days))
+    aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
     rows = store.con.execute(f"""
+        WITH day_rows AS (
+            SELECT {who} AS who, c.program, c.d, {store.column("staff", "c")} AS staff,
+                   {key.sql} AS k
+            FROM checked c {join}
+            WHERE c.reason IS NULL AND c.d IN ({listed}) AND c.file_idx NOT IN ({aggregate})
+        ), chosen AS (
+            SELECT who, min(k) AS k FROM day_rows
+            WHERE who IN (SELECT who FROM firsts WHERE day IN ({epoch_days}))
+            GROUP BY who
+        )
         SELECT program, d, staff, sum(n) FROM (
-            SELECT c.program, c.d, {store.column("staff", "c")} AS staff, 1 AS n FROM checked c
-            JOIN (SELECT first FROM firsts WHERE day IN ({epoch_days})) f
-              ON f.first = {key.sql}
-            WHERE c.d IN ({listed})
+            SELECT program, d, staff, 1 AS n FROM day_rows JOIN chosen USING (who, k)
             UNION ALL
             SELECT program, d, staff, n FROM aggregate_rows WHERE d IN ({listed})
         ) GROUP BY ALL

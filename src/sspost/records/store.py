@@ -21,7 +21,6 @@ from sspost.text import fold
 if TYPE_CHECKING:
     import duckdb
 
-    from sspost.records.counting import FirstKey
     from sspost.targets.model import TargetFile
 
 __all__ = ["ReadOptions", "RecordStore", "Source"]
@@ -39,7 +38,8 @@ class RecordStore(FileLoading):
         self.sources: list[Source] = []
         self.columns: tuple[str, ...] = BASE_COLUMNS  # of `checked`: see load
         self.as_of_warning: Notice | None = None  # set when the default as-of date is doubtful
-        self.first_key: FirstKey | None = None  # the order key of the last count
+        # The tie rule's parts of the order key, worked out once the files are loaded.
+        self.tie_parts: tuple[list[tuple[str, str, int]], dict[str, str]] | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="sspost-")
         self._error = duckdb.Error
         self._out_of_memory = duckdb.OutOfMemoryException
