@@ -7,6 +7,7 @@ aggregation (one group per participant and program) groups on a single integer c
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -170,26 +171,31 @@ def _place(codes: list[str]) -> dict[str, int]:
     return {code: i for i, code in enumerate(sorted(codes))}  # str order is code point order
 
 
-def first_key(store: RecordStore, as_of: dt.date, *, tie: bool) -> FirstKey:
-    """The order key of this run: by day then row, or (`tie`) by the whole tie rule."""
+def first_key(store: RecordStore, as_of: dt.date, *, tie: bool, rows_of: str = "") -> FirstKey:
+    """The order key of this run: by day then row, or (`tie`) by the whole tie rule, for all
+    rows or only those `rows_of` (SQL) selects (the codes are numbered among those)."""
     start = store.targets.period.start
     rows = max((s.first_rowid + s.parsed_rows for s in store.sources), default=0)
     day_bits = max((as_of - start).days + 1, 1).bit_length()
     parts: list[tuple[str, str, int]] = [("day", f"c.d - DATE '{start}'", day_bits)]
     ranks: dict[str, str] = {}
     if tie:
-        if store.tie_parts is None:  # the same for every count of a loaded store
+        cached = store.tie_parts.get(rows_of)  # the same for every count of a loaded store
+        if cached is None:
             found: dict[str, str] = {}
-            store.tie_parts = (_tie_parts(store, found), found)
-        parts += store.tie_parts[0]
-        ranks = store.tie_parts[1]
+            cached = store.tie_parts[rows_of] = (_tie_parts(store, found, rows_of), found)
+        parts += cached[0]
+        ranks = cached[1]
     parts.append(("row", "c.rowid", max(rows, 1).bit_length()))
     return FirstKey(tuple(parts), start, ranks)
 
 
-def _tie_parts(store: RecordStore, ranks: dict[str, str]) -> list[tuple[str, str, int]]:
+def _tie_parts(store: RecordStore, ranks: dict[str, str],
+               rows_of: str = "") -> list[tuple[str, str, int]]:
     """The time of day, unit, province and staff parts of the key, for the columns stored."""
     con = store.con
+    among = f"AND ({rows_of})" if rows_of else ""
+    suffix = "_" + hashlib.sha1(rows_of.encode()).hexdigest()[:8] if rows_of else ""
     parts = []
     if "secs" in store.columns:
         parts.append(("secs", "coalesce(c.secs, 0)", (86_399).bit_length()))
@@ -201,17 +207,18 @@ def _tie_parts(store: RecordStore, ranks: dict[str, str]) -> list[tuple[str, str
         known = [str(r[0]) for r in con.execute("SELECT code FROM units ORDER BY idx").fetchall()]
         texts = [str(r[0]) for r in con.execute(
             "SELECT DISTINCT unit_text FROM checked WHERE unit_text IS NOT NULL AND "
-            "unit_text <> ''").fetchall()] if "unit_text" in store.columns else []
+            f"unit_text <> '' {among}").fetchall()] if "unit_text" in store.columns else []
         place = _place(list(set(known) | set(texts)))
-        con.execute("CREATE OR REPLACE TEMP TABLE unit_places (text VARCHAR, place INTEGER)")
-        if texts:
-            con.executemany("INSERT INTO unit_places VALUES (?, ?)",
-                            [(t, place[t]) for t in texts])
+        con.execute(f"CREATE OR REPLACE TEMP TABLE unit_places{suffix} "
+                    "(text VARCHAR, place INTEGER)")
+        if texts:  # one statement: a row at a time costs a round trip each
+            con.execute(f"INSERT INTO unit_places{suffix} SELECT unnest(?::VARCHAR[]), "
+                        "unnest(?::INTEGER[])", [texts, [place[t] for t in texts]])
         empty = len(place)
         by_row = listed([place[code] for code in known])
         value = (f"coalesce({by_row}[c.unit + 1], " if "unit" in store.columns
                  else "coalesce(") + (
-            "(SELECT place FROM unit_places WHERE text = c.unit_text), "
+            f"(SELECT place FROM unit_places{suffix} WHERE text = c.unit_text), "
             if texts else "") + f"{empty})"
         parts.append(("unit", value, empty.bit_length()))
         rows_by_place: list[int | None] = [None] * (empty + 1)
@@ -229,24 +236,24 @@ def _tie_parts(store: RecordStore, ranks: dict[str, str]) -> list[tuple[str, str
             first_row[place[str(new)]] = int(idx)
         ranks["province"] = listed(first_row)
     if "staff" in store.columns:
-        _code_staff(store)
-        found = con.execute("SELECT count(*) FROM staff_codes").fetchone()
+        _code_staff(store, suffix, among)
+        found = con.execute(f"SELECT count(*) FROM staff_codes{suffix}").fetchone()
         empty = int(found[0]) if found else 0
-        parts.append(("staff", f"coalesce((SELECT idx FROM staff_codes WHERE code = c.staff), "
-                               f"{empty})", empty.bit_length()))
+        parts.append(("staff", f"coalesce((SELECT idx FROM staff_codes{suffix} "
+                               f"WHERE code = c.staff), {empty})", empty.bit_length()))
         ranks["staff"] = listed([*range(empty), None])
     return parts
 
 
-def _code_staff(store: RecordStore) -> None:
+def _code_staff(store: RecordStore, suffix: str = "", among: str = "") -> None:
     """Number the staff ids the files hold in code point order (the engine compares text by
     its bytes, UTF-8: the same order), so that staff are grouped and ordered as integers."""
     staff = store.column("staff")
     store.con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE staff_codes AS
+        CREATE OR REPLACE TEMP TABLE staff_codes{suffix} AS
         SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER AS idx
         FROM (SELECT DISTINCT {staff} AS code FROM checked
-              WHERE {staff} IS NOT NULL AND {staff} <> '')
+              WHERE {staff} IS NOT NULL AND {staff} <> '' {among})
     """)
 
 

@@ -74,13 +74,13 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date
     # Only the rows of campaign days are ordered by the whole rule (their unit, province,
     # staff and time are kept for this); the participants whose earliest day is one of them
     # are few, and their rows that day fewer.
-    key = first_key(store, as_of, tie=True)
+    listed = ", ".join(f"DATE '{day}'" for day in sorted(days))
+    key = first_key(store, as_of, tie=True, rows_of=f"d IN ({listed})")
     who, join = participant_sql(store)
     epoch_days = ", ".join(str((day - dt.date(1970, 1, 1)).days) for day in sorted(days))
-    listed = ", ".join(f"DATE '{day}'" for day in sorted(days))
     aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
     rows = store.con.execute(f"""
-        WITH day_rows AS (
+        WITH day_rows AS MATERIALIZED (
             SELECT {who} AS who, c.program, c.d, {store.column("staff", "c")} AS staff,
                    {key.sql} AS k
             FROM checked c {join}

@@ -100,7 +100,8 @@ class FileLoading:
     rules: Rules
     columns: tuple[str, ...]
     sources: list[Source]
-    tie_parts: tuple[list[tuple[str, str, int]], dict[str, str]] | None
+    # The tie rule's parts of the order key, by the rows they rank (see counting.first_key).
+    tie_parts: dict[str, tuple[list[tuple[str, str, int]], dict[str, str]]]
     _tmp: tempfile.TemporaryDirectory[str]
     _error: Any  # duckdb.Error and its out-of-memory kind: the engine is imported late
     _out_of_memory: Any
@@ -111,7 +112,7 @@ class FileLoading:
             isinstance(exc, self._error) and "could not allocate" in str(exc))
 
     def load(self, paths: list[str]) -> None:
-        self.tie_parts = None  # new rows: the tie rule's codes are worked out again
+        self.tie_parts = {}  # new rows: the tie rule's codes are worked out again
         input_format = self.targets.input
         columns = {k: v for k, v in input_format.columns.model_dump().items() if v}
         columns.update(self.options.columns)

@@ -38,8 +38,7 @@ class RecordStore(FileLoading):
         self.sources: list[Source] = []
         self.columns: tuple[str, ...] = BASE_COLUMNS  # of `checked`: see load
         self.as_of_warning: Notice | None = None  # set when the default as-of date is doubtful
-        # The tie rule's parts of the order key, worked out once the files are loaded.
-        self.tie_parts: tuple[list[tuple[str, str, int]], dict[str, str]] | None = None
+        self.tie_parts = {}
         self._tmp = tempfile.TemporaryDirectory(prefix="sspost-")
         self._error = duckdb.Error
         self._out_of_memory = duckdb.OutOfMemoryException
