@@ -7,7 +7,6 @@ aggregation (one group per participant and program) groups on a single integer c
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -171,31 +170,32 @@ def _place(codes: list[str]) -> dict[str, int]:
     return {code: i for i, code in enumerate(sorted(codes))}  # str order is code point order
 
 
-def first_key(store: RecordStore, as_of: dt.date, *, tie: bool, rows_of: str = "") -> FirstKey:
-    """The order key of this run: by day then row, or (`tie`) by the whole tie rule, for all
-    rows or only those `rows_of` (SQL) selects (the codes are numbered among those)."""
+def first_key(store: RecordStore, as_of: dt.date, *, tie: bool, table: str = "checked",
+              row: str = "c.rowid") -> FirstKey:
+    """The order key of this run: by day then row, or (`tie`) by the whole tie rule, over the
+    rows of `table` (`checked`, or a few of its rows with its columns; codes are numbered among
+    them) aliased `c`, `row` naming each uniquely."""
     start = store.targets.period.start
     rows = max((s.first_rowid + s.parsed_rows for s in store.sources), default=0)
     day_bits = max((as_of - start).days + 1, 1).bit_length()
     parts: list[tuple[str, str, int]] = [("day", f"c.d - DATE '{start}'", day_bits)]
     ranks: dict[str, str] = {}
     if tie:
-        cached = store.tie_parts.get(rows_of)  # the same for every count of a loaded store
+        cached = store.tie_parts.get(table)  # the same for every count of a loaded store
         if cached is None:
             found: dict[str, str] = {}
-            cached = store.tie_parts[rows_of] = (_tie_parts(store, found, rows_of), found)
+            cached = store.tie_parts[table] = (_tie_parts(store, found, table), found)
         parts += cached[0]
         ranks = cached[1]
-    parts.append(("row", "c.rowid", max(rows, 1).bit_length()))
+    parts.append(("row", row, max(rows, 1).bit_length()))
     return FirstKey(tuple(parts), start, ranks)
 
 
 def _tie_parts(store: RecordStore, ranks: dict[str, str],
-               rows_of: str = "") -> list[tuple[str, str, int]]:
+               table: str = "checked") -> list[tuple[str, str, int]]:
     """The time of day, unit, province and staff parts of the key, for the columns stored."""
     con = store.con
-    among = f"AND ({rows_of})" if rows_of else ""
-    suffix = "_" + hashlib.sha1(rows_of.encode()).hexdigest()[:8] if rows_of else ""
+    suffix = "" if table == "checked" else f"_{table}"
     parts = []
     if "secs" in store.columns:
         parts.append(("secs", "coalesce(c.secs, 0)", (86_399).bit_length()))
@@ -206,8 +206,8 @@ def _tie_parts(store: RecordStore, ranks: dict[str, str],
     if "unit" in store.columns or "unit_text" in store.columns:
         known = [str(r[0]) for r in con.execute("SELECT code FROM units ORDER BY idx").fetchall()]
         texts = [str(r[0]) for r in con.execute(
-            "SELECT DISTINCT unit_text FROM checked WHERE unit_text IS NOT NULL AND "
-            f"unit_text <> '' {among}").fetchall()] if "unit_text" in store.columns else []
+            f"SELECT DISTINCT unit_text FROM {table} WHERE unit_text IS NOT NULL AND "
+            "unit_text <> ''").fetchall()] if "unit_text" in store.columns else []
         place = _place(list(set(known) | set(texts)))
         con.execute(f"CREATE OR REPLACE TEMP TABLE unit_places{suffix} "
                     "(text VARCHAR, place INTEGER)")
@@ -226,17 +226,17 @@ def _tie_parts(store: RecordStore, ranks: dict[str, str],
             rows_by_place[place[code]] = i
         ranks["unit"] = listed(rows_by_place)
     if "province" in store.columns:
-        table = con.execute("SELECT idx, new_code FROM provinces ORDER BY idx").fetchall()
-        place = _place(list({str(new) for _, new in table}))
+        codes = con.execute("SELECT idx, new_code FROM provinces ORDER BY idx").fetchall()
+        place = _place(list({str(new) for _, new in codes}))
         empty = len(place)
-        parts.append(("province", f"coalesce({listed([place[str(new)] for _, new in table])}"
+        parts.append(("province", f"coalesce({listed([place[str(new)] for _, new in codes])}"
                                   f"[c.province + 1], {empty})", empty.bit_length()))
         first_row: list[int | None] = [None] * (empty + 1)
-        for idx, new in reversed(table):
+        for idx, new in reversed(codes):
             first_row[place[str(new)]] = int(idx)
         ranks["province"] = listed(first_row)
     if "staff" in store.columns:
-        _code_staff(store, suffix, among)
+        _code_staff(store, suffix, table)
         found = con.execute(f"SELECT count(*) FROM staff_codes{suffix}").fetchone()
         empty = int(found[0]) if found else 0
         parts.append(("staff", f"coalesce((SELECT idx FROM staff_codes{suffix} "
@@ -245,15 +245,15 @@ def _tie_parts(store: RecordStore, ranks: dict[str, str],
     return parts
 
 
-def _code_staff(store: RecordStore, suffix: str = "", among: str = "") -> None:
+def _code_staff(store: RecordStore, suffix: str = "", table: str = "checked") -> None:
     """Number the staff ids the files hold in code point order (the engine compares text by
     its bytes, UTF-8: the same order), so that staff are grouped and ordered as integers."""
     staff = store.column("staff")
     store.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE staff_codes{suffix} AS
         SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER AS idx
-        FROM (SELECT DISTINCT {staff} AS code FROM checked
-              WHERE {staff} IS NOT NULL AND {staff} <> '' {among})
+        FROM (SELECT DISTINCT {staff} AS code FROM {table}
+              WHERE {staff} IS NOT NULL AND {staff} <> '')
     """)
 
 

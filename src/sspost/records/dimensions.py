@@ -71,27 +71,32 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date
     member of the record the tie rule picks (SPEC section 4)."""
     if not days:
         return {}
-    # Only the rows of campaign days are ordered by the whole rule (their unit, province,
-    # staff and time are kept for this); the participants whose earliest day is one of them
-    # are few, and their rows that day fewer.
+    # Only the rows of campaign days of participants whose earliest day is one of them are
+    # ordered by the whole rule (their unit, province, staff and time are kept for this): one
+    # pass over the rows finds them, and the rest works on those few.
     listed = ", ".join(f"DATE '{day}'" for day in sorted(days))
-    key = first_key(store, as_of, tie=True, rows_of=f"d IN ({listed})")
-    who, join = participant_sql(store)
     epoch_days = ", ".join(str((day - dt.date(1970, 1, 1)).days) for day in sorted(days))
+    who, join = participant_sql(store)
     aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
+    tie_columns = [c for c in ("unit", "unit_text", "province", "staff", "secs")
+                   if c in store.columns]
+    store.con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE campaign_rows AS
+        SELECT {who} AS who, c.program, c.d, c.rowid AS row_id,
+               {", ".join(f"c.{col}" for col in tie_columns) or "NULL AS none"}
+        FROM checked c {join}
+        WHERE c.reason IS NULL AND c.d IN ({listed}) AND c.file_idx NOT IN ({aggregate})
+          AND {who} IN (SELECT who FROM firsts WHERE day IN ({epoch_days}))
+    """)
+    key = first_key(store, as_of, tie=True, table="campaign_rows", row="c.row_id")
+    staff = "c.staff" if "staff" in store.columns else "NULL::VARCHAR"
     rows = store.con.execute(f"""
-        WITH day_rows AS MATERIALIZED (
-            SELECT {who} AS who, c.program, c.d, {store.column("staff", "c")} AS staff,
-                   {key.sql} AS k
-            FROM checked c {join}
-            WHERE c.reason IS NULL AND c.d IN ({listed}) AND c.file_idx NOT IN ({aggregate})
-        ), chosen AS (
-            SELECT who, min(k) AS k FROM day_rows
-            WHERE who IN (SELECT who FROM firsts WHERE day IN ({epoch_days}))
-            GROUP BY who
+        WITH keyed AS MATERIALIZED (
+            SELECT who, program, d, {staff} AS staff, {key.sql} AS k FROM campaign_rows c
         )
         SELECT program, d, staff, sum(n) FROM (
-            SELECT program, d, staff, 1 AS n FROM day_rows JOIN chosen USING (who, k)
+            SELECT program, d, staff, 1 AS n FROM keyed
+            WHERE (who, k) IN (SELECT (who, min(k)) FROM keyed GROUP BY who)
             UNION ALL
             SELECT program, d, staff, n FROM aggregate_rows WHERE d IN ({listed})
         ) GROUP BY ALL
