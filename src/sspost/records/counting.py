@@ -90,7 +90,7 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     who, join = participant_sql(store)
     # Only a breakdown by unit, province or staff needs the whole tie rule: the day alone
     # gives every total and the month and day counts.
-    key = first_key(store, as_of, tie=attribute is not None)
+    key = first_key(store, as_of, tie=attribute)
     kept = key.attribute(attribute) if attribute else "NULL::INTEGER"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE firsts AS
@@ -131,7 +131,10 @@ class FirstKey:
 
     parts: tuple[tuple[str, str, int], ...]  # (name, SQL value over `c`, bits), most first
     start: dt.date
-    ranks: dict[str, str]  # attribute -> SQL list: its place -> the code's row in its table
+    empty: dict[str, int]  # attribute -> the place of an empty value (after every code)
+    # attribute -> how its place gives the code's row in its table: a table of (place, row),
+    # or "" where the place is the row (codes in code point order with nothing between them)
+    ranks: dict[str, str]
 
     @property
     def wide(self) -> bool:
@@ -163,45 +166,68 @@ class FirstKey:
         NULL where it has none."""
         if name not in self.ranks:
             return "NULL::INTEGER"
-        return f"{self.ranks[name]}[({self._part('first', name)})::INTEGER + 1]"
+        place = f"({self._part('first', name)})::INTEGER"
+        if not self.ranks[name]:
+            return f"CASE WHEN {place} < {self.empty[name]} THEN {place} END"
+        return f"(SELECT row FROM {self.ranks[name]} WHERE place = {place})"
 
 
 def _place(codes: list[str]) -> dict[str, int]:
     return {code: i for i, code in enumerate(sorted(codes))}  # str order is code point order
 
 
-def first_key(store: RecordStore, as_of: dt.date, *, tie: bool, table: str = "checked",
-              row: str = "c.rowid") -> FirstKey:
-    """The order key of this run: by day then row, or (`tie`) by the whole tie rule, over the
-    rows of `table` (`checked`, or a few of its rows with its columns; codes are numbered among
-    them) aliased `c`, `row` naming each uniquely."""
+TIE_ORDER = ("secs", "unit", "province", "staff")
+
+
+def first_key(store: RecordStore, as_of: dt.date, *, tie: str | None,
+              table: str = "checked", row: str = "c.rowid") -> FirstKey:
+    """The order key of this run over the rows of `table` (`checked`, or a few of its rows with
+    its columns; codes are numbered among them) aliased `c`, `row` naming each uniquely: by day
+    then row, or with the tie rule's parts up to `tie` (unit, province or staff: a breakdown by
+    the unit needs neither province nor staff to know which unit a participant has)."""
     start = store.targets.period.start
     rows = max((s.first_rowid + s.parsed_rows for s in store.sources), default=0)
     day_bits = max((as_of - start).days + 1, 1).bit_length()
     parts: list[tuple[str, str, int]] = [("day", f"c.d - DATE '{start}'", day_bits)]
     ranks: dict[str, str] = {}
+    empty: dict[str, int] = {}
     if tie:
         cached = store.tie_parts.get(table)  # the same for every count of a loaded store
         if cached is None:
             found: dict[str, str] = {}
-            cached = store.tie_parts[table] = (_tie_parts(store, found, table), found)
-        parts += cached[0]
-        ranks = cached[1]
+            places: dict[str, int] = {}
+            cached = store.tie_parts[table] = (_tie_parts(store, found, places, table), found,
+                                               places)
+        needed = TIE_ORDER[:TIE_ORDER.index(tie) + 1]
+        parts += [p for p in cached[0] if p[0] in needed]
+        ranks = {k: v for k, v in cached[1].items() if k in needed}
+        empty = {k: v for k, v in cached[2].items() if k in needed}
     parts.append(("row", row, max(rows, 1).bit_length()))
-    return FirstKey(tuple(parts), start, ranks)
+    return FirstKey(tuple(parts), start, empty, ranks)
 
 
-def _tie_parts(store: RecordStore, ranks: dict[str, str],
+def _tie_parts(store: RecordStore, ranks: dict[str, str], empties: dict[str, int],
                table: str = "checked") -> list[tuple[str, str, int]]:
-    """The time of day, unit, province and staff parts of the key, for the columns stored."""
+    """The time of day, unit, province and staff parts of the key, for the columns stored.
+
+    Each code's part is its place among the codes in code point order (an empty value after
+    them all); small tables give the place of a stored code and the row of a place, so that
+    every lookup is a join, not a list built per row.
+    """
     con = store.con
     suffix = "" if table == "checked" else f"_{table}"
     parts = []
     if "secs" in store.columns:
         parts.append(("secs", "coalesce(c.secs, 0)", (86_399).bit_length()))
 
-    def listed(values: list[int | None]) -> str:
-        return "[" + ", ".join("NULL" if v is None else str(v) for v in values) + "]"
+    def table_of(name: str, pairs: list[tuple[int, int]]) -> str:
+        """A table of (place, row) or (row, place) pairs, filled in one statement."""
+        made = f"{name}{suffix}"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {made} (place INTEGER, row INTEGER)")
+        if pairs:
+            con.execute(f"INSERT INTO {made} SELECT unnest(?::INTEGER[]), "
+                        "unnest(?::INTEGER[])", [[a for a, _ in pairs], [b for _, b in pairs]])
+        return made
 
     if "unit" in store.columns or "unit_text" in store.columns:
         known = [str(r[0]) for r in con.execute("SELECT code FROM units ORDER BY idx").fetchall()]
@@ -215,33 +241,39 @@ def _tie_parts(store: RecordStore, ranks: dict[str, str],
             con.execute(f"INSERT INTO unit_places{suffix} SELECT unnest(?::VARCHAR[]), "
                         "unnest(?::INTEGER[])", [texts, [place[t] for t in texts]])
         empty = len(place)
-        by_row = listed([place[code] for code in known])
-        value = (f"coalesce({by_row}[c.unit + 1], " if "unit" in store.columns
-                 else "coalesce(") + (
-            f"(SELECT place FROM unit_places{suffix} WHERE text = c.unit_text), "
-            if texts else "") + f"{empty})"
+        empties["unit"] = empty
+        if not texts:  # the plan's codes alone: a unit's row is its place
+            value = f"coalesce(c.unit, {empty})" if "unit" in store.columns else str(empty)
+            ranks["unit"] = ""
+        else:
+            by_row = table_of("unit_place_of_row",
+                              [(place[code], i) for i, code in enumerate(known)])
+            value = ("coalesce(" + (f"(SELECT place FROM {by_row} WHERE row = c.unit), "
+                                    if "unit" in store.columns else "")
+                     + f"(SELECT place FROM unit_places{suffix} WHERE text = c.unit_text), "
+                     + f"{empty})")
+            ranks["unit"] = by_row
         parts.append(("unit", value, empty.bit_length()))
-        rows_by_place: list[int | None] = [None] * (empty + 1)
-        for i, code in enumerate(known):
-            rows_by_place[place[code]] = i
-        ranks["unit"] = listed(rows_by_place)
     if "province" in store.columns:
         codes = con.execute("SELECT idx, new_code FROM provinces ORDER BY idx").fetchall()
         place = _place(list({str(new) for _, new in codes}))
-        empty = len(place)
-        parts.append(("province", f"coalesce({listed([place[str(new)] for _, new in codes])}"
-                                  f"[c.province + 1], {empty})", empty.bit_length()))
-        first_row: list[int | None] = [None] * (empty + 1)
-        for idx, new in reversed(codes):
-            first_row[place[str(new)]] = int(idx)
-        ranks["province"] = listed(first_row)
+        empty = empties["province"] = len(place)
+        of_row = table_of("province_place_of_row",
+                          [(place[str(new)], int(idx)) for idx, new in codes])
+        parts.append(("province", f"coalesce((SELECT place FROM {of_row} "
+                                  f"WHERE row = c.province), {empty})", empty.bit_length()))
+        first_rows: dict[int, int] = {}
+        for idx, new in codes:  # a place's row: the first code merged into it names it
+            first_rows.setdefault(place[str(new)], int(idx))
+        ranks["province"] = table_of("province_row_of_place", sorted(first_rows.items()))
     if "staff" in store.columns:
         _code_staff(store, suffix, table)
         found = con.execute(f"SELECT count(*) FROM staff_codes{suffix}").fetchone()
         empty = int(found[0]) if found else 0
+        empties["staff"] = empty
         parts.append(("staff", f"coalesce((SELECT idx FROM staff_codes{suffix} "
                                f"WHERE code = c.staff), {empty})", empty.bit_length()))
-        ranks["staff"] = listed([*range(empty), None])
+        ranks["staff"] = ""  # numbered in code point order: a place is a row
     return parts
 
 

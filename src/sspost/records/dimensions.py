@@ -88,7 +88,7 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date
         WHERE c.reason IS NULL AND c.d IN ({listed}) AND c.file_idx NOT IN ({aggregate})
           AND {who} IN (SELECT who FROM firsts WHERE day IN ({epoch_days}))
     """)
-    key = first_key(store, as_of, tie=True, table="campaign_rows", row="c.row_id")
+    key = first_key(store, as_of, tie="staff", table="campaign_rows", row="c.row_id")
     staff = "c.staff" if "staff" in store.columns else "NULL::VARCHAR"
     rows = store.con.execute(f"""
         WITH keyed AS MATERIALIZED (
