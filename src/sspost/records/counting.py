@@ -132,9 +132,6 @@ class FirstKey:
     parts: tuple[tuple[str, str, int], ...]  # (name, SQL value over `c`, bits), most first
     start: dt.date
     empty: dict[str, int]  # attribute -> the place of an empty value (after every code)
-    # attribute -> how its place gives the code's row in its table: a table of (place, row),
-    # or "" where the place is the row (codes in code point order with nothing between them)
-    ranks: dict[str, str]
 
     @property
     def wide(self) -> bool:
@@ -162,14 +159,12 @@ class FirstKey:
         return f"({epoch_day} + ({key}) // {1 << self._below('day')})::BIGINT"
 
     def attribute(self, name: str) -> str:
-        """The row of the code (in `units`, `provinces`, `staff_codes`) the key's record has,
-        NULL where it has none."""
-        if name not in self.ranks:
+        """The place of the code the key's record has (see `_tie_parts`), NULL where it has
+        none."""
+        if name not in (n for n, _, _ in self.parts):
             return "NULL::INTEGER"
         place = f"({self._part('first', name)})::INTEGER"
-        if not self.ranks[name]:
-            return f"CASE WHEN {place} < {self.empty[name]} THEN {place} END"
-        return f"(SELECT row FROM {self.ranks[name]} WHERE place = {place})"
+        return f"CASE WHEN {place} < {self.empty[name]} THEN {place} END"
 
 
 def _place(codes: list[str]) -> dict[str, int]:
@@ -189,91 +184,82 @@ def first_key(store: RecordStore, as_of: dt.date, *, tie: str | None,
     rows = max((s.first_rowid + s.parsed_rows for s in store.sources), default=0)
     day_bits = max((as_of - start).days + 1, 1).bit_length()
     parts: list[tuple[str, str, int]] = [("day", f"c.d - DATE '{start}'", day_bits)]
-    ranks: dict[str, str] = {}
     empty: dict[str, int] = {}
     if tie:
         cached = store.tie_parts.get(table)  # the same for every count of a loaded store
         if cached is None:
-            found: dict[str, str] = {}
             places: dict[str, int] = {}
-            cached = store.tie_parts[table] = (_tie_parts(store, found, places, table), found,
-                                               places)
+            cached = store.tie_parts[table] = (_tie_parts(store, places, table), places)
         needed = TIE_ORDER[:TIE_ORDER.index(tie) + 1]
         parts += [p for p in cached[0] if p[0] in needed]
-        ranks = {k: v for k, v in cached[1].items() if k in needed}
-        empty = {k: v for k, v in cached[2].items() if k in needed}
+        empty = {k: v for k, v in cached[1].items() if k in needed}
     parts.append(("row", row, max(rows, 1).bit_length()))
-    return FirstKey(tuple(parts), start, empty, ranks)
+    return FirstKey(tuple(parts), start, empty)
 
 
-def _tie_parts(store: RecordStore, ranks: dict[str, str], empties: dict[str, int],
+def _tie_parts(store: RecordStore, empties: dict[str, int],
                table: str = "checked") -> list[tuple[str, str, int]]:
     """The time of day, unit, province and staff parts of the key, for the columns stored.
 
-    Each code's part is its place among the codes in code point order (an empty value after
-    them all); small tables give the place of a stored code and the row of a place, so that
-    every lookup is a join, not a list built per row.
+    A code's part is its place among the codes in code point order, an empty value after them
+    all. Small tables give the place of a stored code's row and the code of a place (for the
+    breakdowns, which group on places first): every lookup is a join on a few hundred rows.
     """
     con = store.con
     suffix = "" if table == "checked" else f"_{table}"
     parts = []
-    if "secs" in store.columns:
+    timed = "secs" in store.columns and con.execute(
+        f"SELECT max(secs) FROM {table}").fetchone() not in (None, (None,))
+    if timed:  # 17 bits only where some record gives a time of day
         parts.append(("secs", "coalesce(c.secs, 0)", (86_399).bit_length()))
 
-    def table_of(name: str, pairs: list[tuple[int, int]]) -> str:
-        """A table of (place, row) or (row, place) pairs, filled in one statement."""
+    def table_of(name: str, columns: str, pairs: list[tuple[object, object]]) -> str:
         made = f"{name}{suffix}"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {made} (place INTEGER, row INTEGER)")
-        if pairs:
-            con.execute(f"INSERT INTO {made} SELECT unnest(?::INTEGER[]), "
-                        "unnest(?::INTEGER[])", [[a for a, _ in pairs], [b for _, b in pairs]])
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {made} ({columns})")
+        if pairs:  # one statement: a row at a time costs a round trip each
+            con.execute(f"INSERT INTO {made} SELECT unnest(?), unnest(?)",
+                        [[a for a, _ in pairs], [b for _, b in pairs]])
         return made
 
-    if "unit" in store.columns or "unit_text" in store.columns:
-        known = [str(r[0]) for r in con.execute("SELECT code FROM units ORDER BY idx").fetchall()]
-        texts = [str(r[0]) for r in con.execute(
-            f"SELECT DISTINCT unit_text FROM {table} WHERE unit_text IS NOT NULL AND "
-            "unit_text <> ''").fetchall()] if "unit_text" in store.columns else []
-        place = _place(list(set(known) | set(texts)))
-        con.execute(f"CREATE OR REPLACE TEMP TABLE unit_places{suffix} "
-                    "(text VARCHAR, place INTEGER)")
-        if texts:  # one statement: a row at a time costs a round trip each
-            con.execute(f"INSERT INTO unit_places{suffix} SELECT unnest(?::VARCHAR[]), "
-                        "unnest(?::INTEGER[])", [texts, [place[t] for t in texts]])
-        empty = len(place)
-        empties["unit"] = empty
-        if not texts:  # the plan's codes alone: a unit's row is its place
-            value = f"coalesce(c.unit, {empty})" if "unit" in store.columns else str(empty)
-            ranks["unit"] = ""
-        else:
-            by_row = table_of("unit_place_of_row",
-                              [(place[code], i) for i, code in enumerate(known)])
-            value = ("coalesce(" + (f"(SELECT place FROM {by_row} WHERE row = c.unit), "
-                                    if "unit" in store.columns else "")
-                     + f"(SELECT place FROM unit_places{suffix} WHERE text = c.unit_text), "
-                     + f"{empty})")
-            ranks["unit"] = by_row
+    known = [str(r[0]) for r in con.execute("SELECT code FROM units ORDER BY idx").fetchall()]
+    texts = [str(r[0]) for r in con.execute(
+        f"SELECT DISTINCT unit_text FROM {table} WHERE unit_text IS NOT NULL AND "
+        "unit_text <> ''").fetchall()] if "unit_text" in store.columns else []
+    place = _place(list(set(known) | set(texts)))
+    empty = empties["unit"] = len(place)
+    of_row = table_of("unit_place_of_row", "place INTEGER, row INTEGER",
+                      [(place[code], i) for i, code in enumerate(known)])
+    table_of("unit_code_of_place", "place INTEGER, code VARCHAR",  # codes outside the plan
+             [(place[code], code) for code in known])            # are (unassigned): none
+    if texts:
+        texts_table = table_of("unit_place_of_text", "text VARCHAR, place INTEGER",
+                               [(t, place[t]) for t in texts])
+        value = ("coalesce(" + (f"(SELECT place FROM {of_row} WHERE row = c.unit), "
+                                if "unit" in store.columns else "")
+                 + f"(SELECT place FROM {texts_table} WHERE text = c.unit_text), {empty})")
+    else:  # the plan's codes alone: a unit's place is its row
+        value = f"coalesce(c.unit, {empty})" if "unit" in store.columns else ""
+    if value:
         parts.append(("unit", value, empty.bit_length()))
+
+    codes = con.execute("SELECT idx, new_code FROM provinces ORDER BY idx").fetchall()
+    place = _place(list({str(new) for _, new in codes}))
+    empty = empties["province"] = len(place)
+    of_row = table_of("province_place_of_row", "place INTEGER, row INTEGER",
+                      [(place[str(new)], int(idx)) for idx, new in codes])
+    table_of("province_code_of_place", "place INTEGER, code VARCHAR",
+             [(i, code) for code, i in place.items()])
     if "province" in store.columns:
-        codes = con.execute("SELECT idx, new_code FROM provinces ORDER BY idx").fetchall()
-        place = _place(list({str(new) for _, new in codes}))
-        empty = empties["province"] = len(place)
-        of_row = table_of("province_place_of_row",
-                          [(place[str(new)], int(idx)) for idx, new in codes])
         parts.append(("province", f"coalesce((SELECT place FROM {of_row} "
                                   f"WHERE row = c.province), {empty})", empty.bit_length()))
-        first_rows: dict[int, int] = {}
-        for idx, new in codes:  # a place's row: the first code merged into it names it
-            first_rows.setdefault(place[str(new)], int(idx))
-        ranks["province"] = table_of("province_row_of_place", sorted(first_rows.items()))
+
+    _code_staff(store, suffix, table)
+    found = con.execute(f"SELECT count(*) FROM staff_codes{suffix}").fetchone()
+    empty = empties["staff"] = int(found[0]) if found else 0
+    # staff_codes numbers the ids in code point order: a staff id's place is its row.
     if "staff" in store.columns:
-        _code_staff(store, suffix, table)
-        found = con.execute(f"SELECT count(*) FROM staff_codes{suffix}").fetchone()
-        empty = int(found[0]) if found else 0
-        empties["staff"] = empty
         parts.append(("staff", f"coalesce((SELECT idx FROM staff_codes{suffix} "
                                f"WHERE code = c.staff), {empty})", empty.bit_length()))
-        ranks["staff"] = ""  # numbered in code point order: a place is a row
     return parts
 
 

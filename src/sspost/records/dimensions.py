@@ -16,19 +16,23 @@ if TYPE_CHECKING:
     from sspost.records.store import RecordStore
 
 ATTRIBUTES = {"unit": "unit", "province": "province", "staff": "staff"}
-# How a dimension's key reads the grouped `key`: the code of a stored unit or province (rolled
-# up on the 34 provinces), or the day (days since 1970) as a month or a date.
+# How a dimension's key reads the grouped `key`: the code at a unit's or province's place
+# among the codes (provinces rolled up on the 34), or the day (days since 1970) as a month or a
+# date (see counting._tie_parts for the places).
 _KEYS = {
-    "unit": "(SELECT code FROM units WHERE idx = key)",
-    "province": "(SELECT new_code FROM provinces WHERE idx = key)",
+    "unit": "(SELECT code FROM unit_code_of_place WHERE place = key)",
+    "province": "(SELECT code FROM province_code_of_place WHERE place = key)",
     "staff": "(SELECT code FROM staff_codes WHERE idx = key)",
     "month": "strftime(DATE '1970-01-01' + key::INTEGER, '%Y-%m')",
     "day": "strftime(DATE '1970-01-01' + key::INTEGER, '%Y-%m-%d')",
 }
 
 
-# Aggregate rows keep the staff id as text: its code, to group with the participants' codes.
-_ROW_CODES = {"staff": "(SELECT idx FROM staff_codes WHERE code = staff)"}
+# Aggregate rows keep a code's row (the staff id as text): its place, to group with the
+# participants' places.
+_ROW_CODES = {"staff": "(SELECT idx FROM staff_codes WHERE code = staff)",
+              "unit": "(SELECT place FROM unit_place_of_row WHERE row = unit)",
+              "province": "(SELECT place FROM province_place_of_row WHERE row = province)"}
 
 
 def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None], int]:

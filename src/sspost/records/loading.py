@@ -101,7 +101,7 @@ class FileLoading:
     columns: tuple[str, ...]
     sources: list[Source]
     # The tie rule's parts of the order key, by the rows they rank (see counting.first_key).
-    tie_parts: dict[str, tuple[list[tuple[str, str, int]], dict[str, str], dict[str, int]]]
+    tie_parts: dict[str, tuple[list[tuple[str, str, int]], dict[str, int]]]
     _tmp: tempfile.TemporaryDirectory[str]
     _error: Any  # duckdb.Error and its out-of-memory kind: the engine is imported late
     _out_of_memory: Any
