@@ -81,8 +81,8 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     """Counts for the window ending `as_of`.
 
     `attribute` (unit, province or staff) is kept from each participant's earliest record, for
-    a breakdown by it; the day of that record is always kept (`day`, days since 1970), and its
-    order key (`first`, see `FirstKey`).
+    a breakdown by it; the order key of that record is kept (`first`, see `FirstKey`), and
+    `store.first_day` reads its day (days since 1970) from it.
     """
     con = store.con
     window = window_sql(store, as_of)
@@ -92,9 +92,10 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     # gives every total and the month and day counts.
     key = first_key(store, as_of, tie=attribute)
     kept = key.attribute(attribute) if attribute else "NULL::INTEGER"
+    store.first_day = key.day("first")  # worked out where read: a stored column costs more
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE firsts AS
-        SELECT who, first, {key.day("first")} AS day, {kept} AS attribute FROM (
+        SELECT who, first, {kept} AS attribute FROM (
             SELECT {who} AS who, min({key.sql}) AS first
             FROM checked c {join}
             WHERE c.reason IS NULL AND c.file_idx NOT IN ({aggregate}) AND {window}

@@ -43,7 +43,7 @@ def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None]
     attribute = ATTRIBUTES.get(dimension)
     # Participants are summed per stored key first, so the key is read for a few rows only.
     first_key, row_key = ("attribute", _ROW_CODES.get(attribute, attribute)) if attribute else (
-        "day", "(d - DATE '1970-01-01')::BIGINT")
+        store.first_day, "(d - DATE '1970-01-01')::BIGINT")
     rows = store.con.execute(f"""
         SELECT program, {_KEYS[dimension]} AS k, sum(n) FROM (
             SELECT program, key, sum(n) AS n FROM (
@@ -84,13 +84,17 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date
     aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
     tie_columns = [c for c in ("unit", "unit_text", "province", "staff", "secs")
                    if c in store.columns]
+    # Two steps, so that the engine filters the rows by day before it looks at participants.
     store.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE campaign_rows AS
         SELECT {who} AS who, c.program, c.d, c.rowid AS row_id,
                {", ".join(f"c.{col}" for col in tie_columns) or "NULL AS none"}
         FROM checked c {join}
         WHERE c.reason IS NULL AND c.d IN ({listed}) AND c.file_idx NOT IN ({aggregate})
-          AND {who} IN (SELECT who FROM firsts WHERE day IN ({epoch_days}))
+    """)
+    store.con.execute(f"""
+        DELETE FROM campaign_rows WHERE who NOT IN (
+            SELECT who FROM firsts WHERE {store.first_day} IN ({epoch_days}))
     """)
     key = first_key(store, as_of, tie="staff", table="campaign_rows", row="c.row_id")
     staff = "c.staff" if "staff" in store.columns else "NULL::VARCHAR"

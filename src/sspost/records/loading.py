@@ -102,6 +102,7 @@ class FileLoading:
     sources: list[Source]
     # The tie rule's parts of the order key, by the rows they rank (see counting.first_key).
     tie_parts: dict[str, tuple[list[tuple[str, str, int]], dict[str, int]]]
+    first_day: str  # SQL: the day of `firsts.first` (see counting.count)
     _tmp: tempfile.TemporaryDirectory[str]
     _error: Any  # duckdb.Error and its out-of-memory kind: the engine is imported late
     _out_of_memory: Any

@@ -39,6 +39,7 @@ class RecordStore(FileLoading):
         self.columns: tuple[str, ...] = BASE_COLUMNS  # of `checked`: see load
         self.as_of_warning: Notice | None = None  # set when the default as-of date is doubtful
         self.tie_parts = {}
+        self.first_day = "NULL"
         self._tmp = tempfile.TemporaryDirectory(prefix="sspost-")
         self._error = duckdb.Error
         self._out_of_memory = duckdb.OutOfMemoryException
