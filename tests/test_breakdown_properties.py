@@ -55,7 +55,7 @@ def subtree(unit: dict) -> list[str]:
     return [unit["code"], *[c for child in unit.get("units", []) for c in subtree(child)]]
 
 
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=10, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=cases())
 def test_breakdowns_add_up(tmp_path: Path, case: tuple[list[dict], list[tuple]]) -> None:
