@@ -39,7 +39,7 @@ class ProgramProgress:
 
     def label_in(self, lang: str) -> str:
         """The program's name for people: Vietnamese when asked for and given."""
-        return (self.label_vi or self.label) if lang == "vi" else self.label
+        return Label(self.label, self.label_vi).text(lang)
 
 
 @dataclass(frozen=True)
