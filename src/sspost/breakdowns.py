@@ -47,6 +47,7 @@ class Breakdown:
     depth: int | None = None
     # units: program -> (units with a target that sent records, units with a target)
     reported: dict[str, tuple[int, int]] = field(default_factory=dict)
+    last_year_as_of: dt.date | None = None  # with --baseline-data: the rows' day last year
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec, TypeVar
@@ -43,18 +42,16 @@ from sspost.cli_options import (
     Strict,
     Threads,
     baseline_files,
-    last_year_db,
     parse_date,
     progress_format,
     read_options,
 )
-from sspost.outputs import REPORT_FILES, Output, check_outputs
+from sspost.outputs import REPORT_FILES, Output, check_outputs, last_year_db
 from sspost.problems import Exit, TargetFileError, UsageError
 
 if TYPE_CHECKING:
     from sspost.catalogue import Notice
-    from sspost.progress import BreakdownRequest, ProgressResult
-    from sspost.records import ReadOptions, Reconciliation
+    from sspost.records import Reconciliation
     from sspost.targets import TargetFile
 
 app = typer.Typer(
@@ -172,26 +169,8 @@ def _outputs(output: Path | None = None, rejects: Path | None = None,
     outs = [Output("--output", output)] if output else []
     outs += [Output("--rejects", rejects)] if rejects else []
     outs += [Output("--db", db, database=True)] if db else []
-    kept = last_year_db(db) if last_year else None
+    kept = Path(last_year_db(str(db))) if db and last_year else None
     return outs + ([Output("--db (last year's rows)", kept, database=True)] if kept else [])
-
-
-def _with_last_year(plan: TargetFile, result: ProgressResult, files: list[Path],
-                    options: ReadOptions, request: BreakdownRequest | None) -> ProgressResult:
-    """`last_year` from --baseline-data files when given, else from the plan's figures."""
-    from sspost.last_year import attach, count_last_year
-
-    if not files:
-        return attach(result, plan)
-    counted = count_last_year(plan, [str(p) for p in files], result.as_of,
-                              options=replace(options, db=_last_year_db(options)),
-                              breakdown=request)
-    return attach(result, plan, counted)
-
-
-def _last_year_db(options: ReadOptions) -> str | None:
-    kept = last_year_db(Path(options.db)) if options.db else None
-    return str(kept) if kept else None
 
 
 def _load_targets(path: Path) -> TargetFile:
@@ -253,6 +232,7 @@ def progress(
 ) -> None:
     """Progress per program: achieved, expected, gap, pace, share of the national total."""
     from sspost.campaigns import load_roster
+    from sspost.last_year import with_last_year
     from sspost.progress import BreakdownRequest, build_progress
     from sspost.render.formats import PROGRESS_RENDERERS
 
@@ -268,7 +248,8 @@ def progress(
     result = build_progress(plan, str(targets), [str(p) for p in data], as_of=report_date,
                             options=options, rejects=str(rejects) if rejects else None,
                             breakdown=request, roster=load_roster(str(staff)) if staff else None)
-    result = _with_last_year(plan, result, last_files, options, request)
+    result = with_last_year(result, plan, [str(p) for p in last_files], options=options,
+                            breakdown=request)[0]
     if chosen is ProgressFormat.xlsx:
         from sspost.render import xlsx_format
 
@@ -383,8 +364,7 @@ def report(
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp else None
     result = build_report(plan, str(targets), [str(p) for p in data], month, options=options,
                           roster=load_roster(str(staff)) if staff else None, stamp=when,
-                          baseline_data=[str(p) for p in last_files],
-                          last_year_db=_last_year_db(options))
+                          baseline_data=[str(p) for p in last_files])
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -204,11 +204,6 @@ def baseline_files(values: list[str] | None) -> list[Path]:
     return files
 
 
-def last_year_db(db: Path | None) -> Path | None:
-    """Where --db keeps last year's rows: beside this year's, never in the same tables."""
-    return None if db is None else db.with_name(db.name + ".last-year")
-
-
 def read_options(
     column: list[str] | None, date_format: str | None, delimiter: str | None,
     encoding: str | None, id_map: Path | None, max_errors: int, memory_limit: str | None,

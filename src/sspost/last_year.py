@@ -20,6 +20,7 @@ from sspost.measures import (
     previous_period,
     same_day_last_year,
 )
+from sspost.outputs import last_year_db
 from sspost.progress import BreakdownRequest, ProgressResult, breakdown_of, keeping
 from sspost.records import ReadOptions, Reconciliation, RecordStore, dimensions
 from sspost.targets import TargetFile
@@ -76,6 +77,22 @@ def count_last_year(
                         every_row=breakdown is None or breakdown.limit is None)
 
 
+def with_last_year(
+    result: ProgressResult, targets: TargetFile, files: list[str], *,
+    options: ReadOptions | None = None, breakdown: BreakdownRequest | None = None,
+) -> tuple[ProgressResult, LastYearData | None]:
+    """The result with last year at its as-of date: from `files` (last year's exports, read
+    with the same options; with --db their rows kept beside it) when given, else from the
+    plan's month-end figures. Also what the files said, for the report's burn-up."""
+    if not files:
+        return attach(result, targets), None
+    options = options or ReadOptions()
+    counted = count_last_year(
+        targets, files, result.as_of, breakdown=breakdown,
+        options=replace(options, db=last_year_db(options.db) if options.db else None))
+    return attach(result, targets, counted), counted
+
+
 def _ratio(achieved: float, last: float | None) -> float | None:
     return achieved / last if last else None
 
@@ -115,7 +132,7 @@ def _with_rows(breakdown: Breakdown, data: LastYearData) -> Breakdown:
         rows += [BreakdownRow(program, key, None, 0, last_year=n, vs_last_year=0.0)
                  for (program, key), n in sorted(data.rows.items())
                  if (program, key) not in seen and n]
-    return replace(breakdown, rows=rows)
+    return replace(breakdown, rows=rows, last_year_as_of=data.as_of)
 
 
 def cumulative_by_day(targets: TargetFile, program: str, days: list[dt.date],
@@ -138,6 +155,5 @@ def cumulative_by_day(targets: TargetFile, program: str, days: list[dt.date],
         return None
     values = [last_year_from_cumulative(baseline.cumulative, targets.period.start,
                                         targets.period.end, day) for day in days]
-    known = [v.participants for v in values if v is not None]
-    return known if len(known) == len(values) else known + [float("nan")] * (
-        len(values) - len(known))
+    return [float("nan") if v is None else v.participants  # NaN: not published, not drawn
+            for v in values]

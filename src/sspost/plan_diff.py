@@ -44,14 +44,11 @@ class Change:
     @property
     def against_parent(self) -> str | None:
         """For a children's sum: above, below or equal to the parent's target."""
-        if _CHILDREN + "." not in self.path or self.parent_target is None:
+        if self.parent_target is None:  # set on children's sums only
             return None
         if self.new > self.parent_target:
             return "above"
         return "below" if self.new < self.parent_target else "equal"
-
-
-_CHILDREN = ".children_sum"
 
 
 def _number(value: Any) -> bool:
@@ -130,7 +127,7 @@ def diff(old: TargetFile, new: TargetFile) -> list[Change]:
         was = before.get((parent, program), (0, None))[0]
         now, parent_target = after.get((parent, program), (0, None))
         if was != now and (parent, program) in after:
-            changes.append(Change(f"units[{parent}]{_CHILDREN}.{program}", "changed", was, now,
+            changes.append(Change(f"units[{parent}].children_sum.{program}", "changed", was, now,
                                   parent_target))
     return sorted(changes, key=lambda c: (c.path.split("[")[0].split(".")[0] != "programs",
                                           c.path))

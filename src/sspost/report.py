@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from sspost.breakdowns import BreakdownRow
-from sspost.last_year import attach, count_last_year, cumulative_by_day
+from sspost.last_year import LastYearData, cumulative_by_day, with_last_year
 from sspost.measures import elapsed
 from sspost.problems import UsageError
 from sspost.progress import BreakdownRequest, ProgressResult, collect, keeping
@@ -84,6 +84,7 @@ class MonthlyReport:
     behind: list[BreakdownRow]  # units with a target at risk or behind, laggards first
     silent: list[BreakdownRow]  # units with a target that sent no record
     stamp: str | None
+    charted: dict[str, Charted]  # program -> the breakdown rows its bar chart draws
 
 
 def parse_month(month: str, targets: TargetFile) -> tuple[dt.date, dt.date]:
@@ -109,7 +110,6 @@ def build_report(
     targets: TargetFile, targets_path: str, data: list[str], month: str, *,
     options: ReadOptions | None = None, roster: set[str] | None = None,
     stamp: str | None = None, baseline_data: list[str] | None = None,
-    last_year_db: str | None = None,
 ) -> MonthlyReport:
     first, last = parse_month(month, targets)
     request = BreakdownRequest("unit" if targets.units else "province")
@@ -118,22 +118,21 @@ def build_report(
         as_of = report_as_of(store, first, last)
         result = collect(store, targets_path, as_of, breakdown=request, roster=roster)
         per_day = dimensions.counts_by(store, "day")
-    counted = count_last_year(targets, baseline_data, as_of,
-                              options=replace(options or ReadOptions(), db=last_year_db),
-                              breakdown=request) if baseline_data else None
-    result = attach(result, targets, counted)
-    series = [_series(targets, code, per_day, as_of, first) for code in targets.programs]
-    series = [replace(s, last_year=cumulative_by_day(targets, s.program, s.days, counted))
-              for s in series]
+    result, counted = with_last_year(result, targets, baseline_data or [], options=options,
+                                     breakdown=request)
+    series = [_series(targets, code, per_day, as_of, first, counted)
+              for code in targets.programs]
     rows = result.breakdown.rows if result.breakdown else []
     behind = [r for r in rows if r.measures and r.measures.status in ("behind", "at_risk")]
     silent = [r for r in rows if r.reporting is False]
+    charts = {code: charted([r for r in rows if r.program == code]) for code in targets.programs}
     return MonthlyReport(month, targets.name, targets.organisation, result, series, behind,
-                         silent, stamp)
+                         silent, stamp, charts)
 
 
 def _series(targets: TargetFile, program: str, per_day: dict[tuple[str, str | None], int],
-            as_of: dt.date, month_start: dt.date) -> ProgramSeries:
+            as_of: dt.date, month_start: dt.date,
+            last_year: LastYearData | None) -> ProgramSeries:
     start, end = targets.period.start, targets.period.end
     target = targets.programs[program].target
     days, achieved, expected = [], [], []
@@ -158,4 +157,5 @@ def _series(targets: TargetFile, program: str, per_day: dict[tuple[str, str | No
         program, days, achieved, expected, target, min(as_of, end),
         this_month=new_between(month_start, as_of),
         last_month=new_between(previous_start, previous_end) if previous_end >= start else None,
+        last_year=cumulative_by_day(targets, program, days, last_year),
     )

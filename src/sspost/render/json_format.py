@@ -66,11 +66,12 @@ def breakdown_row_json(by: str, row: BreakdownRow,
     return out
 
 
-def breakdown_json(b: Breakdown, last_as_of: str | None = None) -> dict[str, Any]:
+def breakdown_json(b: Breakdown) -> dict[str, Any]:
     out: dict[str, Any] = {"by": b.by, "depth": b.depth}
     if b.by == "unit":
         out["reported"] = {program: {"reported": n, "with_target": m}
                            for program, (n, m) in b.reported.items()}
+    last_as_of = b.last_year_as_of.isoformat() if b.last_year_as_of else None
     out["rows"] = [breakdown_row_json(b.by, row, last_as_of) for row in b.rows]
     return out
 
@@ -100,9 +101,7 @@ def progress_json(result: ProgressResult) -> dict[str, Any]:
                    "end": result.period_end.isoformat()},
         "as_of": result.as_of.isoformat(),
         "programs": [program_json(p) for p in result.programs],
-        "breakdown": None if result.breakdown is None else breakdown_json(
-            result.breakdown, next((p.last_year.as_of.isoformat() for p in result.programs
-                                    if p.last_year and p.last_year.source == "data"), None)),
+        "breakdown": None if result.breakdown is None else breakdown_json(result.breakdown),
         "campaigns": [{"name": c.name, "date": c.date.isoformat(), "program": c.program,
                        "per_staff": c.per_staff, "staff_seen": c.staff_seen,
                        "staff_met": c.staff_met, "signed_up": c.signed_up,

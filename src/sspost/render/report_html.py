@@ -11,7 +11,7 @@ from sspost.catalogue import section
 from sspost.render import charts
 from sspost.render.reconciliation import reconciliation_lines
 from sspost.render.words import Words
-from sspost.report import MonthlyReport, charted
+from sspost.report import MonthlyReport
 from sspost.shown import clean_all, for_markdown
 
 TEXT = section("report")
@@ -38,7 +38,7 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
                         + (f", {clean_all(total.source)}" if total.source else ""))
         rows = [r for r in (result.breakdown.rows if result.breakdown else [])
                 if r.program == p.program]
-        chart = charted(rows)
+        chart = report.charted[p.program]
         programs.append({
             "code": p.program, "label": label, "achieved": w.number(m.achieved),
             "target": w.number(m.target), "attainment": w.percent(m.attainment),

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal, format_percent
 
-from sspost.catalogue import CATALOGUE, LANGS, phrase
-
-__all__ = ["LANGS", "STATUS_STYLE", "Words"]
+from sspost.catalogue import CATALOGUE, phrase
 
 STATUS_STYLE = {"achieved": "bold green", "on_track": "green", "at_risk": "yellow",
                 "behind": "bold red"}
