@@ -213,6 +213,11 @@ def number(value: int | float, lang: str) -> str:
     return str(format_decimal(round(value), "#,##0", locale=lang))
 
 
+def date_text(value: dt.date, lang: str) -> str:
+    """A date the language's way: 30/06/2025 in Vietnamese, 2025-06-30 in English."""
+    return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
+
+
 def phrase(lang: str, key: str, **values: object) -> str:
     """The phrase `key` in `lang` with its values placed (counts grouped, plurals chosen)."""
     def place(match: re.Match[str]) -> str:
@@ -222,7 +227,7 @@ def phrase(lang: str, key: str, **values: object) -> str:
         if isinstance(value, Label):
             return value.text(lang)
         if isinstance(value, dt.date):
-            return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
+            return date_text(value, lang)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return str(value)
         return number(value, lang)

@@ -76,16 +76,15 @@ class LastYear:
 
 def last_year_from_cumulative(cumulative: dict[str, int], start: dt.date, end: dt.date,
                               as_of: dt.date) -> LastYear | None:
-    """Last year at `as_of` from the earlier period's month-end cumulative figures, interpolated
-    by day like phasing; None past the last month given (not published yet is not zero)."""
+    """Last year at `as_of` (start <= as_of) from the earlier period's month-end cumulative
+    figures, interpolated by day like phasing; None past the last month given (not published
+    yet is not zero)."""
     if not cumulative:
         return None
     day = same_day_last_year(min(as_of, end))
     first, last = previous_period(start, end)
     if day > _month_end(max(cumulative)):
         return None
-    if day < first:
-        return LastYear(day, 0, "cumulative")
     values = {k: float(v) for k, v in cumulative.items()}
     return LastYear(day, _by_day(values, first, last, min(day, last)), "cumulative")
 

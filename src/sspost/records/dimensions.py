@@ -42,12 +42,12 @@ def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None]
     """
     attribute = ATTRIBUTES.get(dimension)
     # Participants are summed per stored key first, so the key is read for a few rows only.
-    first_key, row_key = ("attribute", _ROW_CODES.get(attribute, attribute)) if attribute else (
+    person_key, row_key = ("attribute", _ROW_CODES.get(attribute, attribute)) if attribute else (
         store.first_day, "(d - DATE '1970-01-01')::BIGINT")
     rows = store.con.execute(f"""
         SELECT program, {_KEYS[dimension]} AS k, sum(n) FROM (
             SELECT program, key, sum(n) AS n FROM (
-                SELECT who % {PROGRAM_SLOTS} AS program, {first_key} AS key, 1 AS n FROM firsts
+                SELECT who % {PROGRAM_SLOTS} AS program, {person_key} AS key, 1 AS n FROM firsts
                 UNION ALL
                 SELECT program, {row_key}, n FROM aggregate_rows
             ) GROUP BY ALL

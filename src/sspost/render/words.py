@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal, format_percent
 
-from sspost.catalogue import CATALOGUE, phrase
+from sspost.catalogue import CATALOGUE, date_text, phrase
 
 STATUS_STYLE = {"achieved": "bold green", "on_track": "green", "at_risk": "yellow",
                 "behind": "bold red"}
@@ -51,4 +51,4 @@ class Words:
         return str(format_percent(value, "#,##0." + "0" * digits + "%", locale=self.lang))
 
     def date(self, value: dt.date) -> str:
-        return value.strftime("%d/%m/%Y") if self.lang == "vi" else value.isoformat()
+        return date_text(value, self.lang)
