@@ -14,7 +14,10 @@ from sspost.render.words import Words
 from sspost.report import MonthlyReport
 from sspost.shown import clean_all, for_markdown
 
-TEXT = section("report")
+# The report's own words, over the table headers it shares with every other output.
+TEXT = {lang: {**section("label")[lang],
+               **{k: section("breakdown")[lang][k] for k in ("unit", "province")},
+               **words} for lang, words in section("report").items()}
 
 
 def _month_label(month: str, lang: str) -> str:
