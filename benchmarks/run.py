@@ -1,4 +1,4 @@
-"""Scale benchmark: sspost progress against the engine's parse floor and pandas, same run.
+"""Scale benchmark: sspost progress against the engine's parse floor, pandas and Polars, same run.
 
     python benchmarks/run.py                      # 1M and 20M rows, 3 runs each
     python benchmarks/run.py --rows 10000 --runs 1
@@ -54,6 +54,26 @@ window = ok & (df["d"] >= "2025-01-01") & (df["d"] <= "2025-11-30")
 print(df[window].groupby("code")["participant_id"].nunique().to_dict())
 """
 
+
+# The same counting as a lazy Polars query (the optimiser reads only the columns it needs).
+POLARS = """
+import sys
+import polars as pl
+names = {"voluntary_si": "voluntary_si", "bhxh_tn": "voluntary_si",
+         "bhxh tự nguyện": "voluntary_si", "household_hi": "household_hi",
+         "bhyt_hgd": "household_hi"}
+found = (
+    pl.scan_csv(sys.argv[1], infer_schema=False)
+    .with_columns(code=pl.col("program").str.to_lowercase().replace_strict(names, default=None),
+                  d=pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+    .filter(pl.col("participant_id").str.contains(r"^(?:[0-9]{10}|[0-9]{12})$")
+            & pl.col("code").is_not_null()
+            & pl.col("d").is_between(pl.date(2025, 1, 1), pl.date(2025, 11, 30)))
+    .group_by("code").agg(pl.col("participant_id").n_unique())
+    .collect()
+)
+print(dict(sorted(zip(found["code"], found["participant_id"]))))
+"""
 
 def measure(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one child process."""
@@ -125,6 +145,10 @@ def same_results(single: Path, parts: list[Path], workdir: Path) -> bool:
     return outputs[0] == outputs[1]
 
 
+def polars_available() -> bool:
+    return importlib.util.find_spec("polars") is not None
+
+
 def pandas_available() -> bool:
     # Not imported here: a child's peak memory would include this process's, from before exec.
     return importlib.util.find_spec("pandas") is not None
@@ -147,6 +171,8 @@ def bench(path: Path, runs: int, label: str, *, full: bool = True,
     }
     if pandas_available():
         commands["pandas, same counting"] = [sys.executable, "-c", PANDAS, str(path)]
+    if polars_available():
+        commands["Polars (lazy), same counting"] = [sys.executable, "-c", POLARS, str(path)]
     if not full:  # the floor and the plain run only
         commands = {k: v for k, v in commands.items() if k in ("duckdb parse (floor)",
                                                                "sspost progress")}
@@ -177,6 +203,8 @@ def main() -> None:
           f"{platform.python_version()}, {platform.platform()}")
     if not pandas_available():
         print("pandas: not installed (pip install pandas pyarrow to compare)")
+    if not polars_available():
+        print("Polars: not installed (pip install polars to compare)")
     rows: list[tuple[str, float, float]] = []
     for n in args.rows:
         path = args.workdir / f"sample-{n}.csv"
@@ -195,10 +223,11 @@ def main() -> None:
     for name, wall, peak in rows:
         ratio = wall / floors[name.split(":")[0]]
         print(f"{name:66} {wall:9.2f} {ratio:8.2f} {peak:8.0f}")
-    pandas = {name.split(":")[0]: wall for name, wall, _ in rows if "pandas" in name}
-    for label, wall in pandas.items():
-        ours = next(w for n, w, _ in rows if n == f"{label}: sspost progress")
-        print(f"{label}: pandas takes {wall / ours:.1f}x as long as sspost progress")
+    for other in ("pandas", "Polars"):
+        walls = {name.split(":")[0]: wall for name, wall, _ in rows if other in name}
+        for label, wall in walls.items():
+            ours = next(w for n, w, _ in rows if n == f"{label}: sspost progress")
+            print(f"{label}: {other} takes {wall / ours:.2f}x as long as sspost progress")
 
 
 if __name__ == "__main__":
