@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ROOT / "targets" / "2025.yaml"
+SAMPLE_END = "2025-11-30"  # the last record date of the generated files
 
 FLOOR = """
 import sys, duckdb
@@ -34,8 +35,9 @@ duckdb.connect().execute(f'''SELECT min(participant_id), min(date), min(program)
 """
 
 # The same counting as sspost's plain progress: valid ids, known programs, the window,
-# distinct participants per program.
+# distinct participants per program. Both scripts take the file and `counting_args()`.
 PANDAS = """
+import json
 import sys
 import pandas as pd
 try:
@@ -43,37 +45,49 @@ try:
     engine = "pyarrow"
 except ImportError:
     engine = "c"
+plan = json.loads(sys.argv[2])
 df = pd.read_csv(sys.argv[1], dtype=str, engine=engine, keep_default_na=False)
-names = {"voluntary_si": "voluntary_si", "bhxh_tn": "voluntary_si",
-         "bhxh tự nguyện": "voluntary_si", "household_hi": "household_hi",
-         "bhyt_hgd": "household_hi"}
-df["code"] = df["program"].str.lower().map(names)
+df["code"] = df["program"].str.lower().map(plan["names"])
 df["d"] = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
 ok = df["participant_id"].str.fullmatch(r"\\d{10}|\\d{12}") & df["code"].notna() & df["d"].notna()
-window = ok & (df["d"] >= "2025-01-01") & (df["d"] <= "2025-11-30")
+window = ok & (df["d"] >= plan["start"]) & (df["d"] <= plan["end"])
 print(df[window].groupby("code")["participant_id"].nunique().to_dict())
 """
 
 
 # The same counting as a lazy Polars query (the optimiser reads only the columns it needs).
 POLARS = """
+import datetime as dt
+import json
 import sys
 import polars as pl
-names = {"voluntary_si": "voluntary_si", "bhxh_tn": "voluntary_si",
-         "bhxh tự nguyện": "voluntary_si", "household_hi": "household_hi",
-         "bhyt_hgd": "household_hi"}
+plan = json.loads(sys.argv[2])
+start, end = (dt.date.fromisoformat(plan[k]) for k in ("start", "end"))
 found = (
     pl.scan_csv(sys.argv[1], infer_schema=False)
-    .with_columns(code=pl.col("program").str.to_lowercase().replace_strict(names, default=None),
-                  d=pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+    .with_columns(
+        code=pl.col("program").str.to_lowercase().replace_strict(plan["names"], default=None),
+        d=pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False))
     .filter(pl.col("participant_id").str.contains(r"^(?:[0-9]{10}|[0-9]{12})$")
             & pl.col("code").is_not_null()
-            & pl.col("d").is_between(pl.date(2025, 1, 1), pl.date(2025, 11, 30)))
+            & pl.col("d").is_between(start, end))
     .group_by("code").agg(pl.col("participant_id").n_unique())
     .collect()
 )
 print(dict(sorted(zip(found["code"], found["participant_id"]))))
 """
+
+
+def counting_args() -> str:
+    """The plan's program names (codes and aliases, lower case) and the window, as JSON: the
+    window ends on the last record date `sspost sample` writes, sspost's default as-of."""
+    from sspost.targets.loader import load_targets
+
+    plan = load_targets(str(TARGETS))
+    names = {name.lower(): code for code, program in plan.programs.items()
+             for name in (code, *program.aliases)}
+    return json.dumps({"names": names, "start": str(plan.period.start), "end": SAMPLE_END})
+
 
 def measure(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one child process."""
@@ -91,7 +105,7 @@ def measure(command: list[str]) -> tuple[float, float]:
 def sample(path: Path, rows: int) -> None:
     if not path.exists():
         subprocess.run([sys.executable, "-m", "sspost", "sample", "--rows", str(rows),
-                        "--seed", "1", "-o", str(path)], check=True)
+                        "--seed", "1", "--end", SAMPLE_END, "-o", str(path)], check=True)
 
 
 def with_bad_rows(source: Path, target: Path, every: int = 100) -> None:
@@ -170,9 +184,11 @@ def bench(path: Path, runs: int, label: str, *, full: bool = True,
         "sspost progress --db --by province (rerun)": sspost(path, "--db", db, "--by", "province"),
     }
     if pandas_available():
-        commands["pandas, same counting"] = [sys.executable, "-c", PANDAS, str(path)]
+        commands["pandas, same counting"] = [sys.executable, "-c", PANDAS, str(path),
+                                             counting_args()]
     if polars_available():
-        commands["Polars (lazy), same counting"] = [sys.executable, "-c", POLARS, str(path)]
+        commands["Polars (lazy), same counting"] = [sys.executable, "-c", POLARS, str(path),
+                                                    counting_args()]
     if not full:  # the floor and the plain run only
         commands = {k: v for k, v in commands.items() if k in ("duckdb parse (floor)",
                                                                "sspost progress")}

@@ -51,6 +51,7 @@ from sspost.problems import Exit, TargetFileError, UsageError
 
 if TYPE_CHECKING:
     from sspost.catalogue import Notice
+    from sspost.progress import ProgressResult
     from sspost.records import Reconciliation
     from sspost.targets import TargetFile
 
@@ -136,6 +137,15 @@ def _write(text: str, output: Path | None) -> None:
         return
     try:
         output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+def _write_workbook(result: ProgressResult, lang: str, output: Path) -> None:
+    from sspost.render import xlsx_format
+
+    try:
+        xlsx_format.write(result, lang, str(output))
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 
@@ -251,13 +261,8 @@ def progress(
     result = with_last_year(result, plan, [str(p) for p in last_files], options=options,
                             breakdown=request)[0]
     if chosen is ProgressFormat.xlsx:
-        from sspost.render import xlsx_format
-
         assert output is not None  # progress_format insists on it
-        try:
-            xlsx_format.write(result, lang.value, str(output))
-        except OSError as exc:
-            _fail(f"cannot write {output}: {exc.strerror or exc}")
+        _write_workbook(result, lang.value, output)
     else:
         renderer = "csv_bom" if chosen is ProgressFormat.csv and bom else chosen.value
         _write(PROGRESS_RENDERERS[renderer](result, lang.value, _use_color(output)), output)
@@ -349,7 +354,7 @@ def report(
 ) -> None:
     """Write the monthly report: self-contained HTML, Markdown, JSON and CSV."""
     from sspost.campaigns import load_roster
-    from sspost.render import csv_format, json_format, xlsx_format
+    from sspost.render import csv_format, json_format
     from sspost.render.report_html import render_html, render_markdown
     from sspost.render.words import Words
     from sspost.report import build_report
@@ -375,10 +380,7 @@ def report(
                                         csv_format.render(result.result)), strict=True))
     for name, text in files.items():
         _write(text, output_dir / name)
-    try:
-        xlsx_format.write(result.result, lang.value, str(output_dir / REPORT_FILES[4]))
-    except OSError as exc:
-        _fail(f"cannot write {output_dir / REPORT_FILES[4]}: {exc.strerror or exc}")
+    _write_workbook(result.result, lang.value, output_dir / REPORT_FILES[4])
     _tell(result.result.reconciliation, result.result.warnings, lang.value,
           last_year=result.result.last_year_reconciliation)
     say("sspost: " + Words(lang.value).say("report.wrote", files=", ".join(REPORT_FILES),

@@ -86,7 +86,7 @@ def last_year_from_cumulative(cumulative: dict[str, int], start: dt.date, end: d
     if day > _month_end(max(cumulative)):
         return None
     values = {k: float(v) for k, v in cumulative.items()}
-    return LastYear(day, _by_day(values, first, last, min(day, last)), "cumulative")
+    return LastYear(day, _by_day(values, first, last, day), "cumulative")  # day <= last
 
 
 def status(achieved: int, target: int, pace: float | None, thresholds: Thresholds) -> str:

@@ -20,6 +20,8 @@ LAST_YEAR_DB = ".last-year"  # --db FILE keeps last year's rows in FILE.last-yea
 def last_year_db(db: str) -> str:
     """Where --db keeps last year's rows: beside this year's, never in the same tables."""
     return db + LAST_YEAR_DB
+
+
 _DUCKDB_MAGIC = b"DUCK"  # bytes 8..11 of every DuckDB database file
 _NOT_A_DB = (".csv", ".tsv", ".txt", ".json", ".md", ".yaml", ".yml", ".xlsx", ".xls", ".html")
 

@@ -27,6 +27,7 @@ class Change:
     old: Any = None  # JSON values: numbers, text, lists, mappings; None when added
     new: Any = None
     parent_target: int | None = None  # children_sum changes: the parent's own target
+    parent: str | None = None  # children_sum changes: the parent unit's code
 
     @property
     def difference(self) -> int | float | None:
@@ -128,6 +129,6 @@ def diff(old: TargetFile, new: TargetFile) -> list[Change]:
         now, parent_target = after.get((parent, program), (0, None))
         if was != now and (parent, program) in after:
             changes.append(Change(f"units[{parent}].children_sum.{program}", "changed", was, now,
-                                  parent_target))
+                                  parent_target, parent))
     return sorted(changes, key=lambda c: (c.path.split("[")[0].split(".")[0] != "programs",
                                           c.path))

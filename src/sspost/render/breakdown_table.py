@@ -33,12 +33,6 @@ def _bar(row: BreakdownRow, width: int = 10) -> Text:
     return Text("█" * filled, style=style) + Text("░" * (width - filled), style="dim")
 
 
-def _signed(w: Words, value: int | None) -> str:
-    if value is None:
-        return "-"
-    return ("+" if value > 0 else "") + w.number(value)
-
-
 def _last_year_columns(table: Table, w: Words, on: bool) -> None:
     """With --baseline-data: each row's figure last year, and this year's against it."""
     if on:
@@ -66,7 +60,7 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
             _last_year_columns(table, w, on)
             for r in rows:
                 table.add_row(*row_of(r.key, w.number(r.achieved), w.number(r.cumulative),
-                                      w.number(r.expected_cumulative), _signed(w, r.change),
+                                      w.number(r.expected_cumulative), w.signed(r.change),
                                       *_last_year(r, w, on)))
         elif b.by == "unit":
             table.add_column(h["unit"], min_width=_NAME_MIN)  # names wrap, figures do not

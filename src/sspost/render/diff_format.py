@@ -46,12 +46,11 @@ def difference(change: Change) -> str:
 def effect(change: Change) -> str:
     """For a children's sum: what it now is against the parent's own target."""
     where = change.against_parent
-    if where is None:
+    if where is None or change.parent is None:
         return ""
-    parent = change.path.split("[", 1)[1].split("]", 1)[0]
     said = {"above": "above the parent", "below": "below the parent",
             "equal": "equal to the parent"}[where]
-    return (f"children of {clean_all(parent)} now sum to {_value(change.new)} of "
+    return (f"children of {clean_all(change.parent)} now sum to {_value(change.new)} of "
             f"{_value(change.parent_target)}: {said}")
 
 

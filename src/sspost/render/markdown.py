@@ -73,7 +73,7 @@ def _breakdown(result: ProgressResult, w: Words) -> list[str]:
         key = w.row_key(r.key) + (f" {r.name}" if r.name else "")
         if b.by == "month":
             values = [w.number(r.achieved), w.number(r.cumulative),
-                      w.number(r.expected_cumulative), _signed(w, r.change)]
+                      w.number(r.expected_cumulative), w.signed(r.change)]
         elif b.by == "unit":
             values = [w.number(r.target), w.number(r.achieved),
                       w.percent(m.attainment if m else None), w.percent(m.pace if m else None),
@@ -86,7 +86,3 @@ def _breakdown(result: ProgressResult, w: Words) -> list[str]:
                  *(_cell(v) for v in values)]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
-
-
-def _signed(w: Words, value: int | None) -> str:
-    return "-" if value is None else ("+" if value > 0 else "") + w.number(value)

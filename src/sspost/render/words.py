@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal, format_percent
 
-from sspost.catalogue import CATALOGUE, date_text, phrase
+from sspost.catalogue import CATALOGUE, date_text, number, phrase
 
 STATUS_STYLE = {"achieved": "bold green", "on_track": "green", "at_risk": "yellow",
                 "behind": "bold red"}
@@ -39,9 +39,14 @@ class Words:
     def number(self, value: float | None, digits: int = 0) -> str:
         if value is None:
             return "-"
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return str(format_decimal(round(value, digits) if digits else round(value), pattern,
+        if not digits:
+            return number(value, self.lang)
+        return str(format_decimal(round(value, digits), "#,##0." + "0" * digits,
                                   locale=self.lang))
+
+    def signed(self, value: int | None) -> str:
+        """A change: +12, -3, 0."""
+        return "-" if value is None else ("+" if value > 0 else "") + self.number(value)
 
     def percent(self, value: float | None, digits: int = 1) -> str:
         if value is None:
