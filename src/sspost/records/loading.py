@@ -7,13 +7,12 @@ the engine) and for the few rows that are rejected.
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sspost.problems import UsageError
 from sspost.records import cache, counting, dates
@@ -29,13 +28,11 @@ from sspost.records.prepare import (
     prepare_sheet,
 )
 from sspost.records.source import Scan, is_utf8, scan, transcode
-from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, Rules, csv_scan, staging_sql
+from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, csv_scan, staging_sql
 from sspost.text import fold
 
 if TYPE_CHECKING:
-    import duckdb
-
-    from sspost.targets.model import TargetFile
+    from sspost.records.store import RecordStore
 
 _ENGINE_MESSAGES = {"TOO MANY COLUMNS": "more fields than the header",
                     "MISSING COLUMNS": "fewer fields than the header",
@@ -91,262 +88,257 @@ def read_rows(path: str, delimiter: str | None = None) -> list[list[str]]:
     return [[value if value is not None else "" for value in row] for row in rows]
 
 
-class FileLoading:
-    """The reading half of RecordStore: files into `checked`, one Source each."""
-
-    con: duckdb.DuckDBPyConnection
-    targets: TargetFile
-    options: ReadOptions
-    rules: Rules
-    columns: tuple[str, ...]
-    sources: list[Source]
-    # The tie rule's parts of the order key, by the rows they rank (see counting.first_key).
-    tie_parts: dict[str, tuple[list[tuple[str, str, int]], dict[str, int]]]
-    first_day: str  # SQL: the day of `firsts.first` (see counting.count)
-    _tmp: tempfile.TemporaryDirectory[str]
-    _error: Any  # duckdb.Error and its out-of-memory kind: the engine is imported late
-    _out_of_memory: Any
-
-    def _is_out_of_memory(self, exc: BaseException | None) -> bool:
-        # A failed commit reports the allocation that failed as a transaction error.
-        return isinstance(exc, self._out_of_memory) or (
-            isinstance(exc, self._error) and "could not allocate" in str(exc))
-
-    def load(self, paths: list[str]) -> None:
-        self.tie_parts = {}  # new rows: the tie rule's codes are worked out again
-        input_format = self.targets.input
-        columns = {k: v for k, v in input_format.columns.model_dump().items() if v}
-        columns.update(self.options.columns)
-        self._prepared: dict[int, Prepared] = {}
-        layouts = []
-        for index, path in enumerate(paths):  # every header checked before any long read
-            if is_spreadsheet(path):
-                layouts.append(self._sheet_layout(index, path, columns))
-                continue
-            layouts.append(detect_layout(
-                path, columns, encoding=self.options.encoding or input_format.encoding,
-                delimiter=self.options.delimiter or input_format.delimiter))
-        # Rows of empty fields are filtered where a read is done once and kept (--db), or
-        # would cost a whole second read to redo (a UTF-8 copy); elsewhere only when found.
-        layouts = [replace(layout, skip_empty=True)
-                   if self.options.db or not is_utf8(layout.encoding) else layout
-                   for layout in layouts]
-        if not self.rules.date_format:
-            layouts = [self._with_date_format(i, path, layout)
-                       for i, (path, layout) in enumerate(zip(paths, layouts, strict=True))]
-        self.columns = self._columns_read(layouts)
-        columns_sql = ", ".join(f"{c} {CHECKED_COLUMNS[c]}" for c in self.columns)
-        scans: dict[int, Scan] = {}
-        cached = cache.cached_files(self.con, self.options.db) if self.options.db else []
-        reused = self._reusable(paths, layouts, cached, scans)
+def load(store: RecordStore, paths: list[str]) -> None:
+    """Read `paths` into `checked`, one Source each on `store.sources` (the module's
+    docstring); with --db, reuse the files whose rows are cached."""
+    store.tie_parts = {}  # new rows: the tie rule's codes are worked out again
+    input_format = store.targets.input
+    columns = {k: v for k, v in input_format.columns.model_dump().items() if v}
+    columns.update(store.options.columns)
+    store.rewritten = {}
+    layouts = []
+    for index, path in enumerate(paths):  # every header checked before any long read
+        if is_spreadsheet(path):
+            layouts.append(_sheet_layout(store, index, path, columns))
+            continue
+        layouts.append(detect_layout(
+            path, columns, encoding=store.options.encoding or input_format.encoding,
+            delimiter=store.options.delimiter or input_format.delimiter))
+    # Rows of empty fields are filtered where a read is done once and kept (--db), or
+    # would cost a whole second read to redo (a UTF-8 copy); elsewhere only when found.
+    layouts = [replace(layout, skip_empty=True)
+               if store.options.db or not is_utf8(layout.encoding) else layout
+               for layout in layouts]
+    if not store.rules.date_format:
+        layouts = [_with_date_format(store, i, path, layout)
+                   for i, (path, layout) in enumerate(zip(paths, layouts, strict=True))]
+    store.columns = _columns_read(store, layouts)
+    columns_sql = ", ".join(f"{c} {CHECKED_COLUMNS[c]}" for c in store.columns)
+    scans: dict[int, Scan] = {}
+    cached = cache.cached_files(store.con, store.options.db) if store.options.db else []
+    reused = _reusable(store, paths, layouts, cached, scans)
+    if not reused:
+        store.con.execute(f"CREATE OR REPLACE TABLE checked ({columns_sql})")
+    if store.options.db:
         if not reused:
-            self.con.execute(f"CREATE OR REPLACE TABLE checked ({columns_sql})")
-        if self.options.db:
-            if not reused:
-                cache.reset(self.con)
-            # Scanned first, so a file with NUL bytes is read once, the right way: rows deleted
-            # from a persistent table may be renumbered when the engine compacts it.
-            scans.update({i: scan(path) for i, path in enumerate(paths) if i not in scans})
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            for index, (path, layout) in enumerate(zip(paths, layouts, strict=True)):
-                if index < reused:
-                    self._reuse(path, layout, scans[index], cached[index])
-                else:
-                    self._stage(pool, path, layout, scans.get(index))
-        counting.load_id_map(self.con, self.options.id_map, self._error)
+            cache.reset(store.con)
+        # Scanned first, so a file with NUL bytes is read once, the right way: rows deleted
+        # from a persistent table may be renumbered when the engine compacts it.
+        scans.update({i: scan(path) for i, path in enumerate(paths) if i not in scans})
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for index, (path, layout) in enumerate(zip(paths, layouts, strict=True)):
+            if index < reused:
+                _reuse(store, path, layout, scans[index], cached[index])
+            else:
+                _stage(store, pool, path, layout, scans.get(index))
+    counting.load_id_map(store.con, store.options.id_map, store.error)
 
-    def _sheet_layout(self, index: int, path: str, columns: dict[str, str]) -> Layout:
-        """A spreadsheet's first (or --sheet) sheet as CSV; its layout, named for people."""
-        def names(*canonical: str) -> set[str]:
-            return {fold(n) for c in canonical for n in (c, columns.get(c, c))}
 
-        wanted = [names("date"), names("program"), names("participant_id", "participants")]
-        folder = Path(self._tmp.name)
-        prepared = prepare_sheet(path, self.options.sheet, wanted, ",",
-                                 folder / f"{index}.sheet.csv", folder / f"{index}.rows.txt")
-        self._prepared[index] = prepared
-        layout = detect_layout(prepared.read_path, columns, encoding="utf-8", delimiter=",")
-        return replace(layout, encoding=Path(path).suffix.lower().lstrip("."),
-                       header_line=prepared.header_line, prepare=SPREADSHEET)
+def _sheet_layout(store: RecordStore, index: int, path: str, columns: dict[str, str]) -> Layout:
+    """A spreadsheet's first (or --sheet) sheet as CSV; its layout, named for people."""
+    def names(*canonical: str) -> set[str]:
+        return {fold(n) for c in canonical for n in (c, columns.get(c, c))}
 
-    def _with_date_format(self, index: int, path: str, layout: Layout) -> Layout:
-        """The layout with the form of its non-ISO dates, when it has some (SPEC section 4)."""
-        text_path = self._readable(index, path, layout)
-        if not dates.needs_detection(text_path, layout):
-            return layout
-        return replace(layout, date_format=dates.detect(self.con, path, text_path, layout))
+    wanted = [names("date"), names("program"), names("participant_id", "participants")]
+    folder = Path(store.folder)
+    prepared = prepare_sheet(path, store.options.sheet, wanted, ",",
+                             folder / f"{index}.sheet.csv", folder / f"{index}.rows.txt")
+    store.rewritten[index] = prepared
+    layout = detect_layout(prepared.read_path, columns, encoding="utf-8", delimiter=",")
+    return replace(layout, encoding=Path(path).suffix.lower().lstrip("."),
+                   header_line=prepared.header_line, prepare=SPREADSHEET)
 
-    def _prepare(self, index: int, text_path: str, layout: Layout) -> Prepared:
-        prepared = prepare_csv(text_path, layout.delimiter,
-                               Path(self._tmp.name) / f"{index}.prepared.csv")
-        self._prepared[index] = prepared
-        return prepared
 
-    def _fingerprint(self, index: int, layout: Layout, scanned: Scan) -> str:
-        sql = staging_sql(index, "", layout, self.rules, check_nul=scanned.has_nul,
-                          columns=self.columns)
-        return cache.fingerprint(scanned, sql, layout.encoding)
+def _with_date_format(store: RecordStore, index: int, path: str, layout: Layout) -> Layout:
+    """The layout with the form of its non-ISO dates, when it has some (SPEC section 4)."""
+    text_path = _readable(store, index, path, layout)
+    if not dates.needs_detection(text_path, layout):
+        return layout
+    return replace(layout, date_format=dates.detect(store.con, path, text_path, layout))
 
-    def _reusable(self, paths: list[str], layouts: list[Layout], cached: list[cache.CachedFile],
-                  scans: dict[int, Scan]) -> int:
-        """How many files, from the first, have their rows in the --db cache (0 or all cached
-        ones); the files compared are scanned into `scans`."""
-        if not cached or len(paths) < len(cached):
+
+def _prepare(store: RecordStore, index: int, text_path: str, layout: Layout) -> Prepared:
+    prepared = prepare_csv(text_path, layout.delimiter,
+                           Path(store.folder) / f"{index}.prepared.csv")
+    store.rewritten[index] = prepared
+    return prepared
+
+
+def _fingerprint(store: RecordStore, index: int, layout: Layout, scanned: Scan) -> str:
+    sql = staging_sql(index, "", layout, store.rules, check_nul=scanned.has_nul,
+                      columns=store.columns)
+    return cache.fingerprint(scanned, sql, layout.encoding)
+
+
+def _reusable(store: RecordStore, paths: list[str], layouts: list[Layout],
+              cached: list[cache.CachedFile], scans: dict[int, Scan]) -> int:
+    """How many files, from the first, have their rows in the --db cache (0 or all cached
+    ones); the files compared are scanned into `scans`."""
+    if not cached or len(paths) < len(cached):
+        return 0
+    for index, entry in enumerate(cached):
+        scans[index] = scan(paths[index])
+        if _fingerprint(store, index, layouts[index], scans[index]) != entry.fingerprint:
             return 0
-        for index, entry in enumerate(cached):
-            scans[index] = scan(paths[index])
-            if self._fingerprint(index, layouts[index], scans[index]) != entry.fingerprint:
-                return 0
-        return len(cached) if cache.rows_in_place(self.con, cached) else 0
+    return len(cached) if cache.rows_in_place(store.con, cached) else 0
 
-    def _reuse(self, path: str, layout: Layout, scanned: Scan, entry: cache.CachedFile) -> None:
-        index = len(self.sources)
-        read_path = self._readable(index, path, layout)  # rejected rows are read back from it
-        prepared = self._prepared.get(index)
-        if entry.prepared and prepared is None:  # its line map is made again, not cached
-            prepared = self._prepare(index, read_path, layout)
-        self.sources.append(Source(path, prepared.read_path if prepared else read_path, layout,
-                                   Scan(scanned.sha256, entry.lines, scanned.has_nul),
-                                   entry.parsed_rows, entry.first_rowid, entry.engine_rejects,
-                                   cached=True, prepared=prepared))
 
-    def _readable(self, index: int, path: str, layout: Layout) -> str:
-        """The file as UTF-8 text with its own lines: the file, or a UTF-8 copy of it."""
-        if layout.spreadsheet:
-            return self._prepared[index].read_path
-        if is_utf8(layout.encoding):
-            return path
-        read_path = Path(self._tmp.name) / f"{index}.csv"
-        if not read_path.exists():  # made once per run
-            transcode(path, layout.encoding, read_path)
-        return str(read_path)
+def _reuse(store: RecordStore, path: str, layout: Layout, scanned: Scan,
+           entry: cache.CachedFile) -> None:
+    index = len(store.sources)
+    read_path = _readable(store, index, path, layout)  # rejected rows are read back from it
+    prepared = store.rewritten.get(index)
+    if entry.prepared and prepared is None:  # its line map is made again, not cached
+        prepared = _prepare(store, index, read_path, layout)
+    store.sources.append(Source(path, prepared.read_path if prepared else read_path, layout,
+                               Scan(scanned.sha256, entry.lines, scanned.has_nul),
+                               entry.parsed_rows, entry.first_rowid, entry.engine_rejects,
+                               cached=True, prepared=prepared))
 
-    def _columns_read(self, layouts: list[Layout]) -> tuple[str, ...]:
-        """The columns of `checked` this run reads: the base ones, and each other one only
-        where some file has it and something (a breakdown, a campaign, the unit check) reads
-        it."""
-        def given(name: str) -> bool:
-            return any(name in layout.positions for layout in layouts)
 
-        optional = {
-            "unit": "unit" in self.rules.keep and self.rules.has_units and given("unit"),
-            "unit_text": (self.rules.has_units or "unit_text" in self.rules.keep)
-            and given("unit"),
-            "province": "province" in self.rules.keep and given("province"),
-            "staff": "staff" in self.rules.keep and given("staff_id"),
-            "secs": "secs" in self.rules.keep and given("date"),
-            "n": any(layout.aggregate for layout in layouts),
-        }
-        return tuple(c for c in CHECKED_COLUMNS if c in BASE_COLUMNS or optional.get(c))
+def _readable(store: RecordStore, index: int, path: str, layout: Layout) -> str:
+    """The file as UTF-8 text with its own lines: the file, or a UTF-8 copy of it."""
+    if layout.spreadsheet:
+        return store.rewritten[index].read_path
+    if is_utf8(layout.encoding):
+        return path
+    read_path = Path(store.folder) / f"{index}.csv"
+    if not read_path.exists():  # made once per run
+        transcode(path, layout.encoding, read_path)
+    return str(read_path)
 
-    def _stage(self, pool: ThreadPoolExecutor, path: str, layout: Layout,
-               scanned: Scan | None) -> None:
-        """Read one file into `checked`: once, and once more, the right way, in the rare cases
-        the first read shows it needs another (NUL bytes, rows of empty fields, a bare CR or
-        a parser stop, which send it through records.prepare)."""
-        index = len(self.sources)
-        text_path = self._readable(index, path, layout)
-        prepared = self._prepared.get(index)
-        if prepared is None and (layout.prepare or (scanned is not None and scanned.bare_cr)):
-            layout = replace(layout, prepare=layout.prepare or BARE_CR)
-            prepared = self._prepare(index, text_path, layout)
-        check_nul = scanned is not None and scanned.has_nul
-        # Checksum, line count and the rare cases needing another read, beside the engine.
-        scanning = pool.submit(scan, path) if scanned is None else None
-        refused = self._insert(index, path, _engine_path(text_path, prepared), layout,
-                               check_nul=check_nul)
-        scanned = scanning.result() if scanning is not None else scanned
-        assert scanned is not None
-        again = replace(layout, skip_empty=layout.skip_empty or (
-            refused is None and self._maybe_empty_rows(index)))
-        if prepared is None and (refused is not None or scanned.bare_cr):
-            again = replace(again, prepare=BARE_CR if refused is None else PARSER_STOP)
-        if again != layout or scanned.has_nul != check_nul:
-            if refused is None:
-                self.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
-            self.con.execute(f"DROP TABLE IF EXISTS rejects_{index}; "
-                             f"DROP TABLE IF EXISTS rejects_{index}_scan")
-            layout = again
-            if prepared is None and layout.prepare:
-                prepared = self._prepare(index, text_path, layout)
-            refused = self._insert(index, path, _engine_path(text_path, prepared), layout,
-                                   check_nul=scanned.has_nul)
-        if refused is not None:
-            raise UsageError(f"{path}: cannot read as CSV: {refused}")
-        source = Source(path, _engine_path(text_path, prepared), layout, scanned,
-                        prepared=prepared)
-        # Rows of one file have consecutive rowids in file order: a row's index in its file is
-        # its rowid minus the first one.
-        row = self.con.execute("SELECT coalesce(min(rowid), 0), count(*) FROM checked "
-                               "WHERE file_idx = ?", [index]).fetchone()
-        source.first_rowid, source.parsed_rows = (int(row[0]), int(row[1])) if row else (0, 0)
-        self.sources.append(source)
-        self._engine_rejects(source, index)
-        if self.options.db:
-            cache.remember(self.con, index, self._fingerprint(index, layout, source.scan),
-                           source.first_rowid, source.parsed_rows, source.scan.lines,
-                           source.engine_rejects, prepared is not None)
 
-    def _insert(self, index: int, path: str, read_path: str, layout: Layout, *,
-                check_nul: bool) -> str | None:
-        """Stage one file; messages and progress name `path`, the engine reads `read_path`.
+def _columns_read(store: RecordStore, layouts: list[Layout]) -> tuple[str, ...]:
+    """The columns of `checked` this run reads: the base ones, and each other one only
+    where some file has it and something (a breakdown, a campaign, the unit check) reads
+    it."""
+    def given(name: str) -> bool:
+        return any(name in layout.positions for layout in layouts)
 
-        Returns the engine's complaint when its CSV parser gave up on the file, else None."""
-        sql = staging_sql(index, read_path, layout, self.rules, check_nul=check_nul,
-                          columns=self.columns)
-        done = threading.Event()
-        watcher = threading.Thread(target=self._watch, args=(path, done), daemon=True)
-        if self.options.on_progress:
-            watcher.start()
-        try:
-            self.con.execute(f"INSERT INTO checked {sql}")
-        except self._error as exc:
-            if self._is_out_of_memory(exc):
-                raise
-            return str(exc).splitlines()[0]
-        finally:
-            done.set()
-            if watcher.is_alive():
-                watcher.join()
-        return None
+    optional = {
+        "unit": "unit" in store.rules.keep and store.rules.has_units and given("unit"),
+        "unit_text": (store.rules.has_units or "unit_text" in store.rules.keep)
+        and given("unit"),
+        "province": "province" in store.rules.keep and given("province"),
+        "staff": "staff" in store.rules.keep and given("staff_id"),
+        "secs": "secs" in store.rules.keep and given("date"),
+        "n": any(layout.aggregate for layout in layouts),
+    }
+    return tuple(c for c in CHECKED_COLUMNS if c in BASE_COLUMNS or optional.get(c))
 
-    def _maybe_empty_rows(self, index: int) -> bool:
-        """Whether the file's rejected rows may include rows of empty fields (id, date and
-        program all missing): then it is read again with the filter."""
-        row = self.con.execute(
-            "SELECT count(*) FROM checked WHERE file_idx = ? AND reason IS NOT NULL "
-            "AND pid IS NULL AND d IS NULL AND program IS NULL", [index]).fetchone()
-        return bool(row and row[0])
 
-    def _watch(self, path: str, done: threading.Event) -> None:
-        assert self.options.on_progress is not None
-        while not done.wait(0.2):
-            percent = self.con.query_progress()
-            if percent >= 0:
-                self.options.on_progress(path, percent / 100)
-        self.options.on_progress(path, 1.0)
+def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, layout: Layout,
+           scanned: Scan | None) -> None:
+    """Read one file into `checked`: once, and once more, the right way, in the rare cases
+    the first read shows it needs another (NUL bytes, rows of empty fields, a bare CR or
+    a parser stop, which send it through records.prepare)."""
+    index = len(store.sources)
+    text_path = _readable(store, index, path, layout)
+    prepared = store.rewritten.get(index)
+    if prepared is None and (layout.prepare or (scanned is not None and scanned.bare_cr)):
+        layout = replace(layout, prepare=layout.prepare or BARE_CR)
+        prepared = _prepare(store, index, text_path, layout)
+    check_nul = scanned is not None and scanned.has_nul
+    # Checksum, line count and the rare cases needing another read, beside the engine.
+    scanning = pool.submit(scan, path) if scanned is None else None
+    refused = _insert(store, index, path, _engine_path(text_path, prepared), layout,
+                           check_nul=check_nul)
+    scanned = scanning.result() if scanning is not None else scanned
+    assert scanned is not None
+    again = replace(layout, skip_empty=layout.skip_empty or (
+        refused is None and _maybe_empty_rows(store, index)))
+    if prepared is None and (refused is not None or scanned.bare_cr):
+        again = replace(again, prepare=BARE_CR if refused is None else PARSER_STOP)
+    if again != layout or scanned.has_nul != check_nul:
+        if refused is None:
+            store.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
+        store.con.execute(f"DROP TABLE IF EXISTS rejects_{index}; "
+                         f"DROP TABLE IF EXISTS rejects_{index}_scan")
+        layout = again
+        if prepared is None and layout.prepare:
+            prepared = _prepare(store, index, text_path, layout)
+        refused = _insert(store, index, path, _engine_path(text_path, prepared), layout,
+                               check_nul=scanned.has_nul)
+    if refused is not None:
+        raise UsageError(f"{path}: cannot read as CSV: {refused}")
+    source = Source(path, _engine_path(text_path, prepared), layout, scanned,
+                    prepared=prepared)
+    # Rows of one file have consecutive rowids in file order: a row's index in its file is
+    # its rowid minus the first one.
+    row = store.con.execute("SELECT coalesce(min(rowid), 0), count(*) FROM checked "
+                           "WHERE file_idx = ?", [index]).fetchone()
+    source.first_rowid, source.parsed_rows = (int(row[0]), int(row[1])) if row else (0, 0)
+    store.sources.append(source)
+    _engine_rejects(store, source, index)
+    if store.options.db:
+        cache.remember(store.con, index, _fingerprint(store, index, layout, source.scan),
+                       source.first_rowid, source.parsed_rows, source.scan.lines,
+                       source.engine_rejects, prepared is not None)
 
-    def _engine_rejects(self, source: Source, index: int) -> None:
-        errors = self.con.execute(
-            f"SELECT line_byte_position, error_type::VARCHAR, csv_line "
-            f"FROM rejects_{index} ORDER BY line_byte_position"
-        ).fetchall()
-        lines = line_of_offset(source.read_path, [int(e[0]) for e in errors])
-        for start, kind, text in errors:
-            line = lines[int(start)]
-            if kind == "INVALID ENCODING":
-                offset = _first_invalid_utf8(source.read_path, int(start))
-                raise UsageError(
-                    f"{source.path}:{line}: bytes that are not {source.layout.encoding} at "
-                    f"byte offset {offset}; name the file's encoding with --encoding"
-                )
-            why = _ENGINE_MESSAGES.get(str(kind), str(kind).lower())
-            record = str(text or "").strip("\r\n")
-            if record.strip(source.layout.delimiter) == "":
-                continue  # `;;` in a wider file: every field empty, not a data row
-            source.engine_rejects.setdefault(line, (why, record))
-        if source.prepared is not None:  # lines set aside before the engine read the file
-            source.engine_rejects.update(source.prepared.bad)
+
+def _insert(store: RecordStore, index: int, path: str, read_path: str, layout: Layout, *,
+            check_nul: bool) -> str | None:
+    """Stage one file; messages and progress name `path`, the engine reads `read_path`.
+
+    Returns the engine's complaint when its CSV parser gave up on the file, else None."""
+    sql = staging_sql(index, read_path, layout, store.rules, check_nul=check_nul,
+                      columns=store.columns)
+    done = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(store, path, done), daemon=True)
+    if store.options.on_progress:
+        watcher.start()
+    try:
+        store.con.execute(f"INSERT INTO checked {sql}")
+    except store.error as exc:
+        if store.is_out_of_memory(exc):
+            raise
+        return str(exc).splitlines()[0]
+    finally:
+        done.set()
+        if watcher.is_alive():
+            watcher.join()
+    return None
+
+
+def _maybe_empty_rows(store: RecordStore, index: int) -> bool:
+    """Whether the file's rejected rows may include rows of empty fields (id, date and
+    program all missing): then it is read again with the filter."""
+    row = store.con.execute(
+        "SELECT count(*) FROM checked WHERE file_idx = ? AND reason IS NOT NULL "
+        "AND pid IS NULL AND d IS NULL AND program IS NULL", [index]).fetchone()
+    return bool(row and row[0])
+
+
+def _watch(store: RecordStore, path: str, done: threading.Event) -> None:
+    assert store.options.on_progress is not None
+    while not done.wait(0.2):
+        percent = store.con.query_progress()
+        if percent >= 0:
+            store.options.on_progress(path, percent / 100)
+    store.options.on_progress(path, 1.0)
+
+
+def _engine_rejects(store: RecordStore, source: Source, index: int) -> None:
+    errors = store.con.execute(
+        f"SELECT line_byte_position, error_type::VARCHAR, csv_line "
+        f"FROM rejects_{index} ORDER BY line_byte_position"
+    ).fetchall()
+    lines = line_of_offset(source.read_path, [int(e[0]) for e in errors])
+    for start, kind, text in errors:
+        line = lines[int(start)]
+        if kind == "INVALID ENCODING":
+            offset = _first_invalid_utf8(source.read_path, int(start))
+            raise UsageError(
+                f"{source.path}:{line}: bytes that are not {source.layout.encoding} at "
+                f"byte offset {offset}; name the file's encoding with --encoding"
+            )
+        why = _ENGINE_MESSAGES.get(str(kind), str(kind).lower())
+        record = str(text or "").strip("\r\n")
+        if record.strip(source.layout.delimiter) == "":
+            continue  # `;;` in a wider file: every field empty, not a data row
+        source.engine_rejects.setdefault(line, (why, record))
+    if source.prepared is not None:  # lines set aside before the engine read the file
+        source.engine_rejects.update(source.prepared.bad)
 
 
 def _engine_path(text_path: str, prepared: Prepared | None) -> str:

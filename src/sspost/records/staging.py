@@ -21,7 +21,7 @@ PROGRAM_SLOTS = 256
 
 # Every column `checked` may have. A run's table has only those it reads: the engine keeps
 # every stored value at full width, NULL or not, and 20M rows of an unused column cost time and
-# memory (see loading.FileLoading._columns_read).
+# memory (see loading._columns_read).
 CHECKED_COLUMNS = {"file_idx": "USMALLINT", "pid": "BIGINT", "d": "DATE", "program": "UTINYINT",
                    "unit": "INTEGER", "unit_text": "VARCHAR", "province": "UTINYINT",
                    "staff": "VARCHAR", "secs": "INTEGER", "n": "BIGINT", "reason": "UTINYINT"}

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 from sspost.catalogue import Notice
 from sspost.problems import UsageError
 from sspost.provinces import merged_into
-from sspost.records import counting, rejects, sanity
-from sspost.records.loading import FileLoading, ReadOptions, Source
+from sspost.records import counting, loading, rejects, sanity
+from sspost.records.loading import ReadOptions, Source
 from sspost.records.model import Counts, Reconciliation, RejectedRow
+from sspost.records.prepare import Prepared
 from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, Rules, lit
 from sspost.text import fold
 
@@ -26,8 +27,31 @@ if TYPE_CHECKING:
 __all__ = ["ReadOptions", "RecordStore", "Source"]
 
 
-class RecordStore(FileLoading):
-    """The records of one run in a DuckDB database. Use as a context manager."""
+# Every table the engine makes, in one place. Temporary unless said; with --db, `checked` and
+# `staged_files` persist in the database file.
+TABLES = {
+    "provinces": "province codes, old and new; a stored province is its row (idx)",
+    "units": "the plan's unit codes; a stored unit is its row (idx)",
+    "checked": "every typed row, in file order (rowid), with its reason when rejected "
+               "(loading, staging); kept by --db",
+    "staged_files": "the files whose rows `checked` holds, with fingerprints (cache); kept by "
+                    "--db",
+    "rejects_N, rejects_N_scan": "lines the engine's CSV parser set aside in file N",
+    "id_map": "--id-map: old 10-digit codes and the 12-digit numbers they became",
+    "firsts": "each participant's earliest record per program in the window (counting.count)",
+    "aggregate_rows": "a view: accepted rows of count files in the window",
+    "unit_place_of_row, unit_code_of_place, unit_place_of_text, province_place_of_row, "
+    "province_code_of_place, staff_codes": "the tie rule's places of codes in code point "
+                                           "order (counting._tie_parts; suffixed for the "
+                                           "campaign rows)",
+    "campaign_rows": "accepted records of campaign days (dimensions.campaign_staff_counts)",
+}
+
+
+class RecordStore:
+    """The records of one run in a DuckDB database: the connection, its settings and the code
+    tables. Reading, counting and rejects are functions over it (loading, counting, rejects);
+    use it as a context manager."""
 
     def __init__(self, targets: TargetFile, options: ReadOptions | None = None) -> None:
         import duckdb  # here, so that --help and validate never pay for it
@@ -38,10 +62,13 @@ class RecordStore(FileLoading):
         self.sources: list[Source] = []
         self.columns: tuple[str, ...] = BASE_COLUMNS  # of `checked`: see load
         self.as_of_warning: Notice | None = None  # set when the default as-of date is doubtful
-        self.tie_parts = {}
-        self.first_day = "NULL"
+        # The tie rule's parts of the order key, by the rows they rank (counting.first_key).
+        self.tie_parts: dict[str, tuple[list[tuple[str, str, int]], dict[str, int]]] = {}
+        self.first_day = "NULL"  # SQL: the day of `firsts.first` (set by counting.count)
+        self.rewritten: dict[int, Prepared] = {}  # files records.prepare rewrote, by index
         self._tmp = tempfile.TemporaryDirectory(prefix="sspost-")
-        self._error = duckdb.Error
+        self.folder = self._tmp.name  # the run's scratch files, and where the engine spills
+        self.error = duckdb.Error  # imported late: --help and validate never pay for it
         self._out_of_memory = duckdb.OutOfMemoryException
         try:
             self.con: duckdb.DuckDBPyConnection = duckdb.connect(self.options.db or ":memory:")
@@ -53,7 +80,7 @@ class RecordStore(FileLoading):
             self.con.execute(f"SET memory_limit = {lit(self.options.memory_limit)}")
             threads = self.options.threads or min(os.cpu_count() or 1, 8)
             self.con.execute(f"SET threads = {int(threads)}")
-        except self._error as exc:
+        except self.error as exc:
             self.close()
             raise UsageError(f"engine setting refused: {str(exc).splitlines()[0]}") from None
         merged = merged_into()
@@ -61,9 +88,9 @@ class RecordStore(FileLoading):
         units = tuple(sorted(counting.unit_codes(targets.units)))
         try:
             self._create_tables(merged, provinces, units)
-        except self._error as exc:
+        except self.error as exc:
             self.close()
-            if self._is_out_of_memory(exc):
+            if self.is_out_of_memory(exc):
                 raise self._memory_error() from None
             raise
         spellings = {code: i for i, code in enumerate(self.programs)}
@@ -77,7 +104,7 @@ class RecordStore(FileLoading):
     def _create_tables(self, merged: dict[str, str], provinces: tuple[str, ...],
                        units: tuple[str, ...]) -> None:
         """The engine's settings and per-run tables; a code's row is its index in the codes."""
-        self.con.execute(f"SET temp_directory = {lit(self._tmp.name)}")
+        self.con.execute(f"SET temp_directory = {lit(self.folder)}")
         # Progress is tracked for our own bar (query_progress) but never printed by the engine.
         self.con.execute("SET enable_progress_bar = true")
         self.con.execute("SET enable_progress_bar_print = false")
@@ -91,6 +118,14 @@ class RecordStore(FileLoading):
         self.con.execute("CREATE TEMP TABLE units (idx INTEGER, code VARCHAR PRIMARY KEY)")
         if units:
             self.con.executemany("INSERT INTO units VALUES (?, ?)", list(enumerate(units)))
+
+    def is_out_of_memory(self, exc: BaseException | None) -> bool:
+        # A failed commit reports the allocation that failed as a transaction error.
+        return isinstance(exc, self._out_of_memory) or (
+            isinstance(exc, self.error) and "could not allocate" in str(exc))
+
+    def load(self, paths: list[str]) -> None:
+        loading.load(self, paths)
 
     def _memory_error(self) -> UsageError:
         return UsageError(f"the engine ran out of memory within --memory-limit "
@@ -125,7 +160,7 @@ class RecordStore(FileLoading):
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
-        if self._is_out_of_memory(value):  # from any query of the run
+        if self.is_out_of_memory(value):  # from any query of the run
             raise self._memory_error() from None
 
     def close(self) -> None:
