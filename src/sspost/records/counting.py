@@ -82,7 +82,7 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
 
     `attribute` (unit, province or staff) is kept from each participant's earliest record, for
     a breakdown by it; the order key of that record is kept (`first`, see `FirstKey`), and
-    `store.first_day` reads its day (days since 1970) from it.
+    `store.counted` is that key's shape, to read the day (days since 1970) back from it.
     """
     con = store.con
     window = window_sql(store, as_of)
@@ -92,7 +92,7 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     # gives every total and the month and day counts.
     key = first_key(store, as_of, tie=attribute)
     kept = key.attribute(attribute) if attribute else "NULL::INTEGER"
-    store.first_day = key.day("first")  # worked out where read: a stored column costs more
+    store.counted = key  # the day is worked out where read: a stored column costs more
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE firsts AS
         SELECT who, first, {kept} AS attribute FROM (
@@ -299,8 +299,8 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
     by_reason = dict.fromkeys(REASONS, 0)
     outside = in_window = 0
     for file_idx, reason, rows, inside in con.execute(
-        f"SELECT file_idx, reason, count(*), count(*) FILTER (WHERE {window}) FROM checked "
-        "GROUP BY ALL"
+        f"SELECT file_idx, reason, sum(n), coalesce(sum(n) FILTER (WHERE {window}), 0) "
+        "FROM row_counts GROUP BY ALL"
     ).fetchall():
         per_file[int(file_idx)][reason is not None] += int(rows)
         if reason is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sspost.records.counting import first_key, participant_sql, window_sql
+from sspost.records.counting import FirstKey, first_key, participant_sql, window_sql
 from sspost.records.staging import PROGRAM_SLOTS
 
 if TYPE_CHECKING:
@@ -35,6 +35,13 @@ _ROW_CODES = {"staff": "(SELECT idx FROM staff_codes WHERE code = staff)",
               "province": "(SELECT place FROM province_place_of_row WHERE row = province)"}
 
 
+def _counted(store: RecordStore) -> FirstKey:
+    """The key of the window counted last: a breakdown reads the window `store.count` made."""
+    if store.counted is None:
+        raise RuntimeError("store.count(as_of) comes before a breakdown")
+    return store.counted
+
+
 def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None], int]:
     """(program code, key) -> participants, for one dimension.
 
@@ -43,7 +50,7 @@ def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None]
     attribute = ATTRIBUTES.get(dimension)
     # Participants are summed per stored key first, so the key is read for a few rows only.
     person_key, row_key = ("attribute", _ROW_CODES.get(attribute, attribute)) if attribute else (
-        store.first_day, "(d - DATE '1970-01-01')::BIGINT")
+        _counted(store).day("first"), "(d - DATE '1970-01-01')::BIGINT")
     rows = store.con.execute(f"""
         SELECT program, {_KEYS[dimension]} AS k, sum(n) FROM (
             SELECT program, key, sum(n) AS n FROM (
@@ -84,7 +91,9 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date
     aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
     tie_columns = [c for c in ("unit", "unit_text", "province", "staff", "secs")
                    if c in store.columns]
-    # Two steps, so that the engine filters the rows by day before it looks at participants.
+    # Two steps, so that the engine filters the rows by day before it looks at participants;
+    # then those whose earliest day is that day, by an IN list of them (on 93M rows the filter
+    # took 2.0 s, against 3.9 s as a join with every participant and 4.2 s as NOT IN).
     store.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE campaign_rows AS
         SELECT {who} AS who, c.program, c.d, c.rowid AS row_id,
@@ -93,8 +102,9 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date
         WHERE c.reason IS NULL AND c.d IN ({listed}) AND c.file_idx NOT IN ({aggregate})
     """)
     store.con.execute(f"""
-        DELETE FROM campaign_rows WHERE who NOT IN (
-            SELECT who FROM firsts WHERE {store.first_day} IN ({epoch_days}))
+        CREATE OR REPLACE TEMP TABLE campaign_rows AS
+        SELECT * FROM campaign_rows WHERE who IN (
+            SELECT who FROM firsts f WHERE {_counted(store).day("f.first")} IN ({epoch_days}))
     """)
     key = first_key(store, as_of, tie="staff", table="campaign_rows", row="c.row_id")
     staff = "c.staff" if "staff" in store.columns else "NULL::VARCHAR"

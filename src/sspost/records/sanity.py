@@ -53,7 +53,7 @@ def stop_if_mostly_rejected(store: RecordStore,
     per_file: dict[int, Counter[str]] = {}
     listed = ", ".join(str(i) for i in suspects)
     rows = store.con.execute(
-        f"SELECT file_idx, reason, count(*) FROM checked WHERE file_idx IN ({listed}) "
+        f"SELECT file_idx, reason, sum(n) FROM row_counts WHERE file_idx IN ({listed}) "
         "GROUP BY file_idx, reason").fetchall()
     for index, reason, n in rows:
         per_file.setdefault(int(index), Counter())[
@@ -77,7 +77,8 @@ def latest_dates(store: RecordStore) -> tuple[dt.date | None, Notice | None]:
     """The default as-of date, and a warning when it rests on a handful of far-off records."""
     period = store.targets.period
     by_day = sorted((d, int(n)) for d, n in store.con.execute(
-        "SELECT d, count(*) FROM checked WHERE reason IS NULL AND d BETWEEN ? AND ? GROUP BY d",
+        "SELECT d, sum(n) FROM row_counts WHERE reason IS NULL AND d BETWEEN ? AND ? "
+        "GROUP BY d",
         [period.start, period.end]).fetchall())
     if not by_day:
         return None, None

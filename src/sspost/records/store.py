@@ -38,6 +38,7 @@ TABLES = {
                     "--db",
     "rejects_N, rejects_N_scan": "lines the engine's CSV parser set aside in file N",
     "id_map": "--id-map: old 10-digit codes and the 12-digit numbers they became",
+    "row_counts": "rows by file, reason and day (RecordStore.load)",
     "firsts": "each participant's earliest record per program in the window (counting.count)",
     "aggregate_rows": "a view: accepted rows of count files in the window",
     "unit_place_of_row, unit_code_of_place, unit_place_of_text, province_place_of_row, "
@@ -64,7 +65,8 @@ class RecordStore:
         self.as_of_warning: Notice | None = None  # set when the default as-of date is doubtful
         # The tie rule's parts of the order key, by the rows they rank (counting.first_key).
         self.tie_parts: dict[str, tuple[list[tuple[str, str, int]], dict[str, int]]] = {}
-        self.first_day = "NULL"  # SQL: the day of `firsts.first` (set by counting.count)
+        # The key `firsts.first` was made with (set by counting.count; the breakdowns read it).
+        self.counted: counting.FirstKey | None = None
         self.rewritten: dict[int, Prepared] = {}  # files records.prepare rewrote, by index
         self._tmp = tempfile.TemporaryDirectory(prefix="sspost-")
         self.folder = self._tmp.name  # the run's scratch files, and where the engine spills
@@ -126,6 +128,10 @@ class RecordStore:
 
     def load(self, paths: list[str]) -> None:
         loading.load(self, paths)
+        # Rows by file, reason and day, in one scan: the reconciliation of any window, the
+        # default as-of date and the files mostly rejected read these few rows, not `checked`.
+        self.con.execute("CREATE OR REPLACE TEMP TABLE row_counts AS "
+                         "SELECT file_idx, reason, d, count(*) AS n FROM checked GROUP BY ALL")
 
     def _memory_error(self) -> UsageError:
         return UsageError(f"the engine ran out of memory within --memory-limit "
