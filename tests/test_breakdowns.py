@@ -210,19 +210,25 @@ def test_campaign_with_roster(tmp_path: Path) -> None:
 def test_campaign_staff_follow_the_tie_rule_in_any_order(tmp_path: Path) -> None:
     """On a campaign day a participant counts for the staff member of their earliest record
     under the tie rule: Z signs up three (participants 1, 2, 3), E, C, Q, B one each; the
-    ninth's earliest record names no staff member, so W, on a later one, signs up nobody."""
+    earliest records of the ninth and tenth name no staff member (an empty field, blanks), so
+    W, on later ones, signs up nobody. The same whether the run orders the campaign day's rows
+    alone, every row (a breakdown by staff) or reads the order kept by --db."""
     import random
 
     day = [r.replace("2025-01-10", "2025-04-12").replace("2025-01-09", "2025-04-11")
            for r in TIES]
     day += ["0100000009,2025-04-12 08:00,voluntary_si,01-001,01,",
-            "0100000009,2025-04-12 09:00,voluntary_si,01-001,01,W"]
+            "0100000009,2025-04-12 09:00,voluntary_si,01-001,01,W",
+            "0100000010,2025-04-12 08:00,voluntary_si,01-001,01,  ",
+            "0100000010,2025-04-12 09:00,voluntary_si,01-001,01,W"]
     results = set()
     for seed in range(4):
         rows = random.Random(seed).sample(day, len(day))
-        campaign = progress(tmp_path, rows)["campaigns"][0]
-        results.add((campaign["staff_seen"], campaign["staff_met"], campaign["signed_up"]))
-    assert results == {(5, 1, 8)}
+        db = tmp_path / f"rows{seed}.duckdb"
+        for args in ([], ["--by", "staff"], ["--db", str(db)], ["--db", str(db)]):
+            campaign = progress(tmp_path, rows, *args)["campaigns"][0]
+            results.add((campaign["staff_seen"], campaign["staff_met"], campaign["signed_up"]))
+    assert results == {(5, 1, 9)}
 
 
 def test_files_in_any_order_give_the_same_figures(tmp_path: Path) -> None:

@@ -76,6 +76,25 @@ def test_a_rerun_reuses_every_file_and_agrees_with_a_fresh_read(tmp_path: Path) 
         (str(files[0]), 4), (str(files[0]), 5)]
 
 
+def test_one_cache_serves_every_as_of_and_breakdown(tmp_path: Path) -> None:
+    """The earliest records kept by --db are found over every day from the start: a rerun
+    with an earlier or later as-of date, or another breakdown, reads them and answers as a
+    fresh read does (participants whose earliest record is after the date are not counted)."""
+    plan = write(tmp_path / "plan.yaml", UNITS)
+    files = list(months(tmp_path))
+    db = tmp_path / "rows.duckdb"
+    progress(plan, files, "--db", db)
+    for as_of in ("2025-01-04", "2025-01-05", "2025-02-03", "2025-02-04", "2025-06-30"):
+        for by in ("", "unit", "province", "staff", "month"):
+            extra = ("--as-of", as_of, *(("--by", by) if by else ()))
+            kept, _ = progress(plan, files, "--db", db, *extra)
+            fresh, _ = progress(plan, files, *extra)
+            assert cached(kept) == [True, True]
+            assert without_cache_flags(kept) == without_cache_flags(fresh), (as_of, by)
+    early, _ = progress(plan, files, "--db", db, "--as-of", "2025-01-05")
+    assert [p["achieved"] for p in early["programs"]] == [1, 0]
+
+
 def test_this_months_file_is_added_to_the_cached_ones(tmp_path: Path, plan: Path) -> None:
     jan, feb = months(tmp_path)
     db = tmp_path / "rows.duckdb"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sspost import __version__
 from sspost.problems import UsageError
+from sspost.records import earliest
 from sspost.records.source import Scan
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ class CachedFile:
     fingerprint: str  # the file's bytes and the SQL that typed them
     first_rowid: int
     parsed_rows: int
-    lines: int
+    scan: Scan  # of the file's bytes: the same while its checksum is
     engine_rejects: dict[int, tuple[str, str]]  # physical line: why, text
     prepared: bool = False  # read through records.prepare (its line map is made again)
 
@@ -52,7 +53,7 @@ def cached_files(con: duckdb.DuckDBPyConnection, path: str) -> list[CachedFile]:
         "SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
     if not names:
         return []
-    if not names <= {"checked", _FILES} or _FILES not in names:
+    if not names <= {"checked", _FILES, *earliest.TABLES} or _FILES not in names:
         raise UsageError(f"--db {path} holds tables sspost did not write "
                          f"({', '.join(sorted(names - {_FILES})[:3])}); give it a file of "
                          "its own")
@@ -60,14 +61,16 @@ def cached_files(con: duckdb.DuckDBPyConnection, path: str) -> list[CachedFile]:
         return []
     columns = {str(r[0]) for r in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [_FILES]).fetchall()}
-    if "prepared" not in columns:
+    if not {"prepared", "sha256"} <= columns:
         return []  # written by an earlier sspost: made anew
-    rows = con.execute(f"SELECT fingerprint, first_rowid, parsed_rows, lines, engine_rejects, "
-                       f"prepared FROM {_FILES} ORDER BY file_idx").fetchall()
-    return [CachedFile(str(fp), int(first), int(parsed), int(lines),
+    rows = con.execute(f"SELECT fingerprint, first_rowid, parsed_rows, sha256, lines, has_nul, "
+                       f"bare_cr, engine_rejects, prepared FROM {_FILES} "
+                       "ORDER BY file_idx").fetchall()
+    return [CachedFile(str(fp), int(first), int(parsed),
+                       Scan(str(sha), int(lines), bool(nul), bool(cr)),
                        {int(line): (why, text) for line, (why, text)
                         in json.loads(rejects).items()}, bool(prepared))
-            for fp, first, parsed, lines, rejects, prepared in rows]
+            for fp, first, parsed, sha, lines, nul, cr, rejects, prepared in rows]
 
 
 def rows_in_place(con: duckdb.DuckDBPyConnection, files: list[CachedFile]) -> bool:
@@ -82,13 +85,14 @@ def rows_in_place(con: duckdb.DuckDBPyConnection, files: list[CachedFile]) -> bo
 def reset(con: duckdb.DuckDBPyConnection) -> None:
     """An empty list of cached files, for a `checked` table made anew."""
     con.execute(f"CREATE OR REPLACE TABLE {_FILES} (file_idx INTEGER, fingerprint VARCHAR, "
-                "first_rowid BIGINT, parsed_rows BIGINT, lines BIGINT, engine_rejects VARCHAR, "
-                "prepared BOOLEAN)")
+                "first_rowid BIGINT, parsed_rows BIGINT, sha256 VARCHAR, lines BIGINT, "
+                "has_nul BOOLEAN, bare_cr BOOLEAN, engine_rejects VARCHAR, prepared BOOLEAN)")
 
 
 def remember(con: duckdb.DuckDBPyConnection, index: int, fingerprint: str, first_rowid: int,
-             parsed_rows: int, lines: int, engine_rejects: dict[int, tuple[str, str]],
+             parsed_rows: int, scanned: Scan, engine_rejects: dict[int, tuple[str, str]],
              prepared: bool) -> None:
-    con.execute(f"INSERT INTO {_FILES} VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [index, fingerprint, first_rowid, parsed_rows, lines,
+    con.execute(f"INSERT INTO {_FILES} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [index, fingerprint, first_rowid, parsed_rows, scanned.sha256, scanned.lines,
+                 scanned.has_nul, scanned.bare_cr,
                  json.dumps({str(k): list(v) for k, v in engine_rejects.items()}), prepared])

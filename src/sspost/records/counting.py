@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sspost.problems import UsageError
+from sspost.records import earliest
 from sspost.records.model import (
     REASONS,
     Counts,
@@ -88,20 +89,24 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     window = window_sql(store, as_of)
     aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
     who, join = participant_sql(store)
-    # Only a breakdown by unit, province or staff needs the whole tie rule: the day alone
-    # gives every total and the month and day counts.
-    key = first_key(store, as_of, tie=attribute)
+    accepted = f"c.reason IS NULL AND c.file_idx NOT IN ({aggregate})"
+    if store.options.db and store.options.id_map is None:
+        # The whole rule over every day from the start, kept in the --db file (see earliest).
+        key = first_key(store, max(as_of, _last_day(store)), tie="staff")
+        earliest.keep(store, key, f"""
+            SELECT {who} AS who, min({key.sql}) AS first FROM checked c {join}
+            WHERE {accepted} AND c.d >= DATE '{store.targets.period.start}' GROUP BY ALL""")
+        ordered = f"SELECT who, first FROM {earliest.TABLE} WHERE first < {key.after(as_of)}"
+    else:
+        # Only a breakdown by unit, province or staff needs the whole tie rule: the day alone
+        # gives every total and the month and day counts.
+        key = first_key(store, as_of, tie=attribute)
+        ordered = (f"SELECT {who} AS who, min({key.sql}) AS first FROM checked c {join} "
+                   f"WHERE {accepted} AND {window} GROUP BY ALL")
     kept = key.attribute(attribute) if attribute else "NULL::INTEGER"
     store.counted = key  # the day is worked out where read: a stored column costs more
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE firsts AS
-        SELECT who, first, {kept} AS attribute FROM (
-            SELECT {who} AS who, min({key.sql}) AS first
-            FROM checked c {join}
-            WHERE c.reason IS NULL AND c.file_idx NOT IN ({aggregate}) AND {window}
-            GROUP BY ALL
-        )
-    """)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE firsts AS "
+                f"SELECT who, first, {kept} AS attribute FROM ({ordered})")
     # Aggregate-layout rows stand for their counts; they have no participant to de-duplicate.
     unit, province, staff, n = (store.column(c) for c in ("unit", "province", "staff", "n"))
     con.execute(f"""
@@ -135,6 +140,7 @@ class FirstKey:
     parts: tuple[tuple[str, str, int], ...]  # (name, SQL value over `c`, bits), most first
     start: dt.date
     empty: dict[str, int]  # attribute -> the place of an empty value (after every code)
+    complete: bool = False  # the whole tie rule: the key names the record the rule picks
 
     @property
     def wide(self) -> bool:
@@ -155,6 +161,10 @@ class FirstKey:
     def _part(self, key: str, name: str) -> str:
         bits = dict((n, b) for n, _, b in self.parts)[name]
         return f"(({key}) // {1 << self._below(name)}) % {1 << bits}"
+
+    def after(self, day: dt.date) -> int:
+        """The smallest key of a record after `day`."""
+        return ((day - self.start).days + 1) << self._below("day")
 
     def day(self, key: str) -> str:
         """Days since 1970 of the record the key stands for."""
@@ -198,7 +208,7 @@ def first_key(store: RecordStore, as_of: dt.date, *, tie: str | None,
         empty = {k: v for k, v in cached[1].items() if k in needed}
     if tie:  # a key that names one record; the day alone serves the totals and the days
         parts.append(("row", row, max(rows, 1).bit_length()))
-    return FirstKey(tuple(parts), start, empty)
+    return FirstKey(tuple(parts), start, empty, complete=tie == "staff")
 
 
 def _tie_parts(store: RecordStore, empties: dict[str, int],
@@ -277,6 +287,13 @@ def _code_staff(store: RecordStore, suffix: str = "", table: str = "checked") ->
         FROM (SELECT DISTINCT {staff} AS code FROM {table}
               WHERE {staff} IS NOT NULL AND {staff} <> '')
     """)
+
+
+def _last_day(store: RecordStore) -> dt.date:
+    """The latest day of an accepted record (the period's end when none is later)."""
+    row = store.con.execute("SELECT max(d) FROM row_counts WHERE reason IS NULL").fetchone()
+    end = store.targets.period.end
+    return max(row[0], end) if row and row[0] is not None else end
 
 
 def _program_counts(store: RecordStore) -> dict[str, ProgramCount]:

@@ -7,7 +7,7 @@ one dimension always add up to the program totals.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sspost.records.counting import FirstKey, first_key, participant_sql, window_sql
 from sspost.records.staging import PROGRAM_SLOTS
@@ -82,11 +82,42 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date
     member of the record the tie rule picks (SPEC section 4)."""
     if not days:
         return {}
+    listed = ", ".join(f"DATE '{day}'" for day in sorted(days))
+    counted = _counted(store)
+    if counted.complete:  # the counted key names each participant's record by the whole rule
+        day = counted.day("first")
+        rows = store.con.execute(f"""
+            SELECT program, d, staff, sum(n) FROM (
+                SELECT program, DATE '1970-01-01' + day::INTEGER AS d,
+                       (SELECT code FROM staff_codes WHERE idx = place) AS staff, n FROM (
+                    SELECT who % {PROGRAM_SLOTS} AS program, {day} AS day,
+                           {counted.attribute("staff")} AS place, count(*) AS n
+                    FROM firsts WHERE {day} IN ({_epoch_days(days)}) GROUP BY ALL)
+                UNION ALL
+                SELECT program, d, staff, n FROM aggregate_rows WHERE d IN ({listed})
+            ) GROUP BY ALL
+        """).fetchall()
+    else:
+        rows = _campaign_rows_counts(store, days, as_of)
+    counts: dict[tuple[str, dt.date], dict[str | None, int]] = {}
+    for program, day, staff, n in rows:
+        per_staff = counts.setdefault((store.programs[int(program)], day), {})
+        per_staff[None if staff is None else str(staff)] = int(n)
+    return counts
+
+
+def _epoch_days(days: set[dt.date]) -> str:
+    return ", ".join(str((day - dt.date(1970, 1, 1)).days) for day in sorted(days))
+
+
+def _campaign_rows_counts(store: RecordStore, days: set[dt.date], as_of: dt.date,
+                          ) -> list[tuple[Any, ...]]:
+    """(program, day, staff, participants) rows of campaign days, when the counted key holds
+    the day alone or part of the rule: the rows of those days are ordered by the whole of it."""
     # Only the rows of campaign days of participants whose earliest day is one of them are
     # ordered by the whole rule (their unit, province, staff and time are kept for this): one
     # pass over the rows finds them, and the rest works on those few.
     listed = ", ".join(f"DATE '{day}'" for day in sorted(days))
-    epoch_days = ", ".join(str((day - dt.date(1970, 1, 1)).days) for day in sorted(days))
     who, join = participant_sql(store)
     aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
     tie_columns = [c for c in ("unit", "unit_text", "province", "staff", "secs")
@@ -101,14 +132,15 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date
         FROM checked c {join}
         WHERE c.reason IS NULL AND c.d IN ({listed}) AND c.file_idx NOT IN ({aggregate})
     """)
+    first_day = _counted(store).day("f.first")
     store.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE campaign_rows AS
         SELECT * FROM campaign_rows WHERE who IN (
-            SELECT who FROM firsts f WHERE {_counted(store).day("f.first")} IN ({epoch_days}))
+            SELECT who FROM firsts f WHERE {first_day} IN ({_epoch_days(days)}))
     """)
     key = first_key(store, as_of, tie="staff", table="campaign_rows", row="c.row_id")
     staff = "c.staff" if "staff" in store.columns else "NULL::VARCHAR"
-    rows = store.con.execute(f"""
+    return store.con.execute(f"""
         WITH keyed AS MATERIALIZED (
             SELECT who, program, d, {staff} AS staff, {key.sql} AS k FROM campaign_rows c
         )
@@ -119,8 +151,3 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date
             SELECT program, d, staff, n FROM aggregate_rows WHERE d IN ({listed})
         ) GROUP BY ALL
     """).fetchall()
-    counts: dict[tuple[str, dt.date], dict[str | None, int]] = {}
-    for program, day, staff, n in rows:
-        per_staff = counts.setdefault((store.programs[int(program)], day), {})
-        per_staff[None if staff is None else str(staff)] = int(n)
-    return counts

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sspost.problems import UsageError
-from sspost.records import cache, counting, dates
+from sspost.records import cache, counting, dates, earliest
 from sspost.records.layout import Layout, detect_layout
 from sspost.records.lines import line_of_offset
 from sspost.records.prepare import (
@@ -27,7 +27,7 @@ from sspost.records.prepare import (
     prepare_csv,
     prepare_sheet,
 )
-from sspost.records.source import Scan, is_utf8, scan, transcode
+from sspost.records.source import Scan, checksum, is_utf8, scan, transcode
 from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, csv_scan, staging_sql
 from sspost.text import fold
 
@@ -120,6 +120,8 @@ def load(store: RecordStore, paths: list[str]) -> None:
     if not reused:
         store.con.execute(f"CREATE OR REPLACE TABLE checked ({columns_sql})")
     if store.options.db:
+        if reused < len(paths):  # new rows: participants' earliest records are found again
+            earliest.forget(store)
         if not reused:
             cache.reset(store.con)
         # Scanned first, so a file with NUL bytes is read once, the right way: rows deleted
@@ -177,7 +179,10 @@ def _reusable(store: RecordStore, paths: list[str], layouts: list[Layout],
     if not cached or len(paths) < len(cached):
         return 0
     for index, entry in enumerate(cached):
-        scans[index] = scan(paths[index])
+        # The checksum alone: the file's other facts are the cached ones while it is the same.
+        if checksum(paths[index]) != entry.scan.sha256:
+            return 0
+        scans[index] = entry.scan
         if _fingerprint(store, index, layouts[index], scans[index]) != entry.fingerprint:
             return 0
     return len(cached) if cache.rows_in_place(store.con, cached) else 0
@@ -191,8 +196,7 @@ def _reuse(store: RecordStore, path: str, layout: Layout, scanned: Scan,
     if entry.prepared and prepared is None:  # its line map is made again, not cached
         prepared = _prepare(store, index, read_path, layout)
     store.sources.append(Source(path, prepared.read_path if prepared else read_path, layout,
-                               Scan(scanned.sha256, entry.lines, scanned.has_nul),
-                               entry.parsed_rows, entry.first_rowid, entry.engine_rejects,
+                               scanned, entry.parsed_rows, entry.first_rowid, entry.engine_rejects,
                                cached=True, prepared=prepared))
 
 
@@ -272,7 +276,7 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, layout: Layo
     _engine_rejects(store, source, index)
     if store.options.db:
         cache.remember(store.con, index, _fingerprint(store, index, layout, source.scan),
-                       source.first_rowid, source.parsed_rows, source.scan.lines,
+                       source.first_rowid, source.parsed_rows, source.scan,
                        source.engine_rejects, prepared is not None)
 
 

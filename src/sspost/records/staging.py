@@ -162,7 +162,7 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     values = {"file_idx": f"{index}::USMALLINT", "pid": "pid", "d": "d", "program": "program",
               "unit": rules.kept("unit", "unit_idx"), "unit_text": unknown_unit,
               "province": rules.kept("province", "province_idx"),
-              "staff": rules.kept("staff", _trimmed("staff_text")),
+              "staff": rules.kept("staff", f"nullif({_trimmed('staff_text')}, '')"),
               "secs": rules.kept("secs", seconds), "n": "n",
               "reason": f"CASE {' '.join(checks)} END"}
     return f"SELECT {', '.join(values[c] for c in columns)} FROM ({typed})"

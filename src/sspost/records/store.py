@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["ReadOptions", "RecordStore", "Source"]
 
 
-# Every table the engine makes, in one place. Temporary unless said; with --db, `checked` and
-# `staged_files` persist in the database file.
+# Every table the engine makes, in one place. Temporary unless said ("kept by --db": in the
+# database file).
 TABLES = {
     "provinces": "province codes, old and new; a stored province is its row (idx)",
     "units": "the plan's unit codes; a stored unit is its row (idx)",
@@ -40,6 +40,9 @@ TABLES = {
     "id_map": "--id-map: old 10-digit codes and the 12-digit numbers they became",
     "row_counts": "rows by file, reason and day (RecordStore.load)",
     "firsts": "each participant's earliest record per program in the window (counting.count)",
+    "earliest, earliest_shape": "with --db (no --id-map): each participant's earliest record "
+                                "by the whole tie rule from the period's start, and what it "
+                                "was made from (earliest); kept by --db",
     "aggregate_rows": "a view: accepted rows of count files in the window",
     "unit_place_of_row, unit_code_of_place, unit_place_of_text, province_place_of_row, "
     "province_code_of_place, staff_codes": "the tie rule's places of codes in code point "
