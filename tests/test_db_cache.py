@@ -105,6 +105,53 @@ def test_this_months_file_is_added_to_the_cached_ones(tmp_path: Path, plan: Path
     assert without_cache_flags(doc) == without_cache_flags(fresh)
 
 
+def test_an_added_file_is_merged_into_the_kept_earliest_records(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file added to the cached ones with no new code (and row ids as wide) has its rows
+    merged into the kept earliest records; a new staff id renumbers the codes, so they are made
+    anew. Either way the figures are a fresh read's."""
+    from sspost.records import earliest
+
+    merges: list[str] = []
+    merge = earliest._merge
+    monkeypatch.setattr(earliest, "_merge", lambda store, added: (merges.append(added),
+                                                                   merge(store, added)))
+    plan = write(tmp_path / "plan.yaml", UNITS)
+    first = csv_file(tmp_path, "first.csv", [
+        "0100000001,2025-03-05,voluntary_si,HN,01,NV1",
+        "0100000002,2025-03-06,household_hi,HCM,79,NV2",
+        "0100000003,2025-03-07,voluntary_si,HN,01,NV2",
+        "0100000004,2025-03-08,voluntary_si,HCM,79,NV1",
+        "0100000005,2025-03-09,voluntary_si,HN,01,NV1",
+        *(f"01000000{i},2025-05-0{i - 10},household_hi,HN,01,NV1" for i in (11, 12, 13)),
+    ], header=HEADER)  # 8 rows: row ids as wide as with the 4 added (4 bits)
+    added = csv_file(tmp_path, "added.csv", [
+        "0100000001,2025-02-01,voluntary_si,HCM,79,NV2",  # earlier: replaces the kept record
+        "0100000003,2025-03-07,voluntary_si,HCM,79,NV1",  # the same day, the smaller unit
+        "0100000004,2025-04-01,voluntary_si,HN,01,NV2",  # later: changes nothing
+        "0100000006,2025-03-10,household_hi,HN,01,NV2",  # a new participant
+    ], header=HEADER)
+    hired = csv_file(tmp_path, "hired.csv", ["0100000007,2025-01-02,voluntary_si,HN,01,NV0"],
+                     header=HEADER)
+    db = tmp_path / "rows.duckdb"
+    progress(plan, [first], "--db", db)
+    by_staff = []
+    for files, merged in (([first, added], 1), ([first, added, hired], 0)):
+        merges.clear()
+        for by in ("staff", "unit", "month"):
+            kept, _ = progress(plan, files, "--db", db, "--by", by)
+            fresh, _ = progress(plan, files, "--by", by)
+            assert without_cache_flags(kept) == without_cache_flags(fresh), (len(files), by)
+            if by == "staff":
+                by_staff.append({(r["program"], r["staff_id"]): r["achieved"]
+                                 for r in kept["breakdown"]["rows"]})
+        assert len(merges) == merged
+    # Participant 1 moves to NV2 (an earlier record), 3 to NV1 (HCM before HN on one day).
+    assert by_staff[0] == {("voluntary_si", "NV1"): 3, ("voluntary_si", "NV2"): 1,
+                           ("household_hi", "NV2"): 2, ("household_hi", "NV1"): 3}
+    assert by_staff[1] == {**by_staff[0], ("voluntary_si", "NV0"): 1}
+
+
 def test_a_changed_file_or_order_or_plan_is_read_again(tmp_path: Path, plan: Path) -> None:
     jan, feb = months(tmp_path)
     db = tmp_path / "rows.duckdb"

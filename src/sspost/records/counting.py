@@ -93,9 +93,8 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     if store.options.db and store.options.id_map is None:
         # The whole rule over every day from the start, kept in the --db file (see earliest).
         key = first_key(store, max(as_of, _last_day(store)), tie="staff")
-        earliest.keep(store, key, f"""
-            SELECT {who} AS who, min({key.sql}) AS first FROM checked c {join}
-            WHERE {accepted} AND c.d >= DATE '{store.targets.period.start}' GROUP BY ALL""")
+        earliest.keep(store, key, who, f"checked c {join} WHERE {accepted} "
+                                       f"AND c.d >= DATE '{store.targets.period.start}'")
         ordered = f"SELECT who, first FROM {earliest.TABLE} WHERE first < {key.after(as_of)}"
     else:
         # Only a breakdown by unit, province or staff needs the whole tie rule: the day alone

@@ -120,9 +120,8 @@ def load(store: RecordStore, paths: list[str]) -> None:
     if not reused:
         store.con.execute(f"CREATE OR REPLACE TABLE checked ({columns_sql})")
     if store.options.db:
-        if reused < len(paths):  # new rows: participants' earliest records are found again
+        if not reused:  # every row read anew: so are participants' earliest records
             earliest.forget(store)
-        if not reused:
             cache.reset(store.con)
         # Scanned first, so a file with NUL bytes is read once, the right way: rows deleted
         # from a persistent table may be renumbered when the engine compacts it.

@@ -43,6 +43,8 @@ TABLES = {
     "earliest, earliest_shape": "with --db (no --id-map): each participant's earliest record "
                                 "by the whole tie rule from the period's start, and what it "
                                 "was made from (earliest); kept by --db",
+    "earliest_added": "the earliest records of files added to the cached ones, merged into "
+                      "`earliest` (earliest._merge)",
     "aggregate_rows": "a view: accepted rows of count files in the window",
     "unit_place_of_row, unit_code_of_place, unit_place_of_text, province_place_of_row, "
     "province_code_of_place, staff_codes": "the tie rule's places of codes in code point "
