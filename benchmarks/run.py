@@ -179,9 +179,13 @@ def bench(path: Path, runs: int, label: str, *, full: bool = True,
         "sspost progress --by unit": sspost(path, "--by", "unit"),
         "sspost progress --by province": sspost(path, "--by", "province"),
         "sspost progress --by month": sspost(path, "--by", "month"),
+        "sspost progress --by staff": sspost(path, "--by", "staff"),
         # Filled before the timed runs (below), so these are reruns on the same file.
         "sspost progress --db (rerun)": sspost(path, "--db", db),
         "sspost progress --db --by province (rerun)": sspost(path, "--db", db, "--by", "province"),
+        "sspost progress --db --by staff (rerun)": sspost(path, "--db", db, "--by", "staff"),
+        "sspost progress --db --as-of 2025-06-30 (rerun)": sspost(path, "--db", db, "--as-of",
+                                                                  "2025-06-30"),
     }
     if pandas_available():
         commands["pandas, same counting"] = [sys.executable, "-c", PANDAS, str(path),
@@ -205,6 +209,25 @@ def bench(path: Path, runs: int, label: str, *, full: bool = True,
             peaks[name].append(rss)
     return [(f"{label}: {name}", statistics.median(times[name]), max(peaks[name]))
             for name in commands] + filled
+
+
+def month_added(parts: list[Path], runs: int, label: str) -> tuple[str, float, float]:
+    """`--db` when this month's file joins the earlier months' cached ones: the cache is filled
+    with the months before the last month with records (not timed), then the run with all of
+    them is timed; median of `runs`."""
+    last = int(SAMPLE_END[5:7])
+    earlier, current = parts[:last - 1], parts[:last]
+    db = parts[0].parent / "months.duckdb"
+    walls, peaks = [], []
+    for _ in range(runs):
+        db.unlink(missing_ok=True)
+        measure(sspost(*earlier, "--db", db))
+        wall, rss = measure(sspost(*current, "--db", db))
+        walls.append(wall)
+        peaks.append(rss)
+    db.unlink(missing_ok=True)
+    return (f"{label}: sspost progress --db, month {last} added to {last - 1} cached",
+            statistics.median(walls), max(peaks))
 
 
 def main() -> None:
@@ -231,7 +254,9 @@ def main() -> None:
         bad = args.workdir / f"sample-{n}-bad.csv"
         with_bad_rows(path, bad)
         rows += bench(bad, args.runs, f"{n:,} with 1% bad rows", full=False)
-        same = same_results(path, monthly(path, args.workdir / f"monthly-{n}"), args.workdir)
+        parts = monthly(path, args.workdir / f"monthly-{n}")
+        rows.append(month_added(parts, args.runs, f"{n:,}"))
+        same = same_results(path, parts, args.workdir)
         print(f"{n:,} rows: one file and 12 monthly files give the same results: {same}")
     print()
     print(f"{'what':66} {'median s':>9} {'x floor':>8} {'peak MB':>8}")
