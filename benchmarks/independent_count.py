@@ -1,13 +1,16 @@
-"""Check sspost's breakdowns against a count written without the engine.
+"""Check sspost's figures against a count written without the engine.
 
-    python benchmarks/independent_count.py targets/2025.yaml FILE.csv [--db FILE.duckdb]
+    python benchmarks/independent_count.py targets/2025.yaml FILE.csv [FILE.csv ...] [--db DB]
 
-Reads the CSV with Python's csv module (one file, a clean export in the sample's layout),
-finds each participant's first record per program by the tie rule of SPEC section 4 (date,
-time of day, unit code, province after the merger, staff id; an empty value after any other),
-and compares the counts per staff member, province (the 34) and month with `sspost progress
---by ...` on the same file.
-Slow on purpose (about a minute for 20M rows): it shares no code with the engine's counting.
+Reads the CSVs with Python's csv module (clean exports in the sample's layout), finds each
+participant's first record per program by the tie rule of SPEC section 4 (date, time of day,
+unit code, province after the merger, staff id; an empty value after any other), and compares
+with `sspost progress` on the same files: the totals, the campaign days (staff seen and met,
+sign-ups), and the rows of `--by staff`, `--by province` (the 34), `--by month` and `--by unit`
+(against a copy of the plan whose units are every unit code the files hold, flat, so each
+unit's row is its own count). Give the same rows split in files, or shuffled, to check that the
+figures do not depend on where a row is.
+Slow on purpose (about two minutes for 20M rows): it shares no code with the engine's counting.
 """
 
 from __future__ import annotations
@@ -18,64 +21,123 @@ import csv
 import json
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from sspost.provinces import merged_into
 from sspost.targets import load_targets
 
-DIMENSIONS = {"staff": "staff_id", "province": "province", "month": "month"}
+DIMENSIONS = {"staff": "staff_id", "province": "province", "month": "month", "unit": "unit"}
+NO_UNIT = "(unassigned)"
 
 
-def expected(plan_path: str, data: str, start: str, as_of: str) -> dict[str, dict[str, int]]:
+def first_records(plan_path: str, files: list[str], start: str, as_of: str,
+                  ) -> dict[tuple[str, str], tuple[tuple[str, ...], str, str, str]]:
+    """(participant, program) -> (order, staff, province, unit) of the first record."""
     plan = load_targets(plan_path)
     names = {name.lower(): code for code, program in plan.programs.items()
              for name in (code, *program.aliases)}
     merged = merged_into()
-    first: dict[tuple[str, str], tuple[tuple[object, ...], str, str]] = {}
-    with open(data, newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            date = row["date"][:10]
-            if not start <= date <= as_of:
-                continue
-            key = (row["participant_id"], names[row["program"].lower()])
-            unit, province, staff = row.get("unit", ""), merged[row["province"]], row["staff_id"]
-            time = row["date"][11:19]
-            time = (time + ":00")[:8] if len(time) == 5 else time or "00:00:00"
-            order = (date, time, unit == "", unit, province == "", province, staff == "", staff)
-            if key not in first or order < first[key][0]:
-                first[key] = (order, staff, province)
+    first: dict[tuple[str, str], tuple[tuple[str, ...], str, str, str]] = {}
+    for data in files:
+        with open(data, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                date = row["date"][:10]
+                if not start <= date <= as_of:
+                    continue
+                key = (row["participant_id"], names[row["program"].lower()])
+                unit, staff = row.get("unit", ""), row["staff_id"]
+                province = merged[row["province"]]
+                time = row["date"][11:19]
+                time = (time + ":00")[:8] if len(time) == 5 else time or "00:00:00"
+                order = (date, time, str(unit == ""), unit, str(province == ""), province,
+                         str(staff == ""), staff)
+                if key not in first or order < first[key][0]:
+                    first[key] = (order, staff, province, unit)
+    return first
+
+
+def expected(plan_path: str, files: list[str], start: str, as_of: str) -> dict[str, Any]:
+    plan = load_targets(plan_path)
+    first = first_records(plan_path, files, start, as_of)
     counts: dict[str, collections.Counter[str]] = {d: collections.Counter() for d in DIMENSIONS}
-    for (_, program), (order, staff, province) in first.items():
+    totals: collections.Counter[str] = collections.Counter()
+    for (_, program), (order, staff, province, unit) in first.items():
+        totals[program] += 1
         counts["staff"][f"{program}|{staff}"] += 1
         counts["province"][f"{program}|{province}"] += 1
-        counts["month"][f"{program}|{str(order[0])[:7]}"] += 1
-    return {d: dict(c) for d, c in counts.items()}
+        counts["month"][f"{program}|{order[0][:7]}"] += 1
+        counts["unit"][f"{program}|{unit or NO_UNIT}"] += 1
+    campaigns = []
+    for campaign in plan.campaigns:
+        day = str(campaign.date)
+        for program, quota in campaign.per_staff.items():
+            per_staff = collections.Counter(
+                staff for (_, p), (order, staff, _, _) in first.items()
+                if p == program and order[0] == day)
+            named = {s: n for s, n in per_staff.items() if s}
+            campaigns.append([campaign.name, day, program, len(named),
+                              sum(n >= quota for n in named.values()), sum(per_staff.values())])
+    return {"totals": dict(totals), "campaigns": campaigns,
+            **{d: dict(c) for d, c in counts.items()}}
+
+
+def flat_units_plan(plan_path: str, files: list[str], folder: str) -> str:
+    """A copy of the plan whose units are every unit code in the files, side by side."""
+    codes: set[str] = set()
+    for data in files:
+        with open(data, newline="", encoding="utf-8") as handle:
+            codes.update(row["unit"] for row in csv.DictReader(handle) if row["unit"])
+    plan = yaml.safe_load(Path(plan_path).read_text(encoding="utf-8"))
+    plan["units"] = [{"code": c, "name": c, "targets": dict.fromkeys(plan["programs"], 1)}
+                     for c in sorted(codes)]
+    out = Path(folder) / "flat-units.yaml"
+    out.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    return str(out)
+
+
+def progress(plan: str, files: list[str], db: str | None, *args: str) -> dict[str, Any]:
+    command = [sys.executable, "-m", "sspost", "progress", plan, *files, "--format", "json",
+               *args, *(["--db", db] if db else [])]
+    return dict(json.loads(subprocess.run(command, check=True, capture_output=True).stdout))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("targets")
-    parser.add_argument("data")
-    parser.add_argument("--db")
+    parser.add_argument("data", nargs="+")
+    parser.add_argument("--db", help="also read through this --db cache (made if absent)")
     args = parser.parse_args()
-    found: dict[str, dict[str, int]] = {}
-    window = ("", "")
-    for dimension, column in DIMENSIONS.items():
-        command = [sys.executable, "-m", "sspost", "progress", args.targets, args.data,
-                   "--by", dimension, "--format", "json"]
-        if args.db:
-            command += ["--db", args.db]
-        doc = json.loads(subprocess.run(command, check=True, capture_output=True).stdout)
+    found: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        doc = progress(args.targets, args.data, args.db)
         window = (doc["period"]["start"], doc["as_of"])
-        found[dimension] = {f"{r['program']}|{r[column]}": r["achieved"]
-                            for r in doc["breakdown"]["rows"] if r["achieved"]}
+        found["totals"] = {p["program"]: p["achieved"] for p in doc["programs"] if p["achieved"]}
+        found["campaigns"] = [[c["name"], c["date"], c["program"], c["staff_seen"],
+                               c["staff_met"], c["signed_up"]] for c in doc["campaigns"]]
+        flat = flat_units_plan(args.targets, args.data, folder)
+        for dimension, column in DIMENSIONS.items():
+            plan = flat if dimension == "unit" else args.targets
+            # The unit plan is another plan: its own cache, never the one given.
+            db = str(Path(folder) / "units.duckdb") if args.db and dimension == "unit" \
+                else args.db
+            rows = progress(plan, args.data, db, "--by", dimension,
+                            "--as-of", window[1])["breakdown"]["rows"]
+            found[dimension] = {f"{r['program']}|{r[column]}": r["achieved"]
+                                for r in rows if r["achieved"]}
     wanted = expected(args.targets, args.data, *window)
-    for dimension in DIMENSIONS:
-        same = found[dimension] == wanted[dimension]
-        print(f"{dimension}: {len(wanted[dimension])} rows, sspost and the independent count "
+    failed = False
+    for what, figures in wanted.items():
+        same = found[what] == figures
+        failed = failed or not same
+        print(f"{what}: {len(figures)} rows, sspost and the independent count "
               f"{'agree' if same else 'DISAGREE'}")
-        if not same:
-            sys.exit(1)
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

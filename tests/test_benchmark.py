@@ -30,4 +30,28 @@ def test_independent_count_agrees_on_the_shipped_sample() -> None:
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("agree") == 3
+    assert result.stdout.count("agree") == 6  # totals, campaigns and four breakdowns
+    assert "DISAGREE" not in result.stdout
+
+
+@pytest.mark.slow  # two dozen subprocesses; .ci/run runs it
+def test_independent_count_agrees_on_shuffled_split_rows_through_the_cache(
+        tmp_path: Path) -> None:
+    """The shipped sample's rows shuffled into two files: the same figures as the independent
+    count, read fresh, into a new --db cache and from it."""
+    import random
+
+    lines = (ROOT / "data" / "sample-2025.csv").read_text(encoding="utf-8").splitlines()
+    rows = random.Random(7).sample(lines[1:], len(lines) - 1)
+    parts = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    for part, chunk in zip(parts, (rows[::2], rows[1::2]), strict=True):
+        part.write_text("\n".join([lines[0], *chunk]) + "\n", encoding="utf-8")
+    db = ["--db", str(tmp_path / "rows.duckdb")]
+    for extra in ([], db, db):  # fresh, filling the cache, from it
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "independent_count.py"),
+             str(ROOT / "targets" / "2025.yaml"), *map(str, parts), *extra],
+            capture_output=True, text=True, timeout=300,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert result.stdout.count("agree") == 6
