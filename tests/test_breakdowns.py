@@ -77,6 +77,23 @@ def test_unit_tree_rollups_reporting_and_unassigned(tmp_path: Path) -> None:
                                "as (unassigned): 99"]
 
 
+def test_a_code_of_blanks_is_no_code(tmp_path: Path) -> None:
+    """A unit, province or staff field of spaces reads as an empty one: not a rejected
+    province, not a unit named '' in the warning, not a staff member ''."""
+    rows = ["0100000001,2025-01-05,voluntary_si,01-001,  ,A",
+            "0100000002,2025-01-05,voluntary_si,01-001,,A",
+            "0100000003,2025-01-05,voluntary_si,   ,01,  ",
+            "0100000004,2025-01-05,voluntary_si,,01,"]
+    by_province = progress(tmp_path, rows, "--by", "province")
+    assert by_province["reconciliation"]["rejected"] == 0
+    assert {r["province"]: r["achieved"] for r in rows_of(by_province)} == {"(none)": 2, "01": 2}
+    by_unit = progress(tmp_path, rows, "--by", "unit")
+    assert by_unit["warnings"] == []
+    assert {r["unit"]: r["achieved"] for r in rows_of(by_unit)}["(unassigned)"] == 2
+    by_staff = progress(tmp_path, rows, "--by", "staff")
+    assert {r["staff_id"]: r["achieved"] for r in rows_of(by_staff)} == {"A": 2, "(none)": 2}
+
+
 # Each participant has several records on their earliest day; the comment names the one the
 # tie rule of SPEC section 4 gives them (time of day, then the smallest unit, province after the
 # merger, staff id; a record without a time is the start of its day; empty values come last).

@@ -236,8 +236,8 @@ def _tie_parts(store: RecordStore, empties: dict[str, int],
 
     known = [str(r[0]) for r in con.execute("SELECT code FROM units ORDER BY idx").fetchall()]
     texts = [str(r[0]) for r in con.execute(
-        f"SELECT DISTINCT unit_text FROM {table} WHERE unit_text IS NOT NULL AND "
-        "unit_text <> ''").fetchall()] if "unit_text" in store.columns else []
+        f"SELECT DISTINCT unit_text FROM {table} WHERE unit_text IS NOT NULL"
+    ).fetchall()] if "unit_text" in store.columns else []
     place = _place(list(set(known) | set(texts)))
     empty = empties["unit"] = len(place)
     of_row = table_of("unit_place_of_row", "place INTEGER, row INTEGER",
@@ -283,8 +283,7 @@ def _code_staff(store: RecordStore, suffix: str = "", table: str = "checked") ->
     store.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE staff_codes{suffix} AS
         SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER AS idx
-        FROM (SELECT DISTINCT {staff} AS code FROM {table}
-              WHERE {staff} IS NOT NULL AND {staff} <> '')
+        FROM (SELECT DISTINCT {staff} AS code FROM {table} WHERE {staff} IS NOT NULL)
     """)
 
 

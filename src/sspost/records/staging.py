@@ -86,9 +86,11 @@ def _program_case(names: dict[str, int], text: str, otherwise: str = "NULL") -> 
 
 
 def _trimmed(column: str) -> str:
-    """The field without surrounding blanks; the common case, none, costs no trim."""
+    """The field without surrounding blanks, NULL when it is all blanks (as an empty field
+    reads: a code of spaces is no code, never a code ''); the common case, none, costs no
+    trim."""
     padded = f"{column} LIKE ' %' OR {column} LIKE '% '"
-    return f"CASE WHEN {padded} THEN trim({column}) ELSE {column} END"
+    return f"CASE WHEN {padded} THEN nullif(trim({column}), '') ELSE {column} END"
 
 
 def _code_of(column: str, codes: tuple[str, ...]) -> str:
@@ -162,7 +164,7 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     values = {"file_idx": f"{index}::USMALLINT", "pid": "pid", "d": "d", "program": "program",
               "unit": rules.kept("unit", "unit_idx"), "unit_text": unknown_unit,
               "province": rules.kept("province", "province_idx"),
-              "staff": rules.kept("staff", f"nullif({_trimmed('staff_text')}, '')"),
+              "staff": rules.kept("staff", _trimmed("staff_text")),
               "secs": rules.kept("secs", seconds), "n": "n",
               "reason": f"CASE {' '.join(checks)} END"}
     return f"SELECT {', '.join(values[c] for c in columns)} FROM ({typed})"
