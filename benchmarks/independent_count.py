@@ -28,16 +28,15 @@ from typing import Any
 import yaml
 
 from sspost.provinces import merged_into
-from sspost.targets import load_targets
+from sspost.targets import TargetFile, load_targets
 
 DIMENSIONS = {"staff": "staff_id", "province": "province", "month": "month", "unit": "unit"}
 NO_UNIT = "(unassigned)"
 
 
-def first_records(plan_path: str, files: list[str], start: str, as_of: str,
+def first_records(plan: TargetFile, files: list[str], start: str, as_of: str,
                   ) -> dict[tuple[str, str], tuple[tuple[str, ...], str, str, str]]:
     """(participant, program) -> (order, staff, province, unit) of the first record."""
-    plan = load_targets(plan_path)
     names = {name.lower(): code for code, program in plan.programs.items()
              for name in (code, *program.aliases)}
     merged = merged_into()
@@ -60,9 +59,8 @@ def first_records(plan_path: str, files: list[str], start: str, as_of: str,
     return first
 
 
-def expected(plan_path: str, files: list[str], start: str, as_of: str) -> dict[str, Any]:
-    plan = load_targets(plan_path)
-    first = first_records(plan_path, files, start, as_of)
+def expected(plan: TargetFile, first: dict[tuple[str, str], tuple[tuple[str, ...], str, str,
+                                                                   str]]) -> dict[str, Any]:
     counts: dict[str, collections.Counter[str]] = {d: collections.Counter() for d in DIMENSIONS}
     totals: collections.Counter[str] = collections.Counter()
     for (_, program), (order, staff, province, unit) in first.items():
@@ -85,12 +83,9 @@ def expected(plan_path: str, files: list[str], start: str, as_of: str) -> dict[s
             **{d: dict(c) for d, c in counts.items()}}
 
 
-def flat_units_plan(plan_path: str, files: list[str], folder: str) -> str:
-    """A copy of the plan whose units are every unit code in the files, side by side."""
-    codes: set[str] = set()
-    for data in files:
-        with open(data, newline="", encoding="utf-8") as handle:
-            codes.update(row["unit"] for row in csv.DictReader(handle) if row["unit"])
+def flat_units_plan(plan_path: str, codes: set[str], folder: str) -> str:
+    """A copy of the plan whose units are `codes` (those of the participants' first records),
+    side by side: a code named only by other records counts nobody either way."""
     plan = yaml.safe_load(Path(plan_path).read_text(encoding="utf-8"))
     plan["units"] = [{"code": c, "name": c, "targets": dict.fromkeys(plan["programs"], 1)}
                      for c in sorted(codes)]
@@ -113,23 +108,26 @@ def main() -> None:
     parser.add_argument("--db", help="also read through this --db cache (made if absent)")
     args = parser.parse_args()
     found: dict[str, Any] = {}
+    plan = load_targets(args.targets)
     with tempfile.TemporaryDirectory() as folder:
         doc = progress(args.targets, args.data, args.db)
         window = (doc["period"]["start"], doc["as_of"])
         found["totals"] = {p["program"]: p["achieved"] for p in doc["programs"] if p["achieved"]}
         found["campaigns"] = [[c["name"], c["date"], c["program"], c["staff_seen"],
                                c["staff_met"], c["signed_up"]] for c in doc["campaigns"]]
-        flat = flat_units_plan(args.targets, args.data, folder)
+        first = first_records(plan, args.data, *window)  # the one pass over the files
+        codes = {unit for _, _, _, unit in first.values() if unit}
+        flat = flat_units_plan(args.targets, codes, folder)
         for dimension, column in DIMENSIONS.items():
-            plan = flat if dimension == "unit" else args.targets
+            plan_path = flat if dimension == "unit" else args.targets
             # The unit plan is another plan: its own cache, never the one given.
             db = str(Path(folder) / "units.duckdb") if args.db and dimension == "unit" \
                 else args.db
-            rows = progress(plan, args.data, db, "--by", dimension,
+            rows = progress(plan_path, args.data, db, "--by", dimension,
                             "--as-of", window[1])["breakdown"]["rows"]
             found[dimension] = {f"{r['program']}|{r[column]}": r["achieved"]
                                 for r in rows if r["achieved"]}
-    wanted = expected(args.targets, args.data, *window)
+    wanted = expected(plan, first)
     failed = False
     for what, figures in wanted.items():
         same = found[what] == figures

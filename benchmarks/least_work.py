@@ -5,7 +5,8 @@
 Each step is one statement over the same file, in a fresh connection (2 threads, the default
 memory limit), alternating, medians; ratios are of the first:
 
-1. the bare parse (benchmarks/run.py's floor: `read_csv` with column types, `min` of each);
+1. the bare parse (benchmarks/run.py's floor: `read_csv` with column types, `min` of each;
+   the sample's columns);
 2. typing: sspost's own typed `SELECT` of the file (ids, dates, programs, provinces, reasons:
    staging.staging_sql, as a plain run builds it) with a `count` of its columns, nothing kept;
 3. typing and counting: the same rows summed straight into each participant's earliest day
@@ -23,6 +24,7 @@ import statistics
 import time
 
 import duckdb
+from run import FLOOR_SQL  # this folder's run.py: the benchmark's floor, the same statement
 
 from sspost.records.layout import detect_layout
 from sspost.records.loading import DEFAULT_MEMORY_LIMIT
@@ -40,13 +42,8 @@ def statements(plan_path: str, data: str) -> dict[str, str]:
     typed = staging_sql(0, data, layout, rules, check_nul=False, columns=columns)
     named = f"SELECT * FROM ({typed}) t({', '.join(columns)})"
     start = plan.period.start
-    types = ", ".join(f"'{name}': '{'DATE' if name == 'date' else 'VARCHAR'}'"
-                      for name in layout.positions)
     return {
-        "bare parse (floor)": (
-            f"SELECT {', '.join(f'min({name})' for name in layout.positions)} FROM read_csv("
-            f"'{data}', header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
-            f"columns={{{types}}}, store_rejects=true)"),
+        "bare parse (floor)": FLOOR_SQL.format(path=data),
         "typing, nothing kept": (f"SELECT count(pid), count(d), count(program), count(reason) "
                                  f"FROM ({named})"),
         "typing and counting": (

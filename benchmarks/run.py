@@ -25,13 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ROOT / "targets" / "2025.yaml"
 SAMPLE_END = "2025-11-30"  # the last record date of the generated files
 
-FLOOR = """
-import sys, duckdb
-duckdb.connect().execute(f'''SELECT min(participant_id), min(date), min(program), min(unit),
-    min(province), min(staff_id) FROM read_csv('{sys.argv[1]}', header=true, auto_detect=false,
+# The floor: the engine's parse of a sample file, every column read and the date typed
+# (`path` placed with str.format; least_work.py times the same statement).
+FLOOR_SQL = """SELECT min(participant_id), min(date), min(program), min(unit),
+    min(province), min(staff_id) FROM read_csv('{path}', header=true, auto_detect=false,
     delim=',', quote='"', escape='"', columns={{'participant_id': 'VARCHAR', 'date': 'DATE',
     'program': 'VARCHAR', 'unit': 'VARCHAR', 'province': 'VARCHAR', 'staff_id': 'VARCHAR'}},
-    store_rejects=true)''').fetchall()
+    store_rejects=true)"""
+FLOOR = f"""
+import sys, duckdb
+duckdb.connect().execute({FLOOR_SQL!r}.format(path=sys.argv[1])).fetchall()
 """
 
 # The same counting as sspost's plain progress: valid ids, known programs, the window,

@@ -88,17 +88,17 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date
         day = counted.day("first")
         rows = store.con.execute(f"""
             SELECT program, d, staff, sum(n) FROM (
-                SELECT program, DATE '1970-01-01' + day::INTEGER AS d,
-                       (SELECT code FROM staff_codes WHERE idx = place) AS staff, n FROM (
+                SELECT program, DATE '1970-01-01' + day::INTEGER AS d, {_KEYS["staff"]} AS staff,
+                       n FROM (
                     SELECT who % {PROGRAM_SLOTS} AS program, {day} AS day,
-                           {counted.attribute("staff")} AS place, count(*) AS n
+                           {counted.attribute("staff")} AS key, count(*) AS n
                     FROM firsts WHERE {day} IN ({_epoch_days(days)}) GROUP BY ALL)
                 UNION ALL
                 SELECT program, d, staff, n FROM aggregate_rows WHERE d IN ({listed})
             ) GROUP BY ALL
         """).fetchall()
     else:
-        rows = _campaign_rows_counts(store, days, as_of)
+        rows = _campaign_rows_counts(store, days, listed, as_of)
     counts: dict[tuple[str, dt.date], dict[str | None, int]] = {}
     for program, day, staff, n in rows:
         per_staff = counts.setdefault((store.programs[int(program)], day), {})
@@ -110,14 +110,14 @@ def _epoch_days(days: set[dt.date]) -> str:
     return ", ".join(str((day - dt.date(1970, 1, 1)).days) for day in sorted(days))
 
 
-def _campaign_rows_counts(store: RecordStore, days: set[dt.date], as_of: dt.date,
-                          ) -> list[tuple[Any, ...]]:
-    """(program, day, staff, participants) rows of campaign days, when the counted key holds
-    the day alone or part of the rule: the rows of those days are ordered by the whole of it."""
+def _campaign_rows_counts(store: RecordStore, days: set[dt.date], listed: str,
+                          as_of: dt.date) -> list[tuple[Any, ...]]:
+    """(program, day, staff, participants) rows of campaign days (`listed` as SQL dates), when
+    the counted key holds the day alone or part of the rule: the rows of those days are ordered
+    by the whole of it."""
     # Only the rows of campaign days of participants whose earliest day is one of them are
     # ordered by the whole rule (their unit, province, staff and time are kept for this): one
     # pass over the rows finds them, and the rest works on those few.
-    listed = ", ".join(f"DATE '{day}'" for day in sorted(days))
     who, join = participant_sql(store)
     aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
     tie_columns = [c for c in ("unit", "unit_text", "province", "staff", "secs")

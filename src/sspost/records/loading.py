@@ -195,8 +195,8 @@ def _reuse(store: RecordStore, path: str, layout: Layout, scanned: Scan,
     if entry.prepared and prepared is None:  # its line map is made again, not cached
         prepared = _prepare(store, index, read_path, layout)
     store.sources.append(Source(path, prepared.read_path if prepared else read_path, layout,
-                               scanned, entry.parsed_rows, entry.first_rowid, entry.engine_rejects,
-                               cached=True, prepared=prepared))
+                                scanned, entry.parsed_rows, entry.first_rowid,
+                                entry.engine_rejects, cached=True, prepared=prepared))
 
 
 def _readable(store: RecordStore, index: int, path: str, layout: Layout) -> str:
@@ -245,7 +245,7 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, layout: Layo
     # Checksum, line count and the rare cases needing another read, beside the engine.
     scanning = pool.submit(scan, path) if scanned is None else None
     refused = _insert(store, index, path, _engine_path(text_path, prepared), layout,
-                           check_nul=check_nul)
+                      check_nul=check_nul)
     scanned = scanning.result() if scanning is not None else scanned
     assert scanned is not None
     again = replace(layout, skip_empty=layout.skip_empty or (
@@ -256,12 +256,12 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, layout: Layo
         if refused is None:
             store.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
         store.con.execute(f"DROP TABLE IF EXISTS rejects_{index}; "
-                         f"DROP TABLE IF EXISTS rejects_{index}_scan")
+                          f"DROP TABLE IF EXISTS rejects_{index}_scan")
         layout = again
         if prepared is None and layout.prepare:
             prepared = _prepare(store, index, text_path, layout)
         refused = _insert(store, index, path, _engine_path(text_path, prepared), layout,
-                               check_nul=scanned.has_nul)
+                          check_nul=scanned.has_nul)
     if refused is not None:
         raise UsageError(f"{path}: cannot read as CSV: {refused}")
     source = Source(path, _engine_path(text_path, prepared), layout, scanned,
@@ -269,7 +269,7 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, layout: Layo
     # Rows of one file have consecutive rowids in file order: a row's index in its file is
     # its rowid minus the first one.
     row = store.con.execute("SELECT coalesce(min(rowid), 0), count(*) FROM checked "
-                           "WHERE file_idx = ?", [index]).fetchone()
+                            "WHERE file_idx = ?", [index]).fetchone()
     source.first_rowid, source.parsed_rows = (int(row[0]), int(row[1])) if row else (0, 0)
     store.sources.append(source)
     _engine_rejects(store, source, index)
