@@ -58,7 +58,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "recon.prepared": "; read line by line first ({why})",
         "recon.by_reason": "rejected rows by reason: {counts}",
         "recon.more": "... and {n} more", "recon.tab": "tab",
-        "recon.last_year": "last year: ",
+        "recon.last_year": "last year: ", "recon.columns": "; columns {columns}",
         # Warnings: they qualify the figures, so they go wherever the figures go.
         "warning.id_kinds": "{program} counts {codes} 10-digit social insurance "
                             "{codes|code|codes} and {numbers} 12-digit personal "
@@ -145,7 +145,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "recon.prepared": "; đọc từng dòng trước ({why})",
         "recon.by_reason": "dòng bị loại theo lý do: {counts}",
         "recon.more": "... và {n} dòng nữa", "recon.tab": "tab",
-        "recon.last_year": "năm trước: ",
+        "recon.last_year": "năm trước: ", "recon.columns": "; cột {columns}",
         "warning.id_kinds": "{program} có {codes} mã số BHXH 10 chữ số và {numbers} số định "
                             "danh cá nhân 12 chữ số: một người có cả hai sẽ bị tính hai lần; "
                             "--id-map FILE (old_id,new_id) ghép chúng lại",

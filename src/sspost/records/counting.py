@@ -334,7 +334,8 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
                         per_file[i][1] + len(s.engine_rejects), s.layout.encoding,
                         s.layout.delimiter, s.scan.sha256, s.cached,
                         s.layout.prepare if s.prepared else "",
-                        s.prepared.sheet if s.prepared else None, s.layout.date_format)
+                        s.prepared.sheet if s.prepared else None, s.layout.date_format,
+                        dict(s.layout.headers))
              for i, s in enumerate(store.sources)]
     accepted = sum(f.accepted for f in files)
     rejected = sum(f.rejected for f in files)

@@ -2,9 +2,9 @@
 
 ISO `yyyy-mm-dd`, optionally with a time of day (`2025-03-01 10:15`, `2025-03-01T10:15:00`), is
 always read and nothing looser: the engine's own cast would also take `2025/03/01`, `2025-3-1`,
-`02025-03-01`, `infinity` and `epoch`. When no format is named and a file's dates are not ISO,
-the common day-first and month-first forms are tried on the whole column: exactly one must read
-every non-ISO date, or the run stops and asks for `--date-format`.
+`02025-03-01`, `infinity` and `epoch`. When no format is named and most of a file's dates are
+not ISO, the common day-first and month-first forms are tried on the whole column: exactly one
+must read every non-ISO date, or the run stops and asks for `--date-format`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ _MONTH_FIRST = ("%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y")
 _TIMES = ("", " %H:%M", " %H:%M:%S")
 CANDIDATES = tuple(d + t for d in _DAY_FIRST + _MONTH_FIRST for t in _TIMES)
 _SAMPLE_ROWS = 2000
+# A column has a date form of its own when more than this share of its date-like values are
+# not ISO: an export is written in one form by the system that made it, so the form most of
+# its dates take is its form, and the rest are slips (see detect).
+MOSTLY = 0.5
 # A value written like a date in some other form; anything else is a bad row, not a clue.
 DATE_LIKE = r"[0-9]{1,4}[/.-][0-9]{1,2}[/.-][0-9]{1,4}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?"
 _DATE_LIKE = re.compile(DATE_LIKE)
@@ -88,27 +92,36 @@ def detect(con: duckdb.DuckDBPyConnection, path: str, text_path: str,
            layout: Layout) -> str | None:
     """The one candidate format that reads every non-ISO date of the file's date column.
 
-    Dates no candidate reads (31/02/2025, 2025/03/01, or text) are left to be bad rows; of the
+    Only a column whose dates are mostly not ISO has a format of its own: more than half of
+    the values written like dates (MOSTLY). In a column that is mostly ISO, the few loose
+    values (`2025/03/01`, `3/1/2025`) are typing slips, bad rows at their lines, not a clue
+    to the file's form (SPEC section 4: ISO always, nothing looser). Of a mostly non-ISO
+    column, dates no candidate reads (31/02/2025, or text) are left to be bad rows; of the
     others, one form must read them all.
     """
     column = layout.positions["date"]
     scan = csv_scan(text_path, layout, None, skip=layout.lines_before_header)
     t = "t"
+    loose = f"regexp_full_match({t}, {lit(DATE_LIKE)}) AND {date_sql(t, None)} IS NULL"
     reads = [f"try_strptime({t}, {lit(f)}) IS NOT NULL" for f in CANDIDATES]
-    counts = ", ".join(f"count(*) FILTER (WHERE {r})" for r in reads)
+    counts = ", ".join(f"count(*) FILTER (WHERE {loose} AND {r})" for r in reads)
     import duckdb
 
     try:
         row = con.execute(
-            f"SELECT count(*) FILTER (WHERE {' OR '.join(reads)}), any_value({t}), "
-            f"{counts} FROM (SELECT trim(c{column}) AS {t} FROM {scan}) "
-            f"WHERE regexp_full_match({t}, {lit(DATE_LIKE)}) AND {date_sql(t, None)} IS NULL"
+            f"SELECT count(*) FILTER (WHERE {date_sql(t, None)} IS NOT NULL), "
+            f"count(*) FILTER (WHERE {loose}), "
+            f"count(*) FILTER (WHERE {loose} AND ({' OR '.join(reads)})), "
+            f"any_value({t}) FILTER (WHERE {loose}), "
+            f"{counts} FROM (SELECT trim(c{column}) AS {t} FROM {scan})"
         ).fetchone()
     except duckdb.Error:  # a file the engine cannot parse as it is: its rows say the rest
         return None
     assert row is not None
-    readable, example = int(row[0]), str(row[1])
-    fits = [f for f, n in zip(CANDIDATES, row[2:], strict=True) if int(n) == readable]
+    iso, other, readable, example = int(row[0]), int(row[1]), int(row[2]), str(row[3])
+    if other <= MOSTLY * (iso + other):  # an ISO file with some slips: those are bad rows
+        return None
+    fits = [f for f, n in zip(CANDIDATES, row[4:], strict=True) if int(n) == readable]
     shown = example[:20]
     if not readable:  # no common form reads them: they are bad rows, not another form
         return None

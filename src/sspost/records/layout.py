@@ -15,9 +15,21 @@ from sspost.problems import UsageError
 from sspost.records.prepare import BARE_CR, SEP_LINE, SPREADSHEET, sep_line
 from sspost.records.source import canonical_encoding, is_utf8
 from sspost.shown import clean
-from sspost.text import fold
+from sspost.text import bare, fold
 
 CANONICAL = ("participant_id", "date", "program", "unit", "province", "staff_id", "participants")
+# The common Vietnamese names of each column (SPEC section 4), recognised without --column:
+# matched folded (NFC, case, blanks) and also without tone marks, as some systems export them.
+KNOWN_HEADERS = {
+    "participant_id": ("Mã số BHXH", "Mã BHXH", "Số định danh", "Mã định danh",
+                       "Số định danh cá nhân", "Mã số BHXH/Số định danh"),
+    "date": ("Ngày", "Ngày tham gia", "Ngày đăng ký", "Ngày giao dịch"),
+    "program": ("Loại hình", "Chương trình", "Nghiệp vụ", "Loại"),
+    "unit": ("Đơn vị", "Mã đơn vị", "Mã bưu cục", "Bưu cục"),
+    "province": ("Tỉnh", "Mã tỉnh", "Tỉnh/Thành phố"),
+    "staff_id": ("Mã nhân viên", "Nhân viên", "Người thu", "Mã người thu"),
+    "participants": ("Số người", "Số người tham gia", "Số lượng"),
+}
 DELIMITERS = (",", ";", "\t", "|")
 # A header is read whole, up to this size; its columns, up to a spreadsheet's own limit.
 _MAX_HEADER_BYTES = 4 << 20
@@ -38,6 +50,8 @@ class Layout:
     # Why the file goes through records.prepare before the engine ("" when it need not).
     prepare: str = ""
     date_format: str | None = None  # detected for this file's non-ISO dates (SPEC section 4)
+    # The header taken for each canonical column, as written (said on stderr and in JSON).
+    headers: tuple[tuple[str, str], ...] = ()
     skip_empty: bool = False  # filter rows of empty fields (a cost, paid only when present)
 
     @property
@@ -112,8 +126,10 @@ def detect_layout(
     if len(names) > _MAX_COLUMNS:
         raise UsageError(f"{path}:1: the header has {len(names):,} columns; sspost reads at "
                          f"most {_MAX_COLUMNS:,} (a spreadsheet's own limit)")
-    positions = _map_columns(path, names, columns) if require else {}
-    return Layout(encoding, delimiter, len(names), positions, header_line, prepare)
+    positions = map_columns(path, names, columns) if require else {}
+    headers = tuple((c, clean(names[i], 80)) for c, i in positions.items())
+    return Layout(encoding, delimiter, len(names), positions, header_line, prepare,
+                  headers=headers)
 
 
 def _first_line(path: str, text: str, whole: bool) -> tuple[str, str, str]:
@@ -127,14 +143,42 @@ def _first_line(path: str, text: str, whole: bool) -> tuple[str, str, str]:
     return text[:match.start()], match.group(0), text[match.end():]
 
 
-def _map_columns(path: str, names: list[str], columns: dict[str, str]) -> dict[str, int]:
+_KNOWN = {column: {bare(name) for name in names} for column, names in KNOWN_HEADERS.items()}
+
+
+def header_names(canonical: str, columns: dict[str, str]) -> set[str]:
+    """The names, folded and bare, that may head `canonical` (for finding a spreadsheet's
+    header row)."""
+    named = columns.get(canonical)
+    names = {fold(canonical), bare(canonical)} | _KNOWN.get(canonical, set())
+    return names | ({fold(named), bare(named)} if named is not None else set())
+
+
+def _recognised(path: str, names: list[str], canonical: str) -> int | None:
+    """The one header that names `canonical` by its own or a known Vietnamese name."""
+    hits = [i for i, name in enumerate(names)
+            if fold(name) == canonical or bare(name) in _KNOWN.get(canonical, set())]
+    distinct = {fold(names[i]): i for i in reversed(hits)}  # a repeated header is one
+    if len(distinct) > 1:
+        both = " and ".join(repr(clean(names[i], 40)) for i in sorted(distinct.values())[:2])
+        raise UsageError(f"{path}:1: two headers name the {canonical} column: {both}; say "
+                         f"which one with --column {canonical}=HEADER")
+    return next(iter(distinct.values()), None)
+
+
+def map_columns(path: str, names: list[str], columns: dict[str, str]) -> dict[str, int]:
+    """The field index of each canonical column: an explicit mapping (--column, the plan's
+    `input.columns`) always wins; else the canonical name or a known Vietnamese one."""
     found = {fold(name): i for i, name in reversed(list(enumerate(names)))}
     positions: dict[str, int] = {}
     for canonical in CANONICAL:
-        for wanted in (columns.get(canonical), canonical):
-            if wanted is not None and fold(wanted) in found:
-                positions[canonical] = found[fold(wanted)]
-                break
+        wanted = columns.get(canonical)
+        if wanted is not None and fold(wanted) in found:
+            positions[canonical] = found[fold(wanted)]
+            continue
+        index = _recognised(path, names, canonical)
+        if index is not None and index not in positions.values():
+            positions[canonical] = index
     required = ["date", "program"]
     if "participants" not in positions:
         required.insert(0, "participant_id")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sspost.problems import UsageError
 from sspost.records import cache, counting, dates, earliest
-from sspost.records.layout import Layout, detect_layout
+from sspost.records.layout import Layout, detect_layout, header_names
 from sspost.records.lines import line_of_offset
 from sspost.records.prepare import (
     BARE_CR,
@@ -29,7 +29,6 @@ from sspost.records.prepare import (
 )
 from sspost.records.source import Scan, checksum, is_utf8, scan, transcode
 from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, csv_scan, staging_sql
-from sspost.text import fold
 
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
@@ -137,10 +136,8 @@ def load(store: RecordStore, paths: list[str]) -> None:
 
 def _sheet_layout(store: RecordStore, index: int, path: str, columns: dict[str, str]) -> Layout:
     """A spreadsheet's first (or --sheet) sheet as CSV; its layout, named for people."""
-    def names(*canonical: str) -> set[str]:
-        return {fold(n) for c in canonical for n in (c, columns.get(c, c))}
-
-    wanted = [names("date"), names("program"), names("participant_id", "participants")]
+    wanted = [header_names("date", columns), header_names("program", columns),
+              header_names("participant_id", columns) | header_names("participants", columns)]
     folder = Path(store.folder)
     prepared = prepare_sheet(path, store.options.sheet, wanted, ",",
                              folder / f"{index}.sheet.csv", folder / f"{index}.rows.txt")

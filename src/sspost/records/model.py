@@ -7,8 +7,38 @@ from dataclasses import dataclass, field
 
 from sspost.problems import Problem, Severity
 
-REASONS = ("field_count", "date", "program", "participant_id", "province", "participants",
-           "encoding")
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a row is a bad row (SPEC section 4): one entry of the catalogue every checker,
+    message and output format names rows by."""
+
+    code: str
+    column: str | None  # the canonical column whose value a message quotes
+    fix: str  # the likely fix, said when most of a file is rejected for this reason
+
+
+# The stored reason of a row is its index here: new reasons go at the end.
+REASON_CATALOGUE = (
+    Reason("field_count", None, "is the delimiter right? name it with --delimiter"),
+    Reason("date", "date", "are the dates in another form? name it with --date-format, "
+           "e.g. '%d/%m/%Y'"),
+    Reason("program", "program", "are the programs named otherwise? add those names to the "
+           "program's aliases in the target file, or map the column with --column "
+           "program=HEADER"),
+    Reason("participant_id", "participant_id", "is it the id column? map the right one with "
+           "--column participant_id=HEADER"),
+    Reason("province", "province", "is it the province column? map the right one with "
+           "--column province=HEADER"),
+    Reason("participants", "participants", "the participants column must hold whole numbers"),
+    Reason("encoding", None, "name the file's encoding with --encoding"),
+    # `1.23457E+11`: a spreadsheet turned the id into a number and kept six digits of it.
+    Reason("scientific_id", "participant_id", "a spreadsheet wrote the ids as numbers in "
+           "scientific notation and lost digits: format the id column as text and export "
+           "again"),
+)
+REASONS = tuple(reason.code for reason in REASON_CATALOGUE)
+REASON_BY_CODE = {reason.code: reason for reason in REASON_CATALOGUE}
 
 
 @dataclass(frozen=True)
@@ -37,6 +67,8 @@ class FileReport:
     prepared: str = ""  # why it was read line by line first (records.prepare), if it was
     sheet: str | None = None  # the sheet read, for a spreadsheet
     date_format: str | None = None  # the date format its non-ISO dates were read with
+    # The header taken for each canonical column, as written in the file.
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

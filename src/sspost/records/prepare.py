@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sspost.problems import UsageError
-from sspost.text import fold
+from sspost.text import bare, fold
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 # Why a file is prepared (Layout.prepare), as said on stderr and in JSON.
@@ -159,7 +159,7 @@ def _cell_text(value: object) -> str:
 def _header_row(rows: list[list[str]], wanted: list[set[str]]) -> int | None:
     """The first of the first rows that names one of each set of wanted (folded) names."""
     for index, row in enumerate(rows[:_HEADER_ROWS]):
-        names = {fold(cell) for cell in row}
+        names = {fold(cell) for cell in row} | {bare(cell) for cell in row}
         if all(names & options for options in wanted):
             return index
     return None

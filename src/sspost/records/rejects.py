@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sspost.problems import UsageError
 from sspost.records.lines import read_spans, record_spans
-from sspost.records.model import REASONS, RejectedRow
+from sspost.records.model import REASON_BY_CODE, REASONS, RejectedRow
 from sspost.shown import clean
 
 if TYPE_CHECKING:
@@ -50,7 +50,9 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
         texts = read_spans(text_path, [span for _, span in found])
         for reason, span in found:
             text = texts.get(span, "")
-            value = _field(text, source.layout.delimiter, source.layout.positions.get(reason))
+            column = REASON_BY_CODE[reason].column
+            value = _field(text, source.layout.delimiter,
+                           source.layout.positions.get(column) if column else None)
             message = reason_message(reason, value, date_hint,
                                      spreadsheet=source.layout.spreadsheet)
             out.append(RejectedRow(source.path, span[0], reason, message, text, span))
@@ -100,6 +102,10 @@ def reason_message(reason: str, value: str, date_hint: str, *, spreadsheet: bool
                 "spreadsheet" if spreadsheet and value.isdigit() else "")
         return (f"participant_id must be 10 or 12 digits (got {shown}, {len(value)} "
                 f"characters){hint}")
+    if reason == "scientific_id":
+        return (f"participant_id written in scientific notation ({shown}): a spreadsheet "
+                "turned the id into a number and lost digits; format the id column as text "
+                "and export again")
     if reason == "province":
         return f"unknown province code {shown!r}"
     if not value:

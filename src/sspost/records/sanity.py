@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sspost.catalogue import Notice
 from sspost.problems import UsageError
-from sspost.records.model import REASONS, Reconciliation
+from sspost.records.model import REASON_BY_CODE, REASONS, Reconciliation
 
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
@@ -24,17 +24,6 @@ _SMALL_MINORITY = 0.10
 # Outlying latest dates: at most this many records (or this share), this many days beyond.
 _HANDFUL, _HANDFUL_SHARE, _FAR = 10, 0.001, dt.timedelta(days=14)
 
-LIKELY_FIX = {
-    "date": "are the dates in another form? name it with --date-format, e.g. '%d/%m/%Y'",
-    "program": "are the programs named otherwise? add those names to the program's aliases "
-               "in the target file, or map the column with --column program=HEADER",
-    "participant_id": "is it the id column? map the right one with --column "
-                      "participant_id=HEADER",
-    "field_count": "is the delimiter right? name it with --delimiter",
-    "province": "is it the province column? map the right one with --column province=HEADER",
-    "participants": "the participants column must hold whole numbers",
-    "encoding": "name the file's encoding with --encoding",
-}
 
 
 def stop_if_mostly_rejected(store: RecordStore,
@@ -69,7 +58,7 @@ def stop_if_mostly_rejected(store: RecordStore,
         reason, n = counts.most_common(1)[0]
         raise UsageError(
             f"{source.path}: {total - accepted:,} of {total:,} rows rejected "
-            f"({n:,} for {reason}), so there is no result to show; {LIKELY_FIX[reason]} "
+            f"({n:,} for {reason}), so there is no result to show; {REASON_BY_CODE[reason].fix} "
             f"(`sspost check` lists the rows)")
 
 

@@ -155,6 +155,10 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     checks = [f"WHEN has_nul THEN {reason('encoding')}", f"WHEN d IS NULL THEN {reason('date')}",
               f"WHEN program IS NULL THEN {reason('program')}"]
     if not layout.aggregate:
+        # Only rows already bad pay for the pattern: a spreadsheet's `1.23457E+11`.
+        scientific = "'[0-9]([.,][0-9]+)?[eE][+]?[0-9]{1,2}'"
+        checks.append(f"WHEN pid IS NULL AND regexp_full_match(trim(id_text), {scientific}) "
+                      f"THEN {reason('scientific_id')}")
         checks.append(f"WHEN pid IS NULL THEN {reason('participant_id')}")
     if "province" in layout.positions:
         checks.append("WHEN province IS NOT NULL AND province_idx IS NULL "

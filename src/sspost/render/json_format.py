@@ -81,7 +81,8 @@ def reconciliation_json(r: Reconciliation) -> dict[str, Any]:
         "files": [{"path": f.path, "rows_read": f.rows_read, "accepted": f.accepted,
                    "rejected": f.rejected, "encoding": f.encoding, "delimiter": f.delimiter,
                    "sha256": f.sha256, "cached": f.cached, "sheet": f.sheet,
-                   "date_format": f.date_format, "read_line_by_line": f.prepared or None}
+                   "date_format": f.date_format, "read_line_by_line": f.prepared or None,
+                   "columns": f.columns}
                   for f in r.files],
         "rows_read": r.rows_read, "accepted": r.accepted, "rejected": r.rejected,
         "counted": r.counted, "outside_window": r.outside_window,

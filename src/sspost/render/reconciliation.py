@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sspost.records import Reconciliation
 from sspost.render.words import Words
+from sspost.text import fold
 
 
 def _delimiter_name(delimiter: str, w: Words) -> str:
@@ -24,6 +25,10 @@ def reconciliation_lines(r: Reconciliation, lang: str = "en", shown: int = 20) -
         line += w.word("recon.cached") if f.cached else ""
         line += w.say("recon.dates", format=f.date_format) if f.date_format else ""
         line += w.say("recon.prepared", why=f.prepared) if f.prepared and f.sheet is None else ""
+        # Headers taken by another name than the column's own: a wrong guess is visible.
+        renamed = [f"{column}={header!r}" for column, header in f.columns.items()
+                   if fold(header) != column]
+        line += w.say("recon.columns", columns=", ".join(renamed)) if renamed else ""
         lines.append("  " + line)
     if r.rejected:
         counts = ", ".join(f"{reason} {w.number(n)}" for reason, n in r.rejected_by_reason.items())
