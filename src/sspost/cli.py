@@ -33,6 +33,7 @@ from sspost.cli_options import (
     IdMap,
     Lang,
     MaxErrors,
+    Member,
     MemoryLimit,
     ProblemFormat,
     ProgressFormat,
@@ -46,7 +47,7 @@ from sspost.cli_options import (
     progress_format,
     read_options,
 )
-from sspost.outputs import REPORT_FILES, Output, check_outputs, last_year_db
+from sspost.outputs import REPORT_FILES, Output, check_outputs, last_year_db, replacing
 from sspost.problems import Exit, TargetFileError, UsageError
 
 if TYPE_CHECKING:
@@ -136,7 +137,8 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        with replacing(output) as partial:
+            Path(partial).write_text(text, encoding="utf-8")
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 
@@ -145,7 +147,8 @@ def _write_workbook(result: ProgressResult, lang: str, output: Path) -> None:
     from sspost.render import xlsx_format
 
     try:
-        xlsx_format.write(result, lang, str(output))
+        with replacing(output) as partial:
+            xlsx_format.write(result, lang, partial)
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 
@@ -224,6 +227,7 @@ def progress(
     threads: Threads = None,
     db: Db = None,
     sheet: Sheet = None,
+    member: Member = None,
     fail_on: Annotated[FailOn | None, typer.Option(
         "--fail-on", help="Exit 1 when a program is at this status or worse.")] = None,
     by: Annotated[By | None, typer.Option("--by", help="Add a breakdown.")] = None,
@@ -252,8 +256,10 @@ def progress(
     check_outputs(_inputs(targets, data + last_files, id_map, staff),
                   _outputs(output, rejects, db, last_year=bool(last_files)))
     plan = _load_targets(targets)
-    options = read_options(column, date_format, delimiter, encoding, id_map, max_errors,
-                            memory_limit, threads, data, db, sheet)
+    options = read_options(column=column, date_format=date_format, delimiter=delimiter,
+                           encoding=encoding, id_map=id_map, max_errors=max_errors,
+                           memory_limit=memory_limit, threads=threads, data=data, db=db,
+                           sheet=sheet, member=member)
     request = BreakdownRequest(by.value, depth, sort.value, limit) if by else None
     result = build_progress(plan, str(targets), [str(p) for p in data], as_of=report_date,
                             options=options, rejects=str(rejects) if rejects else None,
@@ -299,6 +305,7 @@ def check(
     threads: Threads = None,
     db: Db = None,
     sheet: Sheet = None,
+    member: Member = None,
 ) -> None:
     """Report bad rows and the reconciliation only; exit 1 when any row is rejected."""
     from sspost.progress import build_check
@@ -307,8 +314,10 @@ def check(
 
     check_outputs(_inputs(targets, data, id_map), _outputs(rejects=rejects, db=db))
     plan = _load_targets(targets)
-    options = read_options(column, date_format, delimiter, encoding, id_map, max_errors,
-                            memory_limit, threads, data, db, sheet)
+    options = read_options(column=column, date_format=date_format, delimiter=delimiter,
+                           encoding=encoding, id_map=id_map, max_errors=max_errors,
+                           memory_limit=memory_limit, threads=threads, data=data, db=db,
+                           sheet=sheet, member=member)
     result = build_check(plan, str(targets), [str(p) for p in data],
                          as_of=parse_date(as_of, "--as-of"), options=options,
                          rejects=str(rejects) if rejects else None)
@@ -348,6 +357,7 @@ def report(
     threads: Threads = None,
     db: Db = None,
     sheet: Sheet = None,
+    member: Member = None,
     staff: Annotated[Path | None, typer.Option(
         "--staff", metavar="FILE", help="Roster CSV (staff_id, unit) for campaign quotas.")] = None,
     baseline_data: BaselineData = None,
@@ -364,8 +374,10 @@ def report(
                   [Output("--output-dir", output_dir, directory=True),
                    *_outputs(db=db, last_year=bool(last_files))])
     plan = _load_targets(targets)
-    options = read_options(column, date_format, delimiter, encoding, id_map, 100,
-                            memory_limit, threads, data, db, sheet)
+    options = read_options(column=column, date_format=date_format, delimiter=delimiter,
+                           encoding=encoding, id_map=id_map, max_errors=100,
+                           memory_limit=memory_limit, threads=threads, data=data, db=db,
+                           sheet=sheet, member=member)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp else None
     result = build_report(plan, str(targets), [str(p) for p in data], month, options=options,
                           roster=load_roster(str(staff)) if staff else None, stamp=when,
@@ -500,7 +512,8 @@ def sample(
         write_sample(sys.stdout, rows, seed, first, last, province)
         return
     try:
-        with output.open("w", encoding="utf-8", newline="") as handle:
+        with replacing(output) as partial, \
+                open(partial, "w", encoding="utf-8", newline="") as handle:
             write_sample(handle, rows, seed, first, last, province)
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")

@@ -16,7 +16,7 @@ from typing import Any
 import typer
 import typer.core
 
-from sspost.problems import Exit, UsageError
+from sspost.problems import Exit, UsageError, interrupted
 from sspost.shown import clean
 
 _LONGEST_LINE = 1000
@@ -93,6 +93,9 @@ class Edge(typer.core.TyperGroup):
             error(f"{where}{exc.strerror or exc}")
             return Exit.USAGE
         except Exception as exc:
+            if interrupted(exc):
+                say("sspost: interrupted")
+                return Exit.INTERRUPTED
             if debug:
                 raise
             error(f"internal error ({type(exc).__name__}: {exc}); this is a bug in sspost: "

@@ -151,6 +151,8 @@ MemoryLimit = Annotated[str | None, typer.Option(
 Sheet = Annotated[str | None, typer.Option(
     "--sheet", metavar="NAME", help="The sheet read from spreadsheet files (default: the "
     "first).")]
+Member = Annotated[str | None, typer.Option(
+    "--member", metavar="NAME", help="The file read from a .zip that holds several.")]
 Threads = Annotated[int | None, typer.Option(
     "--threads", metavar="N",
     min=1, max=1024, help="Engine threads (default: the CPU count, at most 8; "
@@ -205,9 +207,10 @@ def baseline_files(values: list[str] | None) -> list[Path]:
 
 
 def read_options(
-    column: list[str] | None, date_format: str | None, delimiter: str | None,
+    *, column: list[str] | None, date_format: str | None, delimiter: str | None,
     encoding: str | None, id_map: Path | None, max_errors: int, memory_limit: str | None,
     threads: int | None, data: list[Path], db: Path | None = None, sheet: str | None = None,
+    member: str | None = None,
 ) -> ReadOptions:
     from sspost.records import ReadOptions
 
@@ -215,7 +218,7 @@ def read_options(
                           delimiter=delimiter_option(delimiter), encoding=encoding,
                           id_map=str(id_map) if id_map else None, max_errors=max_errors,
                           threads=threads_option(threads), on_progress=progress_bar(data),
-                          db=str(db) if db else None, sheet=sheet)
+                          db=str(db) if db else None, sheet=sheet, member=member)
     limit = memory_limit_option(memory_limit)
     return replace(options, memory_limit=limit) if limit else options
 

@@ -8,6 +8,9 @@ reading. Both are usage errors, found here, in one place, for every command.
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,3 +111,26 @@ def check_outputs(inputs: list[tuple[str, Path]], outputs: list[Output]) -> None
             _check_database(out)
         seen.append(out)
 
+
+
+@contextmanager
+def replacing(target: str | Path) -> Iterator[str]:
+    """A temporary path beside `target`, renamed onto it when the block ends well.
+
+    An output is complete or absent: Ctrl-C, a full disk or a failed render in the middle of
+    writing leaves the previous file (or none), never half of one. The rename is atomic
+    because the temporary file is in the same folder.
+    """
+    target = Path(target)
+    handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.",
+                                         suffix=".part")
+    os.close(handle)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(temporary, 0o666 & ~umask)  # as a plain open() would have made it
+        yield temporary
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

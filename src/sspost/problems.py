@@ -70,3 +70,17 @@ class TargetFileError(Exception):
 
 def has_errors(problems: list[Problem], *, strict: bool = False) -> bool:
     return any(p.severity is Severity.ERROR or strict for p in problems)
+
+
+def interrupted(exc: BaseException | None) -> bool:
+    """Whether `exc` is Ctrl-C as it comes out of the engine: DuckDB turns the pending
+    KeyboardInterrupt of a query it stops into an error of its own (InterruptException, or
+    RuntimeError "Query interrupted"), raised where the query was, perhaps wrapped."""
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, KeyboardInterrupt) or type(exc).__name__ == "InterruptException":
+            return True
+        if isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower():
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False

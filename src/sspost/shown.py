@@ -75,12 +75,33 @@ def clean_all(text: str) -> str:
     return clean(text, longest=len(text) + 1)
 
 
+# Every character CommonMark and GitHub's tables give a meaning inline, escaped wherever it is.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$!])")
+# What starts a block when a text opens a line or a list item (`- x`, `+ x`, `1. x`, `===`).
+# Only a marker followed by a blank is one (`3.0%` and `01-001` are not); `---` or `===` alone
+# is a rule or a heading's underline.
+_MARKDOWN_BLOCK_START = re.compile(r"^(\s*)([-+](?=\s|$)|[-=](?=[-=\s]*$)|\d{1,9}(?=[.)](?:\s|$)))")
+# What GitHub turns into a link with no markup: `https://...`, `www.x`, `a@b.c`.
+_MARKDOWN_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=www)(\.)|(@)")
 
 
 def for_markdown(text: str) -> str:
-    """Clean text that Markdown shows as written: no HTML, no links, no emphasis, no table break."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", clean_all(text))
+    """Clean text that Markdown shows as written, in a table cell, a list item or a heading:
+    no HTML, no links (GitHub's bare-URL ones too), no emphasis, no new block, no table break.
+
+    The one escaping of text from plans and data for Markdown (SPEC section 6): every renderer
+    of Markdown passes such text through here, and only here.
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", clean_all(text))
+    escaped = _MARKDOWN_AUTOLINK.sub(lambda m: "\\" + m.group(0), escaped)
+    digits = _MARKDOWN_BLOCK_START.match(escaped)
+    if digits is None:
+        return escaped
+    lead, marker = digits.groups()
+    if marker[0].isdigit():  # `1.` stays 1, its dot escaped: `1\.`
+        end = digits.end()
+        return escaped[:end] + "\\" + escaped[end:]
+    return lead + "\\" + escaped[len(lead):]
 
 
 def for_chart(text: str) -> str:

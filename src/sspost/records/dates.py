@@ -14,7 +14,7 @@ import itertools
 import re
 from typing import TYPE_CHECKING
 
-from sspost.problems import UsageError
+from sspost.problems import UsageError, interrupted
 from sspost.records.staging import csv_scan, lit
 
 if TYPE_CHECKING:
@@ -115,7 +115,9 @@ def detect(con: duckdb.DuckDBPyConnection, path: str, text_path: str,
             f"any_value({t}) FILTER (WHERE {loose}), "
             f"{counts} FROM (SELECT trim(c{column}) AS {t} FROM {scan})"
         ).fetchone()
-    except duckdb.Error:  # a file the engine cannot parse as it is: its rows say the rest
+    except duckdb.Error as exc:  # a file the engine cannot parse as it is: its rows say the rest
+        if interrupted(exc):
+            raise
         return None
     assert row is not None
     iso, other, readable, example = int(row[0]), int(row[1]), int(row[2]), str(row[3])

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sspost.problems import UsageError
-from sspost.records import cache, counting, dates, earliest
+from sspost.problems import UsageError, interrupted
+from sspost.records import archive, cache, counting, dates, earliest
 from sspost.records.layout import Layout, detect_layout, header_names
 from sspost.records.lines import line_of_offset
 from sspost.records.prepare import (
@@ -60,6 +60,7 @@ class ReadOptions:
     breakdown_columns: frozenset[str] = frozenset()
     db: str | None = None  # --db: a DuckDB file keeping the typed rows between runs
     sheet: str | None = None  # --sheet: the spreadsheet sheet read (default: the first)
+    member: str | None = None  # --member: the file read from a zip holding several
 
 
 @dataclass
@@ -96,26 +97,30 @@ def load(store: RecordStore, paths: list[str]) -> None:
     columns.update(store.options.columns)
     store.rewritten = {}
     layouts = []
+    plain: list[str] = []  # what is read of each file: itself, or what its archive holds
     for index, path in enumerate(paths):  # every header checked before any long read
-        if is_spreadsheet(path):
-            layouts.append(_sheet_layout(store, index, path, columns))
-            continue
-        layouts.append(detect_layout(
-            path, columns, encoding=store.options.encoding or input_format.encoding,
-            delimiter=store.options.delimiter or input_format.delimiter))
+        unpacked = archive.unpack(path, Path(store.folder), index, store.options.member)
+        plain.append(unpacked)
+        with archive.named(unpacked, path):
+            if is_spreadsheet(unpacked):
+                layouts.append(_sheet_layout(store, index, unpacked, columns))
+                continue
+            layouts.append(detect_layout(
+                unpacked, columns, encoding=store.options.encoding or input_format.encoding,
+                delimiter=store.options.delimiter or input_format.delimiter))
     # Rows of empty fields are filtered where a read is done once and kept (--db), or
     # would cost a whole second read to redo (a UTF-8 copy); elsewhere only when found.
     layouts = [replace(layout, skip_empty=True)
                if store.options.db or not is_utf8(layout.encoding) else layout
                for layout in layouts]
     if not store.rules.date_format:
-        layouts = [_with_date_format(store, i, path, layout)
+        layouts = [_with_date_format(store, i, path, plain[i], layout)
                    for i, (path, layout) in enumerate(zip(paths, layouts, strict=True))]
     store.columns = _columns_read(store, layouts)
     columns_sql = ", ".join(f"{c} {CHECKED_COLUMNS[c]}" for c in store.columns)
     scans: dict[int, Scan] = {}
     cached = cache.cached_files(store.con, store.options.db) if store.options.db else []
-    reused = _reusable(store, paths, layouts, cached, scans)
+    reused = _reusable(store, plain, layouts, cached, scans)
     if not reused:
         store.con.execute(f"CREATE OR REPLACE TABLE checked ({columns_sql})")
     if store.options.db:
@@ -124,13 +129,14 @@ def load(store: RecordStore, paths: list[str]) -> None:
             cache.reset(store.con)
         # Scanned first, so a file with NUL bytes is read once, the right way: rows deleted
         # from a persistent table may be renumbered when the engine compacts it.
-        scans.update({i: scan(path) for i, path in enumerate(paths) if i not in scans})
+        scans.update({i: scan(path) for i, path in enumerate(plain) if i not in scans})
     with ThreadPoolExecutor(max_workers=1) as pool:
         for index, (path, layout) in enumerate(zip(paths, layouts, strict=True)):
-            if index < reused:
-                _reuse(store, path, layout, scans[index], cached[index])
-            else:
-                _stage(store, pool, path, layout, scans.get(index))
+            with archive.named(plain[index], path):
+                if index < reused:
+                    _reuse(store, path, plain[index], layout, scans[index], cached[index])
+                else:
+                    _stage(store, pool, path, plain[index], layout, scans.get(index))
     counting.load_id_map(store.con, store.options.id_map, store.error)
 
 
@@ -147,9 +153,11 @@ def _sheet_layout(store: RecordStore, index: int, path: str, columns: dict[str, 
                    header_line=prepared.header_line, prepare=SPREADSHEET)
 
 
-def _with_date_format(store: RecordStore, index: int, path: str, layout: Layout) -> Layout:
+def _with_date_format(store: RecordStore, index: int, path: str, plain: str,
+                      layout: Layout) -> Layout:
     """The layout with the form of its non-ISO dates, when it has some (SPEC section 4)."""
-    text_path = _readable(store, index, path, layout)
+    with archive.named(plain, path):
+        text_path = _readable(store, index, plain, layout)
     if not dates.needs_detection(text_path, layout):
         return layout
     return replace(layout, date_format=dates.detect(store.con, path, text_path, layout))
@@ -168,15 +176,15 @@ def _fingerprint(store: RecordStore, index: int, layout: Layout, scanned: Scan) 
     return cache.fingerprint(scanned, sql, layout.encoding)
 
 
-def _reusable(store: RecordStore, paths: list[str], layouts: list[Layout],
+def _reusable(store: RecordStore, plain: list[str], layouts: list[Layout],
               cached: list[cache.CachedFile], scans: dict[int, Scan]) -> int:
     """How many files, from the first, have their rows in the --db cache (0 or all cached
     ones); the files compared are scanned into `scans`."""
-    if not cached or len(paths) < len(cached):
+    if not cached or len(plain) < len(cached):
         return 0
     for index, entry in enumerate(cached):
         # The checksum alone: the file's other facts are the cached ones while it is the same.
-        if checksum(paths[index]) != entry.scan.sha256:
+        if checksum(plain[index]) != entry.scan.sha256:
             return 0
         scans[index] = entry.scan
         if _fingerprint(store, index, layouts[index], scans[index]) != entry.fingerprint:
@@ -184,10 +192,10 @@ def _reusable(store: RecordStore, paths: list[str], layouts: list[Layout],
     return len(cached) if cache.rows_in_place(store.con, cached) else 0
 
 
-def _reuse(store: RecordStore, path: str, layout: Layout, scanned: Scan,
+def _reuse(store: RecordStore, path: str, plain: str, layout: Layout, scanned: Scan,
            entry: cache.CachedFile) -> None:
     index = len(store.sources)
-    read_path = _readable(store, index, path, layout)  # rejected rows are read back from it
+    read_path = _readable(store, index, plain, layout)  # rejected rows are read back from it
     prepared = store.rewritten.get(index)
     if entry.prepared and prepared is None:  # its line map is made again, not cached
         prepared = _prepare(store, index, read_path, layout)
@@ -197,7 +205,8 @@ def _reuse(store: RecordStore, path: str, layout: Layout, scanned: Scan,
 
 
 def _readable(store: RecordStore, index: int, path: str, layout: Layout) -> str:
-    """The file as UTF-8 text with its own lines: the file, or a UTF-8 copy of it."""
+    """The file at `path` (unpacked, when it came compressed) as UTF-8 text with its own
+    lines: the file, or a UTF-8 copy of it."""
     if layout.spreadsheet:
         return store.rewritten[index].read_path
     if is_utf8(layout.encoding):
@@ -227,20 +236,20 @@ def _columns_read(store: RecordStore, layouts: list[Layout]) -> tuple[str, ...]:
     return tuple(c for c in CHECKED_COLUMNS if c in BASE_COLUMNS or optional.get(c))
 
 
-def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, layout: Layout,
-           scanned: Scan | None) -> None:
+def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, plain: str,
+           layout: Layout, scanned: Scan | None) -> None:
     """Read one file into `checked`: once, and once more, the right way, in the rare cases
     the first read shows it needs another (NUL bytes, rows of empty fields, a bare CR or
     a parser stop, which send it through records.prepare)."""
     index = len(store.sources)
-    text_path = _readable(store, index, path, layout)
+    text_path = _readable(store, index, plain, layout)
     prepared = store.rewritten.get(index)
     if prepared is None and (layout.prepare or (scanned is not None and scanned.bare_cr)):
         layout = replace(layout, prepare=layout.prepare or BARE_CR)
         prepared = _prepare(store, index, text_path, layout)
     check_nul = scanned is not None and scanned.has_nul
     # Checksum, line count and the rare cases needing another read, beside the engine.
-    scanning = pool.submit(scan, path) if scanned is None else None
+    scanning = pool.submit(scan, plain) if scanned is None else None
     refused = _insert(store, index, path, _engine_path(text_path, prepared), layout,
                       check_nul=check_nul)
     scanned = scanning.result() if scanning is not None else scanned
@@ -290,7 +299,7 @@ def _insert(store: RecordStore, index: int, path: str, read_path: str, layout: L
     try:
         store.con.execute(f"INSERT INTO checked {sql}")
     except store.error as exc:
-        if store.is_out_of_memory(exc):
+        if store.is_out_of_memory(exc) or interrupted(exc):
             raise
         return str(exc).splitlines()[0]
     finally:

@@ -7,6 +7,7 @@ import io
 import re
 from typing import TYPE_CHECKING
 
+from sspost.outputs import replacing
 from sspost.problems import UsageError
 from sspost.records.lines import read_spans, record_spans
 from sspost.records.model import REASON_BY_CODE, REASONS, RejectedRow
@@ -73,7 +74,8 @@ def write_rejects(store: RecordStore, target: str) -> int:
     """Every rejected row as it was, plus file, line and reason. Returns the row count."""
     rows = rejected_rows(store, None)
     try:
-        with open(target, "w", encoding="utf-8", newline="") as handle:
+        with replacing(target) as partial, \
+                open(partial, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(["file", "line", "reason", "message", "record"])
             for r in rows:
