@@ -51,7 +51,7 @@ def test_loose_dates_among_iso_ones_are_bad_rows_at_their_lines(tmp_path: Path,
         fields = data[index].split(",")
         fields[1] = value
         data[index] = ",".join(fields)
-    doc, stderr = progress_json(plan, csv_file(tmp_path, "loose.csv", data, HEADER))
+    doc, _ = progress_json(plan, csv_file(tmp_path, "loose.csv", data, HEADER))
     recon = doc["reconciliation"]
     assert [(r["line"], r["reason"]) for r in recon["rejected_rows"]] == [
         (index + 2, "date") for index in sorted(loose)]
@@ -62,7 +62,7 @@ def test_loose_dates_among_iso_ones_are_bad_rows_at_their_lines(tmp_path: Path,
 def test_a_column_mostly_day_first_is_still_read_day_first(tmp_path: Path, plan: Path) -> None:
     data = [f"{100000000 + i:010d},{1 + i % 28:02d}/0{1 + i % 9}/2025,voluntary_si"
             for i in range(30)] + ["0200000001,2025-02-03,voluntary_si"]
-    doc, stderr = progress_json(plan, csv_file(tmp_path, "dmy.csv", data))
+    doc, _ = progress_json(plan, csv_file(tmp_path, "dmy.csv", data))
     assert doc["reconciliation"]["files"][0]["date_format"] == "%d/%m/%Y"
     assert doc["reconciliation"]["rejected"] == 0
     assert doc["programs"][0]["achieved"] == 31
