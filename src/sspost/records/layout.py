@@ -126,7 +126,7 @@ def detect_layout(
     if len(names) > _MAX_COLUMNS:
         raise UsageError(f"{path}:1: the header has {len(names):,} columns; sspost reads at "
                          f"most {_MAX_COLUMNS:,} (a spreadsheet's own limit)")
-    positions = map_columns(path, names, columns) if require else {}
+    positions = _map_columns(path, names, columns) if require else {}
     headers = tuple((c, clean(names[i], 80)) for c, i in positions.items())
     return Layout(encoding, delimiter, len(names), positions, header_line, prepare,
                   headers=headers)
@@ -166,7 +166,7 @@ def _recognised(path: str, names: list[str], canonical: str) -> int | None:
     return next(iter(distinct.values()), None)
 
 
-def map_columns(path: str, names: list[str], columns: dict[str, str]) -> dict[str, int]:
+def _map_columns(path: str, names: list[str], columns: dict[str, str]) -> dict[str, int]:
     """The field index of each canonical column: an explicit mapping (--column, the plan's
     `input.columns`) always wins; else the canonical name or a known Vietnamese one."""
     found = {fold(name): i for i, name in reversed(list(enumerate(names)))}
