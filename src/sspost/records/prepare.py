@@ -19,12 +19,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from sspost.problems import UsageError
+from sspost.records import xlsx
 from sspost.text import bare, fold
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -38,12 +42,32 @@ _MAX_RECORD_LINES = 64  # a quoted field longer than this is an unclosed quote, 
 _HEADER_ROWS = 20  # a spreadsheet's header is among its first rows
 
 Span = tuple[int, int]
+SheetRow = tuple[int, Sequence[object]]  # a sheet row's number (1-based) and its cells' values
+
+
+class Spans:
+    """Each record's first and last physical line, in record order: 16 bytes a record, so a
+    million-row sheet's map of lines stays small."""
+
+    def __init__(self) -> None:
+        self._first = array("q")
+        self._last = array("q")
+
+    def append(self, span: Span) -> None:
+        self._first.append(span[0])
+        self._last.append(span[1])
+
+    def __len__(self) -> int:
+        return len(self._first)
+
+    def __getitem__(self, index: int) -> Span:
+        return self._first[index], self._last[index]
 
 
 @dataclass
 class Prepared:
     read_path: str  # what the engine reads: a header line, then one record per line
-    spans: list[Span] = field(default_factory=list)  # each record's lines in the input
+    spans: Spans = field(default_factory=Spans)  # each record's lines in the input
     bad: dict[int, tuple[str, str]] = field(default_factory=dict)  # line: (why, its text)
     text_path: str = ""  # a file whose line N is the input's line N (rejected rows' text)
     header_line: int = 1
@@ -156,62 +180,91 @@ def _cell_text(value: object) -> str:
     return str(value).strip() if isinstance(value, str) else str(value)
 
 
-def _header_row(rows: list[list[str]], wanted: list[set[str]]) -> int | None:
-    """The first of the first rows that names one of each set of wanted (folded) names."""
-    for index, row in enumerate(rows[:_HEADER_ROWS]):
-        names = {fold(cell) for cell in row} | {bare(cell) for cell in row}
-        if all(names & options for options in wanted):
-            return index
-    return None
+def _header_row(row: list[str], wanted: list[set[str]]) -> bool:
+    """Whether a row names one of each set of wanted (folded) names: the header."""
+    names = {fold(cell) for cell in row} | {bare(cell) for cell in row}
+    return all(names & options for options in wanted)
 
 
-def prepare_sheet(path: str, sheet: str | None, wanted: list[set[str]], delimiter: str,
-                  target: Path, text_target: Path) -> Prepared:
-    """A spreadsheet's sheet as CSV; `wanted` are the header names that mark the header row."""
+def _calamine_rows(path: str, sheet: str | None) -> tuple[str, Iterator[SheetRow]]:
+    """An .xls or .ods sheet's rows (the reader holds the sheet: .xls stops at 65,536 rows)."""
     try:
         from python_calamine import CalamineWorkbook
         workbook = CalamineWorkbook.from_path(path)
+        names = list(workbook.sheet_names)
+        chosen = _chosen(path, sheet, names)
+        rows = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except UsageError:
+        raise
     except Exception as exc:  # the reader's errors carry no common base class
         raise UsageError(f"{path}: cannot read as a spreadsheet: "
                          f"{str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"
                          ) from None
-    names = list(workbook.sheet_names)
+    return chosen, ((number, row) for number, row in enumerate(rows, start=1))
+
+
+def _chosen(path: str, sheet: str | None, names: list[str]) -> str:
     if not names:
         raise UsageError(f"{path}: the workbook has no sheet")
     if sheet is not None and sheet not in names:
         raise UsageError(f"{path}: no sheet named {sheet!r} (sheets: "
                          + ", ".join(repr(n) for n in names[:20]) + ")")
-    chosen = sheet if sheet is not None else names[0]
-    data = workbook.get_sheet_by_name(chosen)
-    rows = [[_cell_text(v) for v in row] for row in data.to_python(skip_empty_area=False)]
-    top = _header_row(rows, wanted)
-    if top is None:
+    return sheet if sheet is not None else names[0]
+
+
+def _sheet_rows(path: str, sheet: str | None) -> tuple[str, Iterator[SheetRow]]:
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        workbook = xlsx.Workbook(path)
+        chosen = _chosen(path, sheet, list(workbook.sheets))
+        return chosen, workbook.rows(chosen)
+    return _calamine_rows(path, sheet)
+
+
+def prepare_sheet(path: str, sheet: str | None, wanted: list[set[str]], delimiter: str,
+                  target: Path, text_target: Path) -> Prepared:
+    """A spreadsheet's sheet as CSV, streamed; `wanted` are the names that mark the header row.
+
+    Rows are written as they are read; only the first rows wait, until the header is found.
+    """
+    chosen, rows = _sheet_rows(path, sheet)
+    waiting: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    for number, cells in rows:
+        row = [_cell_text(v) for v in cells]
+        waiting.append((number, row))
+        if _header_row(row, wanted):
+            header = row
+            break
+        if number >= _HEADER_ROWS:
+            break
+    if header is None:
         raise UsageError(f"{path}: sheet {chosen!r} has no header row naming the required "
                          f"columns in its first {_HEADER_ROWS} rows")
-    header = rows[top]
     while header and header[-1] == "":
         header = header[:-1]
     width = len(header)
-    prepared = Prepared(str(target), text_path=str(text_target), header_line=top + 1,
+    header_line = waiting[-1][0]
+    prepared = Prepared(str(target), text_path=str(text_target), header_line=header_line,
                         sheet=chosen)
     with open(target, "w", encoding="utf-8", newline="") as out, \
             open(text_target, "w", encoding="utf-8", newline="") as text_out:
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
         writer.writerow(header)
-        for index, row in enumerate(rows):
+        lines_written = 0
+        rest = ((number, [_cell_text(v) for v in cells]) for number, cells in rows)
+        for number, row in itertools.chain(waiting, rest):
             used = list(row)
             while used and used[-1] == "":
                 used.pop()
             shown = delimiter.join(cell.replace("\n", " ").replace("\r", " ") for cell in used)
+            text_out.write("\n" * (number - 1 - lines_written))  # rows with nothing in them
             text_out.write(shown + "\n")  # line N of this file is sheet row N
-            if index <= top:
+            lines_written = number
+            if number <= header_line or not used:
                 continue
-            cells = row[:width] + [""] * (width - len(row))
-            if _empty(row):
+            if len(used) > width:
+                prepared.bad[number] = ("more fields than the header", shown)
                 continue
-            if any(cell != "" for cell in row[width:]):
-                prepared.bad[index + 1] = ("more fields than the header", shown)
-                continue
-            writer.writerow(cells)
-            prepared.spans.append((index + 1, index + 1))
+            writer.writerow(row[:width] + [""] * (width - len(row)))
+            prepared.spans.append((number, number))
     return prepared
