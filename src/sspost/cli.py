@@ -75,6 +75,9 @@ _EXAMPLES = {
     "diff": ["sspost diff <(git show main:targets/2025.yaml) targets/2025.yaml",
              "git show main:targets/2025.yaml | sspost diff - targets/2025.yaml -f markdown"],
     "sample": ["sspost sample --rows 100000 --seed 7 -o sample.csv"],
+    "plan next": ["sspost plan next targets/2025.yaml exports/2025-*.csv -o targets/2026.yaml",
+                  "sspost plan next targets/examples/hanoi-2025.yaml data/sample-hanoi-2025.csv "
+                  "-o hanoi-2026.yaml"],
 }
 
 
@@ -453,11 +456,12 @@ def diff(
     from sspost.plan_diff import diff as plan_diff
     from sspost.problems import Severity
     from sspost.render.diff_format import DIFF_RENDERERS
-    from sspost.targets.loader import read_plan
+    from sspost.targets.loader import Placeholders, read_plan_and_placeholders
 
-    plans, errors = [], 0
+    plans, errors, placeholders = [], 0, list[Placeholders]()
     for path in (old, new):
-        plan, problems = read_plan(str(path))
+        plan, problems, unfilled = read_plan_and_placeholders(str(path))
+        placeholders.append(unfilled)
         for problem in problems:
             say(problem.as_text())
         errors += sum(p.severity is Severity.ERROR for p in problems)
@@ -465,7 +469,7 @@ def diff(
             _fail(f"{path}: the target file cannot be read as a plan; `sspost validate "
                   f"{path}` explains why", Exit.PROBLEMS)
         plans.append(plan)
-    changes = plan_diff(plans[0], plans[1])
+    changes = plan_diff(plans[0], plans[1], (placeholders[0], placeholders[1]))
     sys.stdout.write(DIFF_RENDERERS[output_format.value](str(old), str(new), changes))
     if errors:  # compared, and said, but a plan that breaks a rule fails as validate would
         _fail(f"{errors:,} error{'s' * (errors != 1)} in the plans (above)", Exit.PROBLEMS)
@@ -517,6 +521,58 @@ def sample(
             write_sample(handle, rows, seed, first, last, province)
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+plan_app = typer.Typer(cls=Edge, no_args_is_help=True,
+                       help="Plans from one period to the next.")
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command("next", epilog=_example("plan next"))
+@_clean_errors
+def plan_next(
+    targets: Annotated[Path, typer.Argument(help="This period's target file (YAML).")],
+    data: Annotated[list[Path], typer.Argument(
+        help="This period's exports (CSV or spreadsheets): they give the baselines.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="NEW",
+        help="The next period's target file; never overwritten.")],
+    column: Columns = None,
+    date_format: DateFormat = None,
+    delimiter: Delimiter = None,
+    encoding: Encoding = None,
+    id_map: IdMap = None,
+    max_errors: MaxErrors = 100,
+    memory_limit: MemoryLimit = None,
+    threads: Threads = None,
+    sheet: Sheet = None,
+    member: Member = None,
+) -> None:
+    """Write the next period's target file from this one: the same programs, aliases, units,
+    thresholds and phasing, the period a year on, baselines counted from the files, and each
+    target a TODO for you to write."""
+    from sspost.next_plan import next_plan
+    from sspost.render.plan_yaml import plan_yaml
+
+    if output.exists() or output.is_symlink():
+        _fail(f"--output {output} already exists; refusing to overwrite it: name a new file")
+    check_outputs(_inputs(targets, data, id_map), _outputs(output=output))
+    plan = _load_targets(targets)
+    options = read_options(column=column, date_format=date_format, delimiter=delimiter,
+                           encoding=encoding, id_map=id_map, max_errors=max_errors,
+                           memory_limit=memory_limit, threads=threads, data=data, db=None,
+                           sheet=sheet, member=member)
+    made = next_plan(plan, [str(p) for p in data], options=options)
+    text = plan_yaml(made, str(targets))
+    try:
+        with replacing(output, exclusive=True) as partial:
+            Path(partial).write_text(text, encoding="utf-8")
+    except FileExistsError:
+        _fail(f"--output {output} already exists; refusing to overwrite it: name a new file")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+    _tell(made.reconciliation, made.warnings, "en")
+    say(f"sspost: wrote {output}: the {made.label} plan, its targets TODO; "
+        f"`sspost validate {output}` lists them")
 
 
 def main() -> None:

@@ -114,12 +114,13 @@ def check_outputs(inputs: list[tuple[str, Path]], outputs: list[Output]) -> None
 
 
 @contextmanager
-def replacing(target: str | Path) -> Iterator[str]:
+def replacing(target: str | Path, *, exclusive: bool = False) -> Iterator[str]:
     """A temporary path beside `target`, renamed onto it when the block ends well.
 
     An output is complete or absent: Ctrl-C, a full disk or a failed render in the middle of
     writing leaves the previous file (or none), never half of one. The rename is atomic
-    because the temporary file is in the same folder.
+    because the temporary file is in the same folder. `exclusive`: FileExistsError rather than
+    replace a file that appeared meanwhile (a hard link is made, which never replaces).
     """
     target = Path(target)
     handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.",
@@ -130,7 +131,11 @@ def replacing(target: str | Path) -> Iterator[str]:
     try:
         os.chmod(temporary, 0o666 & ~umask)  # as a plain open() would have made it
         yield temporary
-        os.replace(temporary, target)
+        if exclusive:
+            os.link(temporary, target)
+            Path(temporary).unlink()
+        else:
+            os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from sspost.targets.loader import PLACEHOLDER, Placeholders
 from sspost.targets.model import TargetFile, Unit
 
 KINDS = ("added", "removed", "changed", "moved")
@@ -56,16 +57,27 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _units(units: list[Unit], parent: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+def _units(units: list[Unit], placeholders: Placeholders,
+           parent: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
     for unit in units:
-        yield unit.code, {"name": unit.name, "parent": parent, "targets": dict(unit.targets)}
-        yield from _units(unit.units, unit.code)
+        targets: dict[str, Any] = dict(unit.targets)
+        targets.update({program: PLACEHOLDER for code, *rest in placeholders
+                        for program in rest if code == unit.code})
+        shown: dict[str, Any] = {"name": unit.name, "parent": parent, "targets": targets}
+        if unit.baseline is not None:
+            shown["baseline"] = unit.baseline.model_dump(mode="json", exclude_none=True)
+        yield unit.code, shown
+        yield from _units(unit.units, placeholders, unit.code)
 
 
-def comparable(plan: TargetFile) -> dict[str, Any]:
-    """The plan as nested mappings keyed by identity (see the module's docstring)."""
+def comparable(plan: TargetFile, placeholders: Placeholders = frozenset()) -> dict[str, Any]:
+    """The plan as nested mappings keyed by identity (see the module's docstring); a target
+    still to be written shows as the placeholder."""
     data: dict[str, Any] = plan.model_dump(mode="json", exclude={"units", "national_totals",
                                                                    "campaigns"})
+    for key in placeholders:
+        if len(key) == 1:
+            data["programs"][key[0]]["target"] = PLACEHOLDER
     for program in data["programs"].values():
         program["aliases"] = sorted(program["aliases"])
     data["national_totals"] = {f"{t.program},{t.as_of}": t.model_dump(mode="json",
@@ -75,7 +87,7 @@ def comparable(plan: TargetFile) -> dict[str, Any]:
     data["campaigns"] = {f"{c.name},{c.date}": c.model_dump(mode="json",
                                                             exclude={"name", "date"})
                          for c in plan.campaigns}
-    data["units"] = dict(_units(plan.units))
+    data["units"] = dict(_units(plan.units, placeholders))
     return data
 
 
@@ -120,9 +132,10 @@ def _children_sums(plan: TargetFile) -> dict[tuple[str, str], tuple[int, int | N
     return sums
 
 
-def diff(old: TargetFile, new: TargetFile) -> list[Change]:
+def diff(old: TargetFile, new: TargetFile, placeholders: tuple[Placeholders, Placeholders] = (
+        frozenset(), frozenset())) -> list[Change]:
     """Every change from `old` to `new`, in a stable order (by path)."""
-    changes = list(_walk(comparable(old), comparable(new), ()))
+    changes = list(_walk(comparable(old, placeholders[0]), comparable(new, placeholders[1]), ()))
     before, after = _children_sums(old), _children_sums(new)
     for parent, program in sorted(before.keys() | after.keys()):
         was = before.get((parent, program), (0, None))[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import sys
@@ -17,6 +18,9 @@ from sspost.targets.fields import allowed_keys
 from sspost.targets.model import TargetFile
 from sspost.targets.salvage import salvage, trustworthy
 from sspost.targets.yamlpos import Document, Path, is_unreadable, parse, short
+
+# What `sspost plan next` writes where a target is for the user to fill in.
+PLACEHOLDER = "TODO"
 
 _RANGE_WORDS = {
     "greater_than_equal": (">=", "ge"),
@@ -47,19 +51,36 @@ def validate_file(path: str) -> tuple[TargetFile | None, list[Problem]]:
 def read_plan(path: str) -> tuple[TargetFile | None, list[Problem]]:
     """Every problem of one target file, and the model whenever its shape and types are right,
     even if a rule over the whole file fails (a diff still shows what such a file changes)."""
+    model, problems, _ = read_plan_and_placeholders(path)
+    return model, problems
+
+
+# Targets written as the placeholder, as read: (program,) for a program's target, (unit code,
+# program) for a unit's. A plan with any is not valid; `diff` shows them as what they are.
+Placeholders = frozenset[tuple[str, ...]]
+
+
+def read_plan_and_placeholders(path: str) -> tuple[TargetFile | None, list[Problem],
+                                                   Placeholders]:
+    """As `read_plan`, and where the plan still has placeholder targets (there the model
+    holds 0 for a program and nothing for a unit)."""
     text = read_text(path)
     undecodable = re.search("[\udc80-\udcff]", text)
     if undecodable:
         line_no = text.count("\n", 0, undecodable.start()) + 1
         return None, [Problem(path, line_no, 1, Severity.ERROR, "encoding",
-                              "not UTF-8 text: a target file must be UTF-8")]
+                              "not UTF-8 text: a target file must be UTF-8")], frozenset()
     doc = parse(path, text)
     if doc.data is None:
-        return None, sorted(doc.problems)
+        return None, sorted(doc.problems), frozenset()
     problems = list(doc.problems)
+    data, placeholders = _without_placeholders(doc)
+    problems += [doc.problem(path, "placeholder", f"a target still to be written "
+                             f"({PLACEHOLDER}): replace it with the number of participants")
+                 for path in placeholders.values()]
     model: TargetFile | None = None
     try:
-        model = TargetFile.model_validate(doc.data)
+        model = TargetFile.model_validate(data)
     except ValidationError as exc:
         reported: set[str] = set()  # one problem per key, whatever union branches said
         for error in exc.errors():
@@ -72,12 +93,40 @@ def read_plan(path: str) -> tuple[TargetFile | None, list[Problem]]:
             first = exc.errors()[0]
             problems.append(doc.problem(_data_path(doc.data, tuple(first["loc"]))[0], "type",
                                         first["msg"]))
-        partial, removed, view = salvage(doc.data, _data_path, doc)
+        partial, removed, view = salvage(data, _data_path, doc)
         if partial is not None:
             problems += [p for p in rules.check(partial, view) if trustworthy(p, removed)]
     if model is not None:
         problems.extend(rules.check(model, doc))
-    return model, sorted(set(problems))
+    return model, sorted(set(problems)), frozenset(placeholders)
+
+
+def _without_placeholders(doc: Document) -> tuple[Any, dict[tuple[str, ...], Path]]:
+    """The data with each placeholder target taken out (a program's set to 0, a unit's
+    removed), and where each was: (program,) or (unit code, program) -> its path. The plan is
+    then checked as if they were filled, so its other problems are said in the same run."""
+    data = copy.deepcopy(doc.data)
+    found: dict[tuple[str, ...], Path] = {}
+    programs = data.get("programs") if isinstance(data, dict) else None
+    for code, program in (programs.items() if isinstance(programs, dict) else ()):
+        if isinstance(program, dict) and program.get("target") == PLACEHOLDER:
+            program["target"] = 0
+            found[(str(code),)] = ("programs", code, "target")
+
+    def walk(units: Any, path: Path) -> None:
+        for i, unit in enumerate(units if isinstance(units, list) else ()):
+            if not isinstance(unit, dict):
+                continue
+            targets = unit.get("targets")
+            if not isinstance(targets, dict):
+                targets = {}
+            for program in [k for k, v in targets.items() if v == PLACEHOLDER]:
+                del targets[program]
+                found[(str(unit.get("code")), str(program))] = (*path, i, "targets", program)
+            walk(unit.get("units"), (*path, i, "units"))
+
+    walk(data.get("units") if isinstance(data, dict) else None, ("units",))
+    return data, found
 
 
 def load_targets(path: str) -> TargetFile:

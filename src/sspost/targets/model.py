@@ -70,10 +70,18 @@ class Thresholds(Strict):
     at_risk: Ratio = Field(default=0.9, description="pace at or above: at risk")
 
 
+class UnitBaseline(Strict):
+    period: Text = Field(description='The earlier period, e.g. "2025".')
+    participants: dict[ProgramCode, Count] = Field(
+        description="Participants the unit (with its sub-units) reached then, per program.")
+    source: Text | None = None
+
+
 class Unit(Strict):
     code: UnitCode
     name: Text
     targets: dict[ProgramCode, Count] = Field(default_factory=dict)
+    baseline: UnitBaseline | None = None
     units: list[Unit] = Field(default_factory=list)
 
 

@@ -129,6 +129,10 @@ def units(model: TargetFile, doc: Document) -> Iterator[Problem]:
             for code in unit.targets:
                 if code not in model.programs:
                     yield _undeclared(model, doc, (*here, "targets", code), code)
+            for code in unit.baseline.participants if unit.baseline else ():
+                if code not in model.programs:
+                    yield _undeclared(model, doc, (*here, "baseline", "participants", code),
+                                      code)
             yield from _children_sum(unit, here, doc)
             yield from walk(unit.units, (*here, "units"))
 
