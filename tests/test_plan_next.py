@@ -264,3 +264,16 @@ def test_hostile_names_come_back_as_written(tmp_path: Path) -> None:
     assert [u["name"] for u in written["units"]] == names
     problems = run("validate", new).stdout.splitlines()
     assert problems and all("[placeholder]" in line for line in problems)
+
+
+def test_files_without_a_unit_column_give_the_units_no_baseline(tmp_path: Path) -> None:
+    plan = write(tmp_path / "north-2025.yaml", MERGER_PLAN)
+    data = csv_file(tmp_path, "d.csv", ["0100000001,2025-01-05,voluntary_si"])
+    new = tmp_path / "new.yaml"
+    result = run("plan", "next", plan, data, "-o", new)
+    assert result.exit_code == 0, result.stderr
+    assert "warning: the files have no unit column: the units get no baseline" in result.stderr
+    written = yaml.safe_load(new.read_text(encoding="utf-8"))
+    assert [u["code"] for u in written["units"]] == ["08", "01"]
+    assert not any("baseline" in u for u in written["units"])
+    assert written["programs"]["voluntary_si"]["baseline"]["participants"] == 1

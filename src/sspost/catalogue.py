@@ -70,6 +70,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                       "not in the target file, counted as (unassigned): "
                                       "{codes} and {more} more",
         "warning.no_rows": "{path} has a header but no data rows",
+        "warning.next_plan_no_units": "the files have no unit column: the units get no "
+                                      "baseline",
         "warning.next_plan_short": "the files' last record is dated {last}, before the period "
                                    "ends on {end}: the baselines count to {last}",
         "warning.as_of_outlier": "the default as-of date {latest} rests on {outliers} "
@@ -157,6 +159,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                       "chỉ tiêu, được tính vào (không thuộc đơn vị nào): "
                                       "{codes} và {more} mã khác",
         "warning.no_rows": "{path} có dòng tiêu đề nhưng không có dòng dữ liệu",
+        "warning.next_plan_no_units": "các tệp không có cột đơn vị: các đơn vị không có số "
+                                      "liệu cơ sở",
         "warning.next_plan_short": "bản ghi cuối cùng của các tệp là ngày {last}, trước khi kỳ "
                                    "kết thúc ngày {end}: số liệu cơ sở tính đến ngày {last}",
         "warning.as_of_outlier": "ngày tính đến mặc định {latest} chỉ dựa trên {outliers} "

@@ -115,6 +115,8 @@ def next_plan(targets: TargetFile, data: list[str], *,
             breakdown = by_unit(plan, dimensions.counts_by(store, "unit"), sent, None, "code")
             units = {(r.program, r.key): r.achieved for r in breakdown.rows}
         warnings = warnings_for(targets, counts, id_map=store.options.id_map is not None)
+        if targets.units and not has_units:
+            warnings.append(Notice.of("next_plan_no_units"))
     if latest < period.end:
         warnings.append(Notice.of("next_plan_short", last=latest.isoformat(),
                                   end=period.end.isoformat()))
@@ -127,7 +129,8 @@ def next_plan(targets: TargetFile, data: list[str], *,
         counted_to=latest, files=data, computed_on=computed_on(),
         programs={code: _baseline(targets, code, totals.get(code, 0), per_day, latest)
                   for code in targets.programs},
-        units=_merged(_next_units(targets.units, units)), units_counted=has_units,
+        units=_merged(_next_units(targets.units, units), list(targets.programs)),
+        units_counted=has_units,
         reconciliation=recon, warnings=warnings)
 
 
@@ -168,7 +171,7 @@ def _next_units(units: list[Unit], counted: dict[tuple[str, str], int]) -> list[
             for u in units]
 
 
-def _merged(units: list[NextUnit]) -> list[NextUnit]:
+def _merged(units: list[NextUnit], programs: list[str]) -> list[NextUnit]:
     """Top-level units whose codes are pre-merger province codes, under the code in force from
     1 July 2025: provinces that merged become one unit (their sub-units and participants put
     together; each participant counts in one unit, so the sum is theirs)."""
@@ -188,8 +191,7 @@ def _merged(units: list[NextUnit]) -> list[NextUnit]:
                 participants[program] = participants.get(program, 0) + n
         out.append(NextUnit(
             code, merged_names.get(code, group[0].name),
-            sorted({p for u in group for p in u.programs}, key=[*group[0].programs, *(
-                p for u in group for p in u.programs)].index),
+            [p for p in programs if any(p in u.programs for u in group)],
             participants, [(u.code, u.name) for u in group],
             [child for u in group for child in u.units]))
     return out
