@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from tests.conftest import csv_file, run, write
 
-from sspost.records import counting
+from sspost.records import key
 
 PLAN = """\
 schema_version: 1
@@ -135,8 +135,8 @@ def test_ties_follow_the_rule_in_any_order(
     orders = [TIES, TIES[::-1], TIES[7:] + TIES[:7]]
     orders += [random.Random(seed).sample(TIES, len(TIES)) for seed in range(3)]
     column = "staff_id" if by == "staff" else by
-    for key_bits in (counting.KEY_BITS, 0):  # 0: the wide key
-        monkeypatch.setattr(counting, "KEY_BITS", key_bits)
+    for key_bits in (key.KEY_BITS, 0):  # 0: the wide key
+        monkeypatch.setattr(key, "KEY_BITS", key_bits)
         for i, rows in enumerate(orders):
             db = ["--db", str(tmp_path / f"rows-{key_bits}-{i}.duckdb")]
             for args in ([], db, db) if i < 2 else ([],):

@@ -22,7 +22,15 @@ from sspost.measures import (
 )
 from sspost.outputs import last_year_db
 from sspost.progress import BreakdownRequest, ProgressResult, breakdown_of, keeping
-from sspost.records import ReadOptions, Reconciliation, RecordStore, dimensions
+from sspost.records import (
+    ReadOptions,
+    Reconciliation,
+    RecordStore,
+    counting,
+    dimensions,
+    loading,
+    sanity,
+)
 from sspost.targets import TargetFile
 from sspost.targets.model import Period
 
@@ -57,14 +65,14 @@ def count_last_year(
     plan = previous_plan(targets)
     day = same_day_last_year(min(as_of, targets.period.end))
     with RecordStore(plan, keeping(options, breakdown)) as store:
-        store.load(data)
+        loading.load(store, data)
         # The whole earlier period first, for the burn-up's curve: a participant's first
         # record is the same whatever the window's end, so these days cumulate to any day.
-        store.count(plan.period.end)
+        counting.count(store, plan.period.end)
         per_day = dimensions.counts_by(store, "day")
         kept = dimensions.ATTRIBUTES.get(breakdown.by) if breakdown else None
-        counts = store.count(day, kept)
-        store.stop_if_mostly_rejected(counts.reconciliation)
+        counts = counting.count(store, day, kept)
+        sanity.stop_if_mostly_rejected(store, counts.reconciliation)
         rows: dict[tuple[str, str], int] = {}
         if breakdown is not None:
             totals = {p: c.achieved for p, c in counts.programs.items()}

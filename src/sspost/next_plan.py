@@ -21,7 +21,15 @@ from sspost.catalogue import Notice
 from sspost.measures import national_total
 from sspost.problems import UsageError
 from sspost.progress import BreakdownRequest, keeping, warnings_for
-from sspost.records import ReadOptions, Reconciliation, RecordStore, dimensions
+from sspost.records import (
+    ReadOptions,
+    Reconciliation,
+    RecordStore,
+    counting,
+    dimensions,
+    loading,
+    sanity,
+)
 from sspost.targets import TargetFile
 from sspost.targets.model import Period, Unit
 
@@ -89,17 +97,17 @@ def next_plan(targets: TargetFile, data: list[str], *,
     period = targets.period
     old_label = period_label(period)
     with RecordStore(targets, keeping(options, BreakdownRequest("unit"))) as store:
-        store.load(data)
-        latest, _ = store.default_as_of()
+        loading.load(store, data)
+        latest, _ = sanity.latest_dates(store)
         if latest is None:
-            store.stop_if_mostly_rejected()
+            sanity.stop_if_mostly_rejected(store)
             raise UsageError(
                 f"no accepted record is dated inside {old_label} ({period.start}..{period.end}):"
                 " `plan next` counts the period this plan is for, so give it that period's "
                 "exports")
         has_units = "unit" in store.columns
-        counts = store.count(latest, "unit" if has_units else None)
-        store.stop_if_mostly_rejected(counts.reconciliation)
+        counts = counting.count(store, latest, "unit" if has_units else None)
+        sanity.stop_if_mostly_rejected(store, counts.reconciliation)
         recon = counts.reconciliation
         if recon.outside_window > recon.counted + recon.duplicate_records:
             raise UsageError(

@@ -11,7 +11,17 @@ from sspost.campaigns import CampaignResult, campaign_results
 from sspost.catalogue import Label, Notice
 from sspost.measures import LastYear, Measures, NationalTotal, national_total
 from sspost.problems import UsageError
-from sspost.records import Counts, ReadOptions, Reconciliation, RecordStore, dimensions
+from sspost.records import (
+    Counts,
+    ReadOptions,
+    Reconciliation,
+    RecordStore,
+    counting,
+    dimensions,
+    loading,
+    sanity,
+)
+from sspost.records.rejects import write_rejects
 from sspost.shown import clean
 from sspost.targets import TargetFile
 
@@ -68,9 +78,9 @@ class BreakdownRequest:
 def resolve_as_of(targets: TargetFile, store: RecordStore, as_of: dt.date | None) -> dt.date:
     period = targets.period
     if as_of is None:
-        as_of, store.as_of_warning = store.default_as_of()
+        as_of, store.as_of_warning = sanity.latest_dates(store)
         if as_of is None:
-            store.stop_if_mostly_rejected()  # the likelier cause, said first
+            sanity.stop_if_mostly_rejected(store)  # the likelier cause, said first
             raise UsageError(
                 f"no accepted record is dated inside the period {period.start}..{period.end}; "
                 "give the report date with --as-of"
@@ -148,13 +158,13 @@ def build_check(
 ) -> CheckResult:
     """Read the CSVs only for their bad rows and reconciliation."""
     with RecordStore(targets, options) as store:
-        store.load(data)
+        loading.load(store, data)
         if as_of is None:  # no record in the period is no reason to stop a check
-            as_of = store.default_as_of()[0] or targets.period.end
+            as_of = sanity.latest_dates(store)[0] or targets.period.end
         as_of = resolve_as_of(targets, store, as_of)
-        counts = store.count(as_of)
+        counts = counting.count(store, as_of)
         if rejects is not None:
-            store.write_rejects(rejects)
+            write_rejects(store, rejects)
     return CheckResult(f"sspost {__version__}", targets_path, as_of, counts.reconciliation,
                        warnings_for(targets, counts, id_map=bool(options and options.id_map)))
 
@@ -165,7 +175,7 @@ def build_progress(
     breakdown: BreakdownRequest | None = None, roster: set[str] | None = None,
 ) -> ProgressResult:
     with RecordStore(targets, keeping(options, breakdown)) as store:
-        store.load(data)
+        loading.load(store, data)
         return collect(store, targets_path, resolve_as_of(targets, store, as_of),
                        rejects=rejects, breakdown=breakdown, roster=roster)
 
@@ -184,10 +194,10 @@ def collect(
     """Everything `progress` reports, from a store whose files are loaded."""
     targets = store.targets
     kept = dimensions.ATTRIBUTES.get(breakdown.by) if breakdown else None
-    counts = store.count(as_of, kept)
-    store.stop_if_mostly_rejected(counts.reconciliation)  # before anything is written
+    counts = counting.count(store, as_of, kept)
+    sanity.stop_if_mostly_rejected(store, counts.reconciliation)  # before anything is written
     if rejects is not None:
-        store.write_rejects(rejects)
+        write_rejects(store, rejects)
     plan = Plan(targets, as_of, {p: c.achieved for p, c in counts.programs.items()})
     has_staff = any("staff_id" in s.layout.positions for s in store.sources)
     return ProgressResult(

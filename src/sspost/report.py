@@ -17,7 +17,7 @@ from sspost.last_year import LastYearData, cumulative_by_day, with_last_year
 from sspost.measures import elapsed
 from sspost.problems import UsageError
 from sspost.progress import BreakdownRequest, ProgressResult, collect, keeping
-from sspost.records import ReadOptions, RecordStore, dimensions
+from sspost.records import ReadOptions, RecordStore, dimensions, loading, sanity
 from sspost.targets import TargetFile
 
 
@@ -100,7 +100,7 @@ def parse_month(month: str, targets: TargetFile) -> tuple[dt.date, dt.date]:
 
 def report_as_of(store: RecordStore, first: dt.date, last: dt.date) -> dt.date:
     """The month's last day, or the latest record inside it when the month is not over."""
-    latest = store.default_as_of()[0]
+    latest = sanity.latest_dates(store)[0]
     if latest is not None and first <= latest < last:
         return latest
     return min(last, store.targets.period.end)
@@ -114,7 +114,7 @@ def build_report(
     first, last = parse_month(month, targets)
     request = BreakdownRequest("unit" if targets.units else "province")
     with RecordStore(targets, keeping(options, request)) as store:
-        store.load(data)
+        loading.load(store, data)
         as_of = report_as_of(store, first, last)
         result = collect(store, targets_path, as_of, breakdown=request, roster=roster)
         per_day = dimensions.counts_by(store, "day")

@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from sspost.problems import UsageError, interrupted
-from sspost.records.staging import csv_scan, lit
+from sspost.records.sql import csv_scan, lit
 
 if TYPE_CHECKING:
     import duckdb

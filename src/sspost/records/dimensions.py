@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sspost.records.counting import FirstKey, first_key, participant_sql, window_sql
+from sspost.records.counting import participant_sql, window_sql
+from sspost.records.key import FirstKey
 from sspost.records.staging import PROGRAM_SLOTS
+from sspost.records.tie_rule import first_key
 
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 ATTRIBUTES = {"unit": "unit", "province": "province", "staff": "staff"}
 # How a dimension's key reads the grouped `key`: the code at a unit's or province's place
 # among the codes (provinces rolled up on the 34), or the day (days since 1970) as a month or a
-# date (see counting._tie_parts for the places).
+# date (see tie_rule._tie_parts for the places).
 _KEYS = {
     "unit": "(SELECT code FROM unit_code_of_place WHERE place = key)",
     "province": "(SELECT code FROM province_code_of_place WHERE place = key)",
@@ -36,16 +38,16 @@ _ROW_CODES = {"staff": "(SELECT idx FROM staff_codes WHERE code = staff)",
 
 
 def _counted(store: RecordStore) -> FirstKey:
-    """The key of the window counted last: a breakdown reads the window `store.count` made."""
+    """The key of the window counted last: a breakdown reads the window `counting.count` made."""
     if store.counted is None:
-        raise RuntimeError("store.count(as_of) comes before a breakdown")
+        raise RuntimeError("counting.count(store, as_of) comes before a breakdown")
     return store.counted
 
 
 def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None], int]:
     """(program code, key) -> participants, for one dimension.
 
-    unit, province and staff need `store.count(..., attribute=dimension)` to have kept it.
+    unit, province and staff need `counting.count(store, ..., attribute=dimension)` to have kept it.
     """
     attribute = ATTRIBUTES.get(dimension)
     # Participants are summed per stored key first, so the key is read for a few rows only.

@@ -1,6 +1,6 @@
 """`--db`: each participant's earliest record by the whole tie rule, kept in the database file.
 
-The order key is the day first (counting.FirstKey), so the earliest record over every day from
+The order key is the day first (key.FirstKey), so the earliest record over every day from
 the period's start serves any as-of date (a participant is counted when that record's day is on
 or before it), and, with the whole tie rule in it, every breakdown and the campaign days (the
 unit, province and staff are read back from the key). A rerun on the same files reads these
@@ -17,7 +17,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sspost.records.counting import FirstKey
+    from sspost.records.key import FirstKey
     from sspost.records.store import RecordStore
 
 TABLE = "earliest"

@@ -8,14 +8,12 @@ the engine) and for the few rows that are rejected.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sspost.problems import UsageError, interrupted
-from sspost.records import archive, cache, counting, dates, earliest
+from sspost.records import archive, cache, dates, earliest, id_map
 from sspost.records.layout import Layout, detect_layout, header_names
 from sspost.records.lines import line_of_offset
 from sspost.records.prepare import (
@@ -28,54 +26,14 @@ from sspost.records.prepare import (
     prepare_sheet,
 )
 from sspost.records.source import Scan, checksum, is_utf8, scan, transcode
-from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, csv_scan, staging_sql
-
-if TYPE_CHECKING:
-    from sspost.records.store import RecordStore
+from sspost.records.sql import csv_scan
+from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, staging_sql
+from sspost.records.store import RecordStore, Source
 
 _ENGINE_MESSAGES = {"TOO MANY COLUMNS": "more fields than the header",
                     "MISSING COLUMNS": "fewer fields than the header",
                     "UNQUOTED VALUE": "a quote that does not close",
                     "LINE SIZE OVER MAXIMUM": "a line longer than the engine's maximum"}
-
-
-# Measured on 20M rows: 512 MB keeps the whole process near 0.7 GB for 11% more time than 1 GB
-# (1.1-1.3 GB); beyond the limit the engine spills to a temporary directory.
-DEFAULT_MEMORY_LIMIT = "512MB"
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    columns: dict[str, str] = field(default_factory=dict)
-    date_format: str | None = None
-    encoding: str | None = None
-    delimiter: str | None = None
-    id_map: str | None = None
-    max_errors: int = 100
-    memory_limit: str = DEFAULT_MEMORY_LIMIT
-    threads: int | None = None
-    # Told (file, fraction read) while a file is read; the CLI draws a bar with it.
-    on_progress: Callable[[str, float], None] | None = None
-    # Columns a breakdown will group on, kept for every row (unit, province or staff).
-    breakdown_columns: frozenset[str] = frozenset()
-    db: str | None = None  # --db: a DuckDB file keeping the typed rows between runs
-    sheet: str | None = None  # --sheet: the spreadsheet sheet read (default: the first)
-    member: str | None = None  # --member: the file read from a zip holding several
-
-
-@dataclass
-class Source:
-    """One input file as read."""
-
-    path: str  # as the user gave it: every message names this
-    read_path: str  # what the engine reads: a UTF-8 copy when the file is in another encoding
-    layout: Layout
-    scan: Scan
-    parsed_rows: int = 0
-    first_rowid: int = 0
-    engine_rejects: dict[int, tuple[str, str]] = field(default_factory=dict)  # line: why, text
-    cached: bool = False  # rows reused from the --db file
-    prepared: Prepared | None = None  # read through records.prepare, with its line map
 
 
 def read_rows(path: str, delimiter: str | None = None) -> list[list[str]]:
@@ -137,7 +95,11 @@ def load(store: RecordStore, paths: list[str]) -> None:
                     _reuse(store, path, plain[index], layout, scans[index], cached[index])
                 else:
                     _stage(store, pool, path, plain[index], layout, scans.get(index))
-    counting.load_id_map(store.con, store.options.id_map, store.error)
+    id_map.load(store.con, store.options.id_map, store.error)
+    # Rows by file, reason and day, in one scan: the reconciliation of any window, the
+    # default as-of date and the files mostly rejected read these few rows, not `checked`.
+    store.con.execute("CREATE OR REPLACE TEMP TABLE row_counts AS "
+                      "SELECT file_idx, reason, d, count(*) AS n FROM checked GROUP BY ALL")
 
 
 def _sheet_layout(store: RecordStore, index: int, path: str, columns: dict[str, str]) -> Layout:

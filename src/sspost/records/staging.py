@@ -11,8 +11,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from sspost.records.dates import date_sql, seconds_sql
 from sspost.records.layout import Layout
 from sspost.records.model import REASONS
+from sspost.records.sql import csv_scan, lit
 
 # A 12-digit personal number and a 10-digit code with the same digits are different people.
 PERSONAL_NUMBER_OFFSET = 10**12
@@ -26,10 +28,6 @@ CHECKED_COLUMNS = {"file_idx": "USMALLINT", "pid": "BIGINT", "d": "DATE", "progr
                    "unit": "INTEGER", "unit_text": "VARCHAR", "province": "UTINYINT",
                    "staff": "VARCHAR", "secs": "INTEGER", "n": "BIGINT", "reason": "UTINYINT"}
 BASE_COLUMNS = ("file_idx", "pid", "d", "program", "reason")
-
-
-def lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)
@@ -62,19 +60,6 @@ class Rules:
         if condition is None:
             return "NULL"
         return value if condition == "all" else f"CASE WHEN {condition} THEN {value} END"
-
-
-def csv_scan(read_path: str, layout: Layout, rejects_table: str | None, skip: int = 0) -> str:
-    """The engine's scan of one UTF-8 file: every field as text, bad lines to `rejects_table`
-    (None: skipped, for a look at a column before the real read), `skip` lines before the
-    header (a `sep=` line or a sheet's title rows, when the file is read as it is)."""
-    types = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.field_count)) + "}"
-    bad_lines = ("ignore_errors=true" if rejects_table is None else
-                 f"store_rejects=true, rejects_table='{rejects_table}', "
-                 f"rejects_scan='{rejects_table}_scan'")
-    return (f"read_csv({lit(read_path)}, columns={types}, header=true, auto_detect=false, "
-            f"delim={lit(layout.delimiter)}, quote='\"', escape='\"', "
-            f"skip={skip}, {bad_lines})")
 
 
 def _program_case(names: dict[str, int], text: str, otherwise: str = "NULL") -> str:
@@ -116,8 +101,6 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
         f"FROM {csv_scan(read_path, layout, f'rejects_{index}')}"
         + (f" WHERE NOT ({blank})" if layout.skip_empty else "")
     )
-    from sspost.records.dates import date_sql, seconds_sql  # they build on lit(): here
-
     date = date_sql("date_text", layout.date_format or rules.date_format)
     seconds = seconds_sql("date_text", layout.date_format or rules.date_format)
     # The ELSE branch (folded text) is worked out only for the rows the first one misses.

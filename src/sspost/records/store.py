@@ -1,30 +1,76 @@
-"""The records of one run in a DuckDB database: the engine's settings and per-run tables,
-and the counting API the rest of sspost uses (the reading itself is in loading)."""
+"""The records of one run in a DuckDB database: the connection, the engine's settings, the
+per-run code tables, and what was read of each file.
+
+The bottom of `records/`: it knows no step. Reading (loading), counting, the breakdowns
+(dimensions), the rejected rows (rejects), the sanity checks (sanity) and the --db cache
+(cache, earliest) are modules above it, each a set of functions over a store.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from sspost.catalogue import Notice
 from sspost.problems import UsageError
 from sspost.provinces import merged_into
-from sspost.records import counting, loading, rejects, sanity
-from sspost.records.loading import ReadOptions, Source
-from sspost.records.model import Counts, Reconciliation, RejectedRow
+from sspost.records.layout import Layout
 from sspost.records.prepare import Prepared
-from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, Rules, lit
+from sspost.records.source import Scan
+from sspost.records.sql import day, lit
+from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, Rules
+from sspost.targets.model import unit_codes
 from sspost.text import fold
 
 if TYPE_CHECKING:
     import duckdb
 
+    from sspost.records.key import FirstKey
     from sspost.targets.model import TargetFile
 
 __all__ = ["ReadOptions", "RecordStore", "Source"]
+
+# Measured on 20M rows: 512 MB keeps the whole process near 0.7 GB for 11% more time than 1 GB
+# (1.1-1.3 GB); beyond the limit the engine spills to a temporary directory.
+DEFAULT_MEMORY_LIMIT = "512MB"
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    columns: dict[str, str] = field(default_factory=dict)
+    date_format: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    id_map: str | None = None
+    max_errors: int = 100
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    threads: int | None = None
+    # Told (file, fraction read) while a file is read; the CLI draws a bar with it.
+    on_progress: Callable[[str, float], None] | None = None
+    # Columns a breakdown will group on, kept for every row (unit, province or staff).
+    breakdown_columns: frozenset[str] = frozenset()
+    db: str | None = None  # --db: a DuckDB file keeping the typed rows between runs
+    sheet: str | None = None  # --sheet: the spreadsheet sheet read (default: the first)
+    member: str | None = None  # --member: the file read from a zip holding several
+
+
+@dataclass
+class Source:
+    """One input file as read."""
+
+    path: str  # as the user gave it: every message names this
+    read_path: str  # what the engine reads: a UTF-8 copy when the file is in another encoding
+    layout: Layout
+    scan: Scan
+    parsed_rows: int = 0
+    first_rowid: int = 0
+    engine_rejects: dict[int, tuple[str, str]] = field(default_factory=dict)  # line: why, text
+    cached: bool = False  # rows reused from the --db file
+    prepared: Prepared | None = None  # read through records.prepare, with its line map
 
 
 # Every table the engine makes, in one place. Temporary unless said ("kept by --db": in the
@@ -38,7 +84,7 @@ TABLES = {
                     "--db",
     "rejects_N, rejects_N_scan": "lines the engine's CSV parser set aside in file N",
     "id_map": "--id-map: old 10-digit codes and the 12-digit numbers they became",
-    "row_counts": "rows by file, reason and day (RecordStore.load)",
+    "row_counts": "rows by file, reason and day (loading.load)",
     "firsts": "each participant's earliest record per program in the window (counting.count)",
     "earliest, earliest_shape": "with --db (no --id-map): each participant's earliest record "
                                 "by the whole tie rule from the period's start, and what it "
@@ -48,7 +94,7 @@ TABLES = {
     "aggregate_rows": "a view: accepted rows of count files in the window",
     "unit_place_of_row, unit_code_of_place, unit_place_of_text, province_place_of_row, "
     "province_code_of_place, staff_codes": "the tie rule's places of codes in code point "
-                                           "order (counting._tie_parts; suffixed for the "
+                                           "order (tie_rule._tie_parts; suffixed for the "
                                            "campaign rows)",
     "campaign_rows": "accepted records of campaign days (dimensions.campaign_staff_counts)",
 }
@@ -68,10 +114,10 @@ class RecordStore:
         self.sources: list[Source] = []
         self.columns: tuple[str, ...] = BASE_COLUMNS  # of `checked`: see load
         self.as_of_warning: Notice | None = None  # set when the default as-of date is doubtful
-        # The tie rule's parts of the order key, by the rows they rank (counting.first_key).
+        # The tie rule's parts of the order key, by the rows they rank (tie_rule.first_key).
         self.tie_parts: dict[str, tuple[list[tuple[str, str, int]], dict[str, int]]] = {}
         # The key `firsts.first` was made with (set by counting.count; the breakdowns read it).
-        self.counted: counting.FirstKey | None = None
+        self.counted: FirstKey | None = None
         self.rewritten: dict[int, Prepared] = {}  # files records.prepare rewrote, by index
         self._tmp = tempfile.TemporaryDirectory(prefix="sspost-")
         self.folder = self._tmp.name  # the run's scratch files, and where the engine spills
@@ -92,7 +138,7 @@ class RecordStore:
             raise UsageError(f"engine setting refused: {str(exc).splitlines()[0]}") from None
         merged = merged_into()
         provinces = tuple(sorted(merged))
-        units = tuple(sorted(counting.unit_codes(targets.units)))
+        units = tuple(sorted(unit_codes(targets.units)))
         try:
             self._create_tables(merged, provinces, units)
         except self.error as exc:
@@ -131,13 +177,6 @@ class RecordStore:
         return isinstance(exc, self._out_of_memory) or (
             isinstance(exc, self.error) and "could not allocate" in str(exc))
 
-    def load(self, paths: list[str]) -> None:
-        loading.load(self, paths)
-        # Rows by file, reason and day, in one scan: the reconciliation of any window, the
-        # default as-of date and the files mostly rejected read these few rows, not `checked`.
-        self.con.execute("CREATE OR REPLACE TEMP TABLE row_counts AS "
-                         "SELECT file_idx, reason, d, count(*) AS n FROM checked GROUP BY ALL")
-
     def _memory_error(self) -> UsageError:
         return UsageError(f"the engine ran out of memory within --memory-limit "
                           f"{self.options.memory_limit} (and the disk it spills to); give it "
@@ -158,7 +197,7 @@ class RecordStore:
         if self.options.db:  # a cache serves every breakdown of later runs
             keep = dict.fromkeys((*order, "secs"), "all")
         if self.targets.campaigns:
-            days = ", ".join(f"DATE '{c.date}'" for c in self.targets.campaigns)
+            days = ", ".join(day(c.date) for c in self.targets.campaigns)
             for column in (*order, "secs"):
                 keep.setdefault(column, f"d IN ({days})")
         if "unit" in keep and not self.targets.units:  # no tree: ties compare units as text
@@ -184,23 +223,5 @@ class RecordStore:
             return f"{table}.{name}" if table else name
         return f"NULL::{CHECKED_COLUMNS[name]}"
 
-    # -- counting ----------------------------------------------------------------------------
     def aggregate_files(self) -> list[int]:
         return [i for i, source in enumerate(self.sources) if source.layout.aggregate]
-
-    def default_as_of(self) -> tuple[dt.date | None, Notice | None]:
-        """The latest accepted record date inside the period (a rerun is reproducible), and a
-        warning when it rests on a few far-off records."""
-        return sanity.latest_dates(self)
-
-    def stop_if_mostly_rejected(self, reconciliation: Reconciliation | None = None) -> None:
-        sanity.stop_if_mostly_rejected(self, reconciliation)
-
-    def count(self, as_of: dt.date, attribute: str | None = None) -> Counts:
-        return counting.count(self, as_of, attribute)
-
-    def rejected_rows(self, limit: int | None) -> list[RejectedRow]:
-        return rejects.rejected_rows(self, limit)
-
-    def write_rejects(self, target: str) -> int:
-        return rejects.write_rejects(self, target)

@@ -85,6 +85,11 @@ class Unit(Strict):
     units: list[Unit] = Field(default_factory=list)
 
 
+def unit_codes(units: list[Unit]) -> set[str]:
+    """Every code of the unit tree under `units`, theirs included."""
+    return {code for unit in units for code in (unit.code, *unit_codes(unit.units))}
+
+
 class Campaign(Strict):
     name: Text
     date: dt.date

@@ -1,0 +1,43 @@
+"""--id-map: old 10-digit codes and the 12-digit personal numbers they became (SPEC section 4),
+read and checked by the engine into the `id_map` table of integer keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sspost.problems import UsageError
+from sspost.records.sql import lit
+from sspost.records.staging import PERSONAL_NUMBER_OFFSET
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+def load(con: duckdb.DuckDBPyConnection, path: str | None, error: Any) -> None:
+    """The --id-map file as integer keys, read and checked by the engine (it may be large)."""
+    con.execute("CREATE TEMP TABLE id_map (old_pid BIGINT, new_pid BIGINT)")
+    if path is None:
+        return
+    if not Path(path).is_file():
+        raise UsageError(f"cannot open id map {path}")
+    pairs = (f"SELECT DISTINCT trim(old_id) AS old_id, trim(new_id) AS new_id "
+             f"FROM read_csv({lit(path)}, header=true, all_varchar=true)")
+    try:
+        row = con.execute(f"""
+            SELECT count(*) FILTER (WHERE NOT (regexp_full_match(old_id, '[0-9]{{10}}')
+                                     AND regexp_full_match(coalesce(new_id, ''), '[0-9]{{12}}'))),
+                   count(*) - count(DISTINCT old_id)
+            FROM ({pairs})
+        """).fetchone()
+    except error as exc:
+        raise UsageError(f"{path}: not an id map with columns old_id,new_id "
+                         f"({str(exc).splitlines()[0]})") from None
+    bad, ambiguous = (int(row[0]), int(row[1])) if row else (0, 0)
+    if bad:
+        raise UsageError(f"{path}: {bad} rows do not map a 10-digit code to a 12-digit "
+                         "personal number")
+    if ambiguous:
+        raise UsageError(f"{path}: {ambiguous} old codes are mapped to more than one number")
+    con.execute(f"INSERT INTO id_map SELECT old_id::BIGINT, "
+                f"new_id::BIGINT + {PERSONAL_NUMBER_OFFSET} FROM ({pairs})")

@@ -1,0 +1,69 @@
+"""A record's place in the tie rule of SPEC section 4, as one integer (`FirstKey`).
+
+Made by tie_rule.first_key; read back by counting and the breakdowns (dimensions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+# Bits for a day, a row and a code packed into one BIGINT key (63 value bits, one to spare).
+KEY_BITS = 62
+
+
+@dataclass(frozen=True)
+class FirstKey:
+    """A record's place in the tie rule of SPEC section 4, packed into one integer.
+
+    From the most significant: the day in the window, the time of day, the unit's place among
+    unit codes, the province's (after the merger) and the staff id's, each by code point with
+    an empty value after any other, and last the row id, which keeps every key unique (rows
+    equal in all the rest name the same unit, province and staff, so which one wins changes no
+    figure, and a join on the key finds one row). `min` of it finds each participant's earliest
+    record; the parts a breakdown needs are read back from it, so no second aggregate runs.
+    Without a breakdown by unit, province or staff the key is the day alone: the totals and the
+    counts by day need no more (a narrower aggregate: 2.1 s against 3.0 s on 20M rows).
+    """
+
+    parts: tuple[tuple[str, str, int], ...]  # (name, SQL value over `c`, bits), most first
+    start: dt.date
+    empty: dict[str, int]  # attribute -> the place of an empty value (after every code)
+    complete: bool = False  # the whole tie rule: the key names the record the rule picks
+
+    @property
+    def wide(self) -> bool:
+        return sum(bits for _, _, bits in self.parts) > KEY_BITS
+
+    @property
+    def sql(self) -> str:
+        out = ""
+        for _, value, bits in self.parts:
+            part = f"({value})::{'HUGEINT' if self.wide else 'BIGINT'}"
+            out = part if not out else f"({out}) * {1 << bits} + {part}"
+        return out
+
+    def _below(self, name: str) -> int:
+        names = [n for n, _, _ in self.parts]
+        return sum(bits for _, _, bits in self.parts[names.index(name) + 1:])
+
+    def _part(self, key: str, name: str) -> str:
+        bits = dict((n, b) for n, _, b in self.parts)[name]
+        return f"(({key}) // {1 << self._below(name)}) % {1 << bits}"
+
+    def after(self, day: dt.date) -> int:
+        """The smallest key of a record after `day`."""
+        return ((day - self.start).days + 1) << self._below("day")
+
+    def day(self, key: str) -> str:
+        """Days since 1970 of the record the key stands for."""
+        epoch_day = (self.start - dt.date(1970, 1, 1)).days
+        return f"({epoch_day} + ({key}) // {1 << self._below('day')})::BIGINT"
+
+    def attribute(self, name: str) -> str:
+        """The place of the code the key's record has (see `_tie_parts`), NULL where it has
+        none."""
+        if name not in (n for n, _, _ in self.parts):
+            return "NULL::INTEGER"
+        place = f"({self._part('first', name)})::INTEGER"
+        return f"CASE WHEN {place} < {self.empty[name]} THEN {place} END"
