@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 # Bits for a day, a row and a code packed into one BIGINT key (63 value bits, one to spare).
 KEY_BITS = 62
+# A key of this many bits or fewer is an INTEGER (the day alone, or a short tie): the aggregate
+# that finds each participant's earliest record keeps one per participant, and half the width
+# is half its memory (20M rows, --memory-limit 768MB: a BIGINT day ran out of memory, an
+# INTEGER one did not).
+NARROW_BITS = 31
 
 
 @dataclass(frozen=True)
@@ -32,14 +37,16 @@ class FirstKey:
     complete: bool = False  # the whole tie rule: the key names the record the rule picks
 
     @property
-    def wide(self) -> bool:
-        return sum(bits for _, _, bits in self.parts) > KEY_BITS
+    def type(self) -> str:
+        """The narrowest of the engine's integers that holds every key."""
+        bits = sum(bits for _, _, bits in self.parts)
+        return "HUGEINT" if bits > KEY_BITS else "BIGINT" if bits > NARROW_BITS else "INTEGER"
 
     @property
     def sql(self) -> str:
         out = ""
         for _, value, bits in self.parts:
-            part = f"({value})::{'HUGEINT' if self.wide else 'BIGINT'}"
+            part = f"({value})::{self.type}"
             out = part if not out else f"({out}) * {1 << bits} + {part}"
         return out
 
