@@ -79,9 +79,15 @@ def _trimmed(column: str) -> str:
 
 
 def _code_of(column: str, codes: tuple[str, ...]) -> str:
-    """SQL: the index of `column`'s value in `codes`, NULL when it is not one of them."""
+    """SQL: the index of `column`'s value, without surrounding blanks, in `codes`; NULL when
+    it is not one of them. A code has no blanks, so only a value that is not one as written
+    pays for trimming (the engine works out a COALESCE argument only for rows still NULL)."""
     listed = ", ".join(lit(code) for code in codes)
-    return f"enum_code(try_cast({column} AS ENUM({listed})))::INTEGER"
+
+    def code(value: str) -> str:
+        return f"enum_code(try_cast({value} AS ENUM({listed})))::INTEGER"
+
+    return f"coalesce({code(column)}, {code(_trimmed(column))})"
 
 
 def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
@@ -95,8 +101,8 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     blank = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(layout.field_count))
     scan = (
         f"SELECT {field('participant_id')} AS id_text, {field('date')} AS date_text, "
-        f"{field('program')} AS program_text, {_trimmed(field('unit'))} AS unit, "
-        f"{_trimmed(field('province'))} AS province, {field('staff_id')} AS staff_text, "
+        f"{field('program')} AS program_text, {field('unit')} AS unit_raw, "
+        f"{field('province')} AS province_raw, {field('staff_id')} AS staff_text, "
         f"trim({field('participants')}) AS n_text, {nul if check_nul else 'false'} AS has_nul "
         f"FROM {csv_scan(read_path, layout, f'rejects_{index}')}"
         + (f" WHERE NOT ({blank})" if layout.skip_empty else "")
@@ -117,14 +123,15 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     # the validity check too. A unit of the plan's tree is stored the same way (`units`).
     # The lookup is a cast to an ENUM, not a join: a join here would lose the file order of
     # the rows, which their row ids must keep (ties, and the lines of rejected rows).
-    province = (_code_of("province", rules.province_codes)
+    province = (_code_of("province_raw", rules.province_codes)
                 if "province" in layout.positions else "NULL::UTINYINT")
     with_units = rules.has_units and "unit" in layout.positions
-    unit = _code_of("unit", rules.unit_codes) if with_units else "NULL::INTEGER"
+    unit = _code_of("unit_raw", rules.unit_codes) if with_units else "NULL::INTEGER"
     # The unit as written where the plan has no such code (named in a warning), or where the
     # plan has no tree but ties are broken on units (SPEC section 4: smallest code first).
-    unknown_unit = ("CASE WHEN unit_idx IS NULL THEN unit END" if with_units
-                    else rules.kept("unit_text", "unit") if "unit" in layout.positions
+    unknown_unit = (f"CASE WHEN unit_idx IS NULL THEN {_trimmed('unit_raw')} END" if with_units
+                    else rules.kept("unit_text", _trimmed("unit_raw"))
+                    if "unit" in layout.positions
                     else "NULL")
     typed = (f"SELECT *, {date} AS d, ({program})::UTINYINT AS program, "
              f"{province} AS province_idx, {unit} AS unit_idx, "
@@ -144,7 +151,7 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
                       f"THEN {reason('scientific_id')}")
         checks.append(f"WHEN pid IS NULL THEN {reason('participant_id')}")
     if "province" in layout.positions:
-        checks.append("WHEN province IS NOT NULL AND province_idx IS NULL "
+        checks.append(f"WHEN province_idx IS NULL AND {_trimmed('province_raw')} IS NOT NULL "
                       f"THEN {reason('province')}")
     if layout.aggregate:
         checks.append(f"WHEN n IS NULL OR n < 0 THEN {reason('participants')}")
