@@ -55,3 +55,18 @@ def test_independent_count_agrees_on_shuffled_split_rows_through_the_cache(
         )
         assert result.returncode == 0, result.stdout + result.stderr
         assert result.stdout.count("agree") == 6
+
+
+def test_the_designs_script_runs_on_the_shipped_sample() -> None:
+    """benchmarks/designs.py builds its "today" lines from sspost's own staging SQL: it must
+    still run when that SQL changes."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "designs.py"),
+         str(ROOT / "targets" / "2025.yaml"), str(ROOT / "data" / "sample-2025.csv"),
+         "--runs", "1"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines()[1:] if line.strip()]
+    assert len(lines) == 8
+    assert all(float(line.split()[-3]) > 0 for line in lines)  # seconds, each design
