@@ -94,6 +94,24 @@ def test_a_code_of_blanks_is_no_code(tmp_path: Path) -> None:
     assert {r["staff_id"]: r["achieved"] for r in rows_of(by_staff)} == {"A": 2, "(none)": 2}
 
 
+def test_a_padded_code_is_the_code(tmp_path: Path) -> None:
+    """Blanks around a unit or province code are not part of it (the engine trims only values
+    that are not codes as written): the code is counted, a padded unknown one is named bare."""
+    rows = ["0100000001,2025-01-05,voluntary_si, 01-001 , 01 ,A",
+            "0100000002,2025-01-05,voluntary_si,01-001,01,A",
+            "0100000003,2025-01-05,voluntary_si, 99,  98 ,A",
+            "0100000004,2025-01-05,voluntary_si,01-002 ,79 ,A"]
+    by_province = progress(tmp_path, rows, "--by", "province")
+    assert by_province["reconciliation"]["rejected_by_reason"] == {"province": 1}
+    assert {r["province"]: r["achieved"] for r in rows_of(by_province)} == {"01": 2, "79": 1}
+    by_unit = progress(tmp_path, rows[:2] + rows[3:] + ["0100000005,2025-01-05,voluntary_si,"
+                                                        " 99 ,01,A"], "--by", "unit")
+    assert by_unit["warnings"] == ["1 record name unit codes not in the target file, counted "
+                                   "as (unassigned): 99"]
+    units = {r["unit"]: r["achieved"] for r in rows_of(by_unit)}
+    assert units["01-001"] == 2 and units["01-002"] == 1 and units["(unassigned)"] == 1
+
+
 # Each participant has several records on their earliest day; the comment names the one the
 # tie rule of SPEC section 4 gives them (time of day, then the smallest unit, province after the
 # merger, staff id; a record without a time is the start of its day; empty values come last).
