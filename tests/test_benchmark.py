@@ -23,6 +23,7 @@ def test_benchmark_script_runs_on_a_small_file(tmp_path: Path) -> None:
     assert "10,000: sspost progress --db (rerun) " in result.stdout
 
 
+@pytest.mark.slow  # four seconds of a Python count; .ci/run runs it
 def test_independent_count_agrees_on_the_shipped_sample() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "independent_count.py"),
@@ -57,6 +58,7 @@ def test_independent_count_agrees_on_shuffled_split_rows_through_the_cache(
         assert result.stdout.count("agree") == 6
 
 
+@pytest.mark.slow  # eight processes; .ci/run runs it
 def test_the_designs_script_runs_on_the_shipped_sample() -> None:
     """benchmarks/designs.py builds its "today" lines from sspost's own staging SQL: it must
     still run when that SQL changes."""

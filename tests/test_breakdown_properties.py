@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import run
@@ -55,10 +56,28 @@ def subtree(unit: dict) -> list[str]:
     return [unit["code"], *[c for child in unit.get("units", []) for c in subtree(child)]]
 
 
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+QUICK = settings(max_examples=3, deadline=None, derandomize=True,
+                 suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                        HealthCheck.too_slow])
+LONGER = settings(QUICK, max_examples=12, derandomize=False)
+
+
+@QUICK
 @given(case=cases())
 def test_breakdowns_add_up(tmp_path: Path, case: tuple[list[dict], list[tuple]]) -> None:
+    """A few fixed cases in the default run (each is eight runs of the CLI)."""
+    breakdowns_add_up(tmp_path, case)
+
+
+@pytest.mark.slow  # .ci/run runs it
+@LONGER
+@given(case=cases())
+def test_breakdowns_add_up_on_more_cases(tmp_path: Path,
+                                         case: tuple[list[dict], list[tuple]]) -> None:
+    breakdowns_add_up(tmp_path, case)
+
+
+def breakdowns_add_up(tmp_path: Path, case: tuple[list[dict], list[tuple]]) -> None:
     units, records = case
     plan = {"schema_version": 1, "name": "P", "period": {"start": "2025-01-01",
                                                          "end": "2025-12-31"},

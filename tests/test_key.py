@@ -28,6 +28,9 @@ def test_a_key_is_the_narrowest_integer_that_holds_it() -> None:
     assert key(9, KEY_BITS - 8).type == "HUGEINT"
 
 
+CON = duckdb.connect()  # one for every example: a connection costs more than the query
+
+
 @given(st.data())
 def test_parts_read_back_as_they_went_in(data: st.DataObject) -> None:
     # Up to 120 bits: a HUGEINT holds 127 (the widest real key, every tie part and the row,
@@ -36,13 +39,11 @@ def test_parts_read_back_as_they_went_in(data: st.DataObject) -> None:
     values = [data.draw(st.integers(0, (1 << b) - 1)) for b in widths]
     packed = key(*widths)
     columns = ", ".join(f"{v}::HUGEINT AS p{i}" for i, v in enumerate(values))
-    with duckdb.connect() as con:
-        row = con.execute(f"SELECT {packed.sql} FROM (SELECT {columns}) c").fetchone()
-        assert row is not None
-        got = int(row[0])
-        below = sum(widths[1:])
-        assert got >> below == values[0]
-        assert got == sum(v << sum(widths[i + 1:]) for i, v in enumerate(values))
-        day = con.execute(f"SELECT {packed.day(str(got))}").fetchone()
-        assert day is not None
-        assert int(day[0]) == (START - dt.date(1970, 1, 1)).days + values[0]
+    row = CON.execute(f"SELECT {packed.sql} FROM (SELECT {columns}) c").fetchone()
+    assert row is not None
+    got = int(row[0])
+    assert got >> sum(widths[1:]) == values[0]
+    assert got == sum(v << sum(widths[i + 1:]) for i, v in enumerate(values))
+    day = CON.execute(f"SELECT {packed.day(str(got))}").fetchone()
+    assert day is not None
+    assert int(day[0]) == (START - dt.date(1970, 1, 1)).days + values[0]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sspost.records.key import FirstKey
 from sspost.records.sql import day as day_sql
+from sspost.records.store import insert_rows
 
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
@@ -67,9 +68,7 @@ def _tie_parts(store: RecordStore, empties: dict[str, int],
     def table_of(name: str, columns: str, pairs: list[tuple[object, object]]) -> str:
         made = f"{name}{suffix}"
         con.execute(f"CREATE OR REPLACE TEMP TABLE {made} ({columns})")
-        if pairs:  # one statement: a row at a time costs a round trip each
-            con.execute(f"INSERT INTO {made} SELECT unnest(?), unnest(?)",
-                        [[a for a, _ in pairs], [b for _, b in pairs]])
+        insert_rows(con, made, list(pairs))
         return made
 
     known = [str(r[0]) for r in con.execute("SELECT code FROM units ORDER BY idx").fetchall()]
