@@ -30,6 +30,11 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from least_work import program_spellings  # this folder's scripts: the same spellings
+from run import FLOOR_SQL  # and the same floor
 
 CHILD = """
 import json, resource, sys, time, duckdb
@@ -51,13 +56,18 @@ def jobs(targets: str, data: str) -> dict[str, tuple[list[str], list[str]]]:
     """(setup, timed) statements of each design, built from sspost's own SQL where it is
     today's."""
     from sspost.records.layout import detect_layout
-    from sspost.records.sql import lit
-    from sspost.records.staging import CHECKED_COLUMNS, staging_sql
+    from sspost.records.sql import day, lit
+    from sspost.records.staging import (
+        CHECKED_COLUMNS,
+        PERSONAL_NUMBER_OFFSET,
+        PROGRAM_SLOTS,
+        staging_sql,
+    )
     from sspost.records.store import ReadOptions, RecordStore
     from sspost.targets import load_targets
 
     plan = load_targets(targets)
-    start = f"DATE '{plan.period.start}'"
+    start = day(plan.period.start)
     with RecordStore(plan, ReadOptions()) as store:
         layout = detect_layout(data, {})
         columns = ("file_idx", "pid", "d", "program", "unit_text", "province", "staff", "secs",
@@ -67,8 +77,7 @@ def jobs(targets: str, data: str) -> dict[str, tuple[list[str], list[str]]]:
     setup: list[str] = []  # staging's SQL names its codes inline: it needs no table
     table = ", ".join(f"{c} {CHECKED_COLUMNS[c]}" for c in columns)
     create = f"CREATE TABLE checked ({table})"
-    spellings = {name: i for i, program in enumerate(plan.programs.values())
-                 for name in (list(plan.programs)[i], *program.aliases)}
+    spellings = program_spellings(plan)
     names = list(spellings)
     program_type = "CREATE TYPE program_name AS ENUM (" + ", ".join(map(lit, names)) + ")"
     index = ("CASE enum_code(program) " + " ".join(
@@ -79,18 +88,14 @@ def jobs(targets: str, data: str) -> dict[str, tuple[list[str], list[str]]]:
     scan = (f"read_csv({lit(data)}, columns={types}, header=true, auto_detect=false, "
             f"delim=',', quote='\"', escape='\"', dateformat='%Y-%m-%d', store_rejects=true)")
     valid = "regexp_full_match(participant_id, '[0-9]{10}([0-9]{2})?')"
-    who = (f"(participant_id::BIGINT + (length(participant_id) = 12)::BIGINT * 1000000000000)"
-           f" * 256 + {index}")
-    floor_types = ", ".join(f"'{c}': '{'DATE' if c == 'date' else 'VARCHAR'}'"
-                            for c in read_types)
-    floor = (f"SELECT min(participant_id), min(date), min(program), min(unit), min(province), "
-             f"min(staff_id) FROM read_csv({lit(data)}, columns={{{floor_types}}}, header=true, "
-             f"auto_detect=false, delim=',', quote='\"', escape='\"')")
-    firsts = (f"CREATE TABLE firsts AS SELECT pid * 256 + program AS who, "
+    who = (f"(participant_id::BIGINT + (length(participant_id) = 12)::BIGINT"
+           f" * {PERSONAL_NUMBER_OFFSET}) * {PROGRAM_SLOTS} + {index}")
+    floor = FLOOR_SQL.format(path=data)
+    firsts = (f"CREATE TABLE firsts AS SELECT pid * {PROGRAM_SLOTS} + program AS who, "
               f"min((d - {start})::INTEGER) AS first FROM checked "
               f"WHERE reason IS NULL AND d >= {start} GROUP BY ALL")
     packed = (f"CREATE TABLE packed AS SELECT CASE WHEN reason IS NULL "
-              f"THEN (pid * 256 + program) * 1024 + coalesce(d - {start}, 1023) "
+              f"THEN (pid * {PROGRAM_SLOTS} + program) * 1024 + coalesce(d - {start}, 1023) "
               f"ELSE -(reason * 1024 + coalesce(d - {start}, 1023)) - 1 END AS k FROM {named}")
     return {
         "floor: typed parse": (setup, [floor]),

@@ -32,8 +32,12 @@ import statistics
 import subprocess
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from run import FLOOR_SQL  # this folder's run.py: the benchmark's floor, the same statement
+
+if TYPE_CHECKING:
+    from sspost.targets import TargetFile
 
 COLUMNS = ("participant_id", "date", "program", "unit", "province", "staff_id")
 
@@ -107,6 +111,12 @@ DATAFUSION_FLOOR = ("SELECT min(participant_id), min(date), min(program), min(un
                     "min(province), min(staff_id) FROM t")
 
 
+def program_spellings(plan: TargetFile) -> dict[str, int]:
+    """Each program's code and aliases, as the plan spells them, to the program's index."""
+    return {name: i for i, (code, program) in enumerate(plan.programs.items())
+            for name in (code, *program.aliases)}
+
+
 def counting_sql(data: str, spellings: dict[str, int], start: str, end: str, *,
                  typed: bool, province: bool = False) -> str:
     """The least correct counting on DuckDB: checks, a packed key, each key's earliest day."""
@@ -156,9 +166,7 @@ def main() -> None:
     from sspost.targets import load_targets
 
     plan = load_targets(args.targets)
-    codes = list(plan.programs)
-    spellings = {name: codes.index(code) for code, program in plan.programs.items()
-                 for name in (code, *program.aliases)}
+    spellings = program_spellings(plan)
     start = str(plan.period.start)
     python = sys.executable
     steps: dict[str, tuple[list[str], bool]] = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from sspost.records import sql
 from sspost.records.counting import participant_sql, window_sql
 from sspost.records.key import FirstKey
 from sspost.records.staging import PROGRAM_SLOTS
@@ -84,7 +85,7 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date
     member of the record the tie rule picks (SPEC section 4)."""
     if not days:
         return {}
-    listed = ", ".join(f"DATE '{day}'" for day in sorted(days))
+    listed = ", ".join(map(sql.day, sorted(days)))
     counted = _counted(store)
     if counted.complete:  # the counted key names each participant's record by the whole rule
         day = counted.day("first")
