@@ -1,5 +1,6 @@
-"""Random exports (delimiters, quoting, embedded newlines, LF/CRLF/CR, blank and empty rows,
-ragged rows, bad values) against an independent count written here: the achieved figures, the
+"""Random exports (delimiters, quoting, embedded newlines, LF/CRLF/CR and both mixed line by
+line, blank, blank-only and empty rows, ragged rows, quotes that never close, bad values) against
+an independent count written here: the achieved figures, the
 reconciliation and every rejected line with its reason must agree, and nothing may crash."""
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ BAD = {"date": ["2025-02-30", "infinity", "epoch", "2025/03/01", "2025-3-1", "02
 
 @dataclass
 class Row:
-    kind: str  # good, date, program, participant_id, field_count, blank, empty
+    kind: str  # good, date, program, participant_id, field_count, unclosed, blank, spaces, empty
     pid: str = ""
     date: str = ""
     program: str = ""
@@ -37,7 +38,8 @@ def rows(draw: st.DrawFn) -> list[Row]:
     out = []
     for _ in range(draw(st.integers(1, 40))):
         kind = draw(st.sampled_from(["good"] * 6 + ["date", "program", "participant_id",
-                                                    "field_count", "blank", "empty"]))
+                                                    "field_count", "unclosed", "blank",
+                                                    "spaces", "empty"]))
         row = Row(kind, pid=f"01{draw(st.integers(0, 30)):08d}",
                   date=str(draw(st.dates(dt.date(2024, 11, 1), dt.date(2025, 12, 31)))),
                   program=draw(st.sampled_from(sorted(PROGRAMS))),
@@ -57,18 +59,22 @@ def quote(value: str, delimiter: str, ending: str) -> str:
     return value
 
 
-def render(data: list[Row], delimiter: str, ending: str) -> tuple[str, dict[int, str]]:
-    """The file's text, and the independent answer: each rejected line and its reason."""
-    lines = [delimiter.join(["participant_id", "date", "program", "note"])]
+def render(data: list[Row], delimiter: str, endings: list[str]) -> tuple[str, dict[int, str]]:
+    """The file's text, and the independent answer: each rejected line and its reason. Row i
+    ends with endings[i % len(endings)] (the header with the last)."""
+    text = delimiter.join(["participant_id", "date", "program", "note"]) + endings[-1]
     rejected: dict[int, str] = {}
     line = 2
-    for row in data:
-        if row.kind == "blank":
-            lines.append("")
+    for index, row in enumerate(data):
+        ending = endings[index % len(endings)]
+        blank = {"blank": "", "spaces": "  \t ", "empty": delimiter * 3}.get(row.kind)
+        if blank is not None:  # not a data row: neither read nor rejected
+            text += blank + ending
             line += 1
             continue
-        if row.kind == "empty":
-            lines.append(delimiter * 3)
+        if row.kind == "unclosed":  # a quote that never closes: this line alone is bad
+            text += delimiter.join([row.pid, row.date, row.program, '"no end']) + ending
+            rejected[line] = "field_count"
             line += 1
             continue
         fields = [row.pid, row.date, row.program, quote(row.note, delimiter, ending)]
@@ -76,9 +82,9 @@ def render(data: list[Row], delimiter: str, ending: str) -> tuple[str, dict[int,
             fields.append("extra")
         if row.kind != "good":
             rejected[line] = row.kind
-        lines.append(delimiter.join(fields))
+        text += delimiter.join(fields) + ending
         line += 1 + row.note.count("\n")
-    return ending.join(lines) + ending, rejected
+    return text, rejected
 
 
 def independent_achieved(data: list[Row]) -> dict[str, int]:
@@ -92,12 +98,13 @@ def independent_achieved(data: list[Row]) -> dict[str, int]:
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 20,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=rows(), delimiter=st.sampled_from([",", ";", "\t", "|"]),
-       ending=st.sampled_from(["\n", "\r\n", "\r"]))
+       endings=st.one_of(st.sampled_from([["\n"], ["\r\n"], ["\r"]]),
+                         st.lists(st.sampled_from(["\n", "\r\n"]), min_size=2, max_size=7)))
 def test_random_exports_agree_with_an_independent_count(
-        tmp_path: Path, data: list[Row], delimiter: str, ending: str) -> None:
+        tmp_path: Path, data: list[Row], delimiter: str, endings: list[str]) -> None:
     plan = write(tmp_path / "plan.yaml", PLAN.replace("aliases: [BHYT_HGD]",
                                                       "aliases: [BHYT_HGD, bhyt_hgd]"))
-    text, rejected = render(data, delimiter, ending)
+    text, rejected = render(data, delimiter, endings)
     path = tmp_path / "export.csv"
     path.write_bytes(text.encode("utf-8"))
     checked = run("check", plan, path, "-f", "json", "--as-of", str(AS_OF),

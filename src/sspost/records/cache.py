@@ -34,7 +34,7 @@ class CachedFile:
     parsed_rows: int
     scan: Scan  # of the file's bytes: the same while its checksum is
     engine_rejects: dict[int, tuple[str, str]]  # physical line: why, text
-    prepared: bool = False  # read through records.prepare (its line map is made again)
+    prepare: str = ""  # why it was read through records.prepare (its line map is made again)
 
 
 def fingerprint(scan: Scan, staging: str, encoding: str) -> str:
@@ -61,16 +61,16 @@ def cached_files(con: duckdb.DuckDBPyConnection, path: str) -> list[CachedFile]:
         return []
     columns = {str(r[0]) for r in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [_FILES]).fetchall()}
-    if not {"prepared", "sha256"} <= columns:
+    if not {"prepare", "sha256"} <= columns:
         return []  # written by an earlier sspost: made anew
     rows = con.execute(f"SELECT fingerprint, first_rowid, parsed_rows, sha256, lines, has_nul, "
-                       f"bare_cr, engine_rejects, prepared FROM {_FILES} "
+                       f"bare_cr, engine_rejects, prepare FROM {_FILES} "
                        "ORDER BY file_idx").fetchall()
     return [CachedFile(str(fp), int(first), int(parsed),
                        Scan(str(sha), int(lines), bool(nul), bool(cr)),
                        {int(line): (why, text) for line, (why, text)
-                        in json.loads(rejects).items()}, bool(prepared))
-            for fp, first, parsed, sha, lines, nul, cr, rejects, prepared in rows]
+                        in json.loads(rejects).items()}, str(prepare))
+            for fp, first, parsed, sha, lines, nul, cr, rejects, prepare in rows]
 
 
 def rows_in_place(con: duckdb.DuckDBPyConnection, files: list[CachedFile]) -> bool:
@@ -86,13 +86,13 @@ def reset(con: duckdb.DuckDBPyConnection) -> None:
     """An empty list of cached files, for a `checked` table made anew."""
     con.execute(f"CREATE OR REPLACE TABLE {_FILES} (file_idx INTEGER, fingerprint VARCHAR, "
                 "first_rowid BIGINT, parsed_rows BIGINT, sha256 VARCHAR, lines BIGINT, "
-                "has_nul BOOLEAN, bare_cr BOOLEAN, engine_rejects VARCHAR, prepared BOOLEAN)")
+                "has_nul BOOLEAN, bare_cr BOOLEAN, engine_rejects VARCHAR, prepare VARCHAR)")
 
 
 def remember(con: duckdb.DuckDBPyConnection, index: int, fingerprint: str, first_rowid: int,
              parsed_rows: int, scanned: Scan, engine_rejects: dict[int, tuple[str, str]],
-             prepared: bool) -> None:
+             prepare: str) -> None:
     con.execute(f"INSERT INTO {_FILES} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [index, fingerprint, first_rowid, parsed_rows, scanned.sha256, scanned.lines,
                  scanned.has_nul, scanned.bare_cr,
-                 json.dumps({str(k): list(v) for k, v in engine_rejects.items()}), prepared])
+                 json.dumps({str(k): list(v) for k, v in engine_rejects.items()}), prepare])

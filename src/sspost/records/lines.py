@@ -1,18 +1,61 @@
-"""Physical line numbers for the few rows that need one (rejected rows).
+"""Physical line numbers for the few rows that need one (rejected rows), and the check that
+the engine's read of a file accounts for every line of it.
 
-The engine numbers records, not lines: a quoted field spanning lines or a blank line would shift
-its count. Lines are worked out here, only for the rows asked for: by arithmetic when every
-record is one line (the usual case), else by one scan of the file with Python's csv reader.
+The engine numbers records, not lines. A file it reads directly has one record per line (a file
+whose records span lines is read through records.prepare instead: see `unaccounted_lines`), so
+lines are worked out here, only for the rows asked for: by arithmetic when the file has no blank
+line (the usual case), else by one pass over its lines.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 
 _CHUNK = 1 << 22
+_BLANKS = " \t"
 
 Span = tuple[int, int]  # first and last physical line of a record
+
+
+def is_blank(line: str, delimiter: str) -> bool:
+    """Whether a line holds no data: empty, blanks only, or empty fields only (`;;;;`).
+
+    The one test of "not a data row" for a line read whole (SPEC section 4, Reading)."""
+    return line.strip(_BLANKS + "\r\n" + delimiter) == ""
+
+
+def _blank_line_pattern(delimiter: str) -> re.Pattern[bytes]:
+    chars = re.escape((_BLANKS + delimiter).encode("utf-8"))
+    return re.compile(rb"(?m)^[" + chars + rb"]*\r?$")
+
+
+def line_counts(path: str, delimiter: str) -> tuple[int, int]:
+    """Physical lines of a UTF-8 file with LF or CRLF endings, and how many are blank
+    (`is_blank`), in one read."""
+    pattern = _blank_line_pattern(delimiter)
+    # A blank line other than the first starts right after a line break: chunks holding none
+    # of these pairs are not searched (most exports have no blank line at all).
+    starts = [b"\n" + c.encode("utf-8") for c in "\n\r" + _BLANKS + delimiter]
+    newlines = blanks = 0
+    carry = b""
+    first = True
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            data = carry + chunk
+            cut = data.rfind(b"\n") + 1  # whole lines only; the rest waits for the next chunk
+            if cut:
+                newlines += data.count(b"\n", 0, cut)
+                if first or any(data.find(s, 0, cut) >= 0 for s in starts):
+                    blanks += sum(1 for _ in pattern.finditer(data, 0, cut - 1))
+                first = False
+                carry = data[cut:]
+            else:
+                carry = data
+    if carry:
+        newlines += 1
+        blanks += pattern.fullmatch(carry) is not None
+    return newlines, blanks
 
 
 def line_of_offset(path: str, offsets: Iterable[int]) -> dict[int, int]:
@@ -46,26 +89,38 @@ def line_of_offset(path: str, offsets: Iterable[int]) -> dict[int, int]:
 
 def record_spans(
     path: str, delimiter: str, *, physical_lines: int, parsed_rows: int,
-    engine_rejected: set[int], wanted: list[int],
+    engine_rejected: set[int], wanted: list[int], header_lines: int = 1,
 ) -> dict[int, Span]:
     """Lines of the parsed rows at the given indexes (0-based, in file order).
 
-    Parsed rows are the records the engine returned: every record after the header that is not
-    blank and does not start on one of the `engine_rejected` lines.
+    Parsed rows are the records the engine returned from a file read with one record per line
+    (`unaccounted_lines` is 0): every line after the header that is not blank and is not one
+    of the `engine_rejected` lines.
     """
     if not wanted:
         return {}
     last = max(wanted)
-    if physical_lines == 1 + parsed_rows + len(engine_rejected):
-        spans = _one_line_records(engine_rejected, last)
+    if physical_lines == header_lines + parsed_rows + len(engine_rejected):
+        spans = _one_line_records(engine_rejected, last, header_lines)
     else:
-        spans = _scanned_records(path, delimiter, engine_rejected, last)
+        spans = _data_lines(path, delimiter, engine_rejected, last, header_lines)
     return {index: spans[index] for index in wanted if index < len(spans)}
 
 
-def _one_line_records(rejected: set[int], last_index: int) -> list[Span]:
+def unaccounted_lines(physical_lines: int, header_lines: int, parsed_rows: int,
+                      engine_rejected: int, blank: Callable[[], int]) -> int:
+    """Lines of a file that the engine's read of it left out (positive) or read twice
+    (negative): 0 when every line is the header, a parsed row, a line the engine set aside or a
+    blank line. Anything else (a quoted field spanning lines, or a quote that never closes
+    and swallows the lines after it) sends the file through records.prepare, which reads it
+    line by line. `blank` counts the blank lines, asked only when the rest do not add up."""
+    left = physical_lines - header_lines - parsed_rows - engine_rejected
+    return left - blank() if left else 0
+
+
+def _one_line_records(rejected: set[int], last_index: int, header_lines: int) -> list[Span]:
     spans: list[Span] = []
-    line = 1
+    line = header_lines
     while len(spans) <= last_index:
         line += 1
         if line not in rejected:
@@ -73,17 +128,14 @@ def _one_line_records(rejected: set[int], last_index: int) -> list[Span]:
     return spans
 
 
-def _scanned_records(path: str, delimiter: str, rejected: set[int], last_index: int) -> list[Span]:
+def _data_lines(path: str, delimiter: str, rejected: set[int], last_index: int,
+                header_lines: int) -> list[Span]:
     spans: list[Span] = []
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        next(reader, None)
-        previous_end = reader.line_num
-        for record in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if all(value == "" for value in record) or start in rejected:
-                continue  # blank lines and rows of empty cells are not data rows
-            spans.append((start, previous_end))
+        for number, line in enumerate(handle, start=1):
+            if number <= header_lines or number in rejected or is_blank(line, delimiter):
+                continue
+            spans.append((number, number))
             if len(spans) > last_index:
                 break
     return spans

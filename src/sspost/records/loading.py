@@ -15,10 +15,12 @@ from pathlib import Path
 from sspost.problems import UsageError, interrupted
 from sspost.records import archive, cache, dates, earliest, id_map
 from sspost.records.layout import Layout, detect_layout, header_names
-from sspost.records.lines import line_of_offset
+from sspost.records.lines import is_blank, line_counts, line_of_offset, unaccounted_lines
 from sspost.records.prepare import (
     BARE_CR,
+    MIXED_ENDINGS,
     PARSER_STOP,
+    SPANNING,
     SPREADSHEET,
     Prepared,
     is_spreadsheet,
@@ -159,7 +161,8 @@ def _reuse(store: RecordStore, path: str, plain: str, layout: Layout, scanned: S
     index = len(store.sources)
     read_path = _readable(store, index, plain, layout)  # rejected rows are read back from it
     prepared = store.rewritten.get(index)
-    if entry.prepared and prepared is None:  # its line map is made again, not cached
+    if entry.prepare and prepared is None:  # its line map is made again, not cached
+        layout = replace(layout, prepare=entry.prepare)
         prepared = _prepare(store, index, read_path, layout)
     store.sources.append(Source(path, prepared.read_path if prepared else read_path, layout,
                                 scanned, entry.parsed_rows, entry.first_rowid,
@@ -206,8 +209,8 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, plain: str,
     index = len(store.sources)
     text_path = _readable(store, index, plain, layout)
     prepared = store.rewritten.get(index)
-    if prepared is None and (layout.prepare or (scanned is not None and scanned.bare_cr)):
-        layout = replace(layout, prepare=layout.prepare or BARE_CR)
+    if prepared is None and (layout.prepare or _needs_preparing(scanned)):
+        layout = replace(layout, prepare=layout.prepare or _needs_preparing(scanned))
         prepared = _prepare(store, index, text_path, layout)
     check_nul = scanned is not None and scanned.has_nul
     # Checksum, line count and the rare cases needing another read, beside the engine.
@@ -218,8 +221,9 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, plain: str,
     assert scanned is not None
     again = replace(layout, skip_empty=layout.skip_empty or (
         refused is None and _maybe_empty_rows(store, index)))
-    if prepared is None and (refused is not None or scanned.bare_cr):
-        again = replace(again, prepare=BARE_CR if refused is None else PARSER_STOP)
+    if prepared is None and (refused is not None or _needs_preparing(scanned)):
+        again = replace(again, prepare=_needs_preparing(scanned) if refused is None
+                        else PARSER_STOP)
     if again != layout or scanned.has_nul != check_nul:
         if refused is None:
             store.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
@@ -232,19 +236,34 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, plain: str,
                           check_nul=scanned.has_nul)
     if refused is not None:
         raise UsageError(f"{path}: cannot read as CSV: {refused}")
+    parsed = _parsed_rows(store, index)
+    engine_rejects = _engine_rejects(store, index, path, _engine_path(text_path, prepared),
+                                     layout)
+    if prepared is None and _unaccounted(text_path, plain, layout, scanned, parsed[1],
+                                         len(engine_rejects)):
+        # Records spanning lines, or a quote that never closes: read line by line instead.
+        store.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
+        store.con.execute(f"DROP TABLE rejects_{index}; DROP TABLE rejects_{index}_scan")
+        layout = replace(layout, prepare=SPANNING)
+        prepared = _prepare(store, index, text_path, layout)
+        refused = _insert(store, index, path, prepared.read_path, layout,
+                          check_nul=scanned.has_nul)
+        if refused is not None:
+            raise UsageError(f"{path}: cannot read as CSV: {refused}")
+        parsed = _parsed_rows(store, index)
+        engine_rejects = _engine_rejects(store, index, path, prepared.read_path, layout)
+    if prepared is not None:  # lines set aside before the engine read the file
+        engine_rejects.update(prepared.bad)
     source = Source(path, _engine_path(text_path, prepared), layout, scanned,
-                    prepared=prepared)
+                    prepared=prepared, engine_rejects=engine_rejects)
     # Rows of one file have consecutive rowids in file order: a row's index in its file is
     # its rowid minus the first one.
-    row = store.con.execute("SELECT coalesce(min(rowid), 0), count(*) FROM checked "
-                            "WHERE file_idx = ?", [index]).fetchone()
-    source.first_rowid, source.parsed_rows = (int(row[0]), int(row[1])) if row else (0, 0)
+    source.first_rowid, source.parsed_rows = parsed
     store.sources.append(source)
-    _engine_rejects(store, source, index)
     if store.options.db:
         cache.remember(store.con, index, _fingerprint(store, index, layout, source.scan),
                        source.first_rowid, source.parsed_rows, source.scan,
-                       source.engine_rejects, prepared is not None)
+                       source.engine_rejects, layout.prepare if prepared is not None else "")
 
 
 def _insert(store: RecordStore, index: int, path: str, read_path: str, layout: Layout, *,
@@ -289,27 +308,54 @@ def _watch(store: RecordStore, path: str, done: threading.Event) -> None:
     store.options.on_progress(path, 1.0)
 
 
-def _engine_rejects(store: RecordStore, source: Source, index: int) -> None:
+def _needs_preparing(scanned: Scan | None) -> str:
+    """Why the scan of a file says the engine cannot read it as it is ("" when it can)."""
+    if scanned is None:
+        return ""
+    return BARE_CR if scanned.bare_cr else MIXED_ENDINGS if scanned.mixed_endings else ""
+
+
+def _parsed_rows(store: RecordStore, index: int) -> tuple[int, int]:
+    """The first rowid of file `index` in `checked`, and how many rows it has there."""
+    row = store.con.execute("SELECT coalesce(min(rowid), 0), count(*) FROM checked "
+                            "WHERE file_idx = ?", [index]).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def _unaccounted(text_path: str, plain: str, layout: Layout, scanned: Scan, parsed: int,
+                 engine_rejected: int) -> bool:
+    """Whether the engine's read of a file left lines out (lines.unaccounted_lines)."""
+    # A UTF-8 copy is counted on its own lines: the original's bytes may not be ASCII's.
+    physical = (scanned.lines if text_path == plain
+                else line_counts(text_path, layout.delimiter)[0])
+    left = unaccounted_lines(physical, layout.header_line, parsed, engine_rejected,
+                             lambda: line_counts(text_path, layout.delimiter)[1])
+    return left != 0
+
+
+def _engine_rejects(store: RecordStore, index: int, path: str, read_path: str,
+                    layout: Layout) -> dict[int, tuple[str, str]]:
+    """The lines the engine's parser set aside in file `index`: line -> (why, its text)."""
     errors = store.con.execute(
         f"SELECT line_byte_position, error_type::VARCHAR, csv_line "
         f"FROM rejects_{index} ORDER BY line_byte_position"
     ).fetchall()
-    lines = line_of_offset(source.read_path, [int(e[0]) for e in errors])
+    lines = line_of_offset(read_path, [int(e[0]) for e in errors])
+    found: dict[int, tuple[str, str]] = {}
     for start, kind, text in errors:
         line = lines[int(start)]
         if kind == "INVALID ENCODING":
-            offset = _first_invalid_utf8(source.read_path, int(start))
+            offset = _first_invalid_utf8(read_path, int(start))
             raise UsageError(
-                f"{source.path}:{line}: bytes that are not {source.layout.encoding} at "
+                f"{path}:{line}: bytes that are not {layout.encoding} at "
                 f"byte offset {offset}; name the file's encoding with --encoding"
             )
         why = _ENGINE_MESSAGES.get(str(kind), str(kind).lower())
         record = str(text or "").strip("\r\n")
-        if record.strip(source.layout.delimiter) == "":
-            continue  # `;;` in a wider file: every field empty, not a data row
-        source.engine_rejects.setdefault(line, (why, record))
-    if source.prepared is not None:  # lines set aside before the engine read the file
-        source.engine_rejects.update(source.prepared.bad)
+        if is_blank(record, layout.delimiter):
+            continue  # `;;` or blanks in a wider file: every field empty, not a data row
+        found.setdefault(line, (why, record))
+    return found
 
 
 def _engine_path(text_path: str, prepared: Prepared | None) -> str:

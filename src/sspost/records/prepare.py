@@ -37,6 +37,8 @@ SPREADSHEET = "a spreadsheet"
 BARE_CR = "a line ending in a bare CR"
 SEP_LINE = "Excel's sep= line"
 PARSER_STOP = "the engine's parser stopped on it"
+SPANNING = "a record spans lines, or a quote does not close"
+MIXED_ENDINGS = "lines end in both CRLF and LF"
 _SEP_LINE = re.compile(r"sep=(.)\s*", re.IGNORECASE)
 _MAX_RECORD_LINES = 64  # a quoted field longer than this is an unclosed quote, not a note
 _HEADER_ROWS = 20  # a spreadsheet's header is among its first rows
@@ -95,8 +97,20 @@ def _fields(record: str, delimiter: str) -> list[str] | None:
     return rows[0] if len(rows) == 1 else None  # two records on one line: not RFC 4180
 
 
+def _well_formed(record: str, delimiter: str) -> bool:
+    """Whether a record's text follows RFC 4180 to the letter (no quote inside an unquoted
+    field, nothing after a closing quote but a delimiter)."""
+    try:
+        list(csv.reader(io.StringIO(record.rstrip("\n"), newline=""), delimiter=delimiter,
+                        strict=True))
+    except csv.Error:
+        return False
+    return True
+
+
 def _empty(fields: list[str]) -> bool:
-    return all(f == "" for f in fields)
+    """A row of empty or blank fields (lines.is_blank): not a data row."""
+    return all(f.strip(" \t") == "" for f in fields)
 
 
 class _Lines:
@@ -149,7 +163,11 @@ def prepare_csv(text_path: str, delimiter: str, target: Path) -> Prepared:
                     break
                 taken.append(more)
                 fields = _fields("".join(taken), delimiter)
-            if fields is None:  # the quote never closes: the first line alone is bad
+            if fields is None or (len(taken) > 1
+                                  and not _well_formed("".join(taken), delimiter)):
+                # The quote never closes, or closes on a later line into text that is not
+                # RFC 4180 (a quote closing inside a field): the first line alone is bad, and
+                # the lines it took are read again.
                 prepared.bad[start] = ("a quote that does not close", line.rstrip("\n"))
                 lines.step_back(taken[1:])
                 continue

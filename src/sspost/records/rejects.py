@@ -44,7 +44,7 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
             spans = record_spans(
                 source.read_path, source.layout.delimiter, physical_lines=source.scan.lines,
                 parsed_rows=source.parsed_rows, engine_rejected=set(source.engine_rejects),
-                wanted=wanted)
+                wanted=wanted, header_lines=source.layout.header_line)
             text_path = source.read_path
         found = [(REASONS[int(code)], spans.get(int(rowid) - source.first_rowid, (0, 0)))
                  for rowid, code in rows]

@@ -24,25 +24,31 @@ class Scan:
     lines: int
     has_nul: bool
     bare_cr: bool = False  # a CR not followed by LF: a line break the engine does not see
+    # Lines ending in CRLF and others in LF alone: the engine takes the CR of a CRLF line in
+    # an LF file for part of its last field (a quoted one then is a bad row).
+    mixed_endings: bool = False
 
 
 def scan(path: str) -> Scan:
-    """Checksum, physical line count, and whether any NUL byte or bare CR occurs, in one read."""
+    """Checksum, physical line count, and whether any NUL byte, bare CR or mix of line endings
+    occurs, in one read."""
     digest = hashlib.sha256()
-    newlines = 0
+    newlines = crlf = 0
     has_nul = bare_cr = False
     last = b"\n"
     with open(path, "rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
             newlines += chunk.count(b"\n")
+            crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk.startswith(b"\n"))
             has_nul = has_nul or b"\x00" in chunk
             if not bare_cr and (b"\r" in chunk or last == b"\r"):
                 bare_cr = _bare_cr(last, chunk)
             last = chunk[-1:]
     if last == b"\r":
         bare_cr = True
-    return Scan(digest.hexdigest(), newlines + (last != b"\n"), has_nul, bare_cr)
+    return Scan(digest.hexdigest(), newlines + (last != b"\n"), has_nul, bare_cr,
+                mixed_endings=0 < crlf < newlines)
 
 
 def checksum(path: str) -> str:

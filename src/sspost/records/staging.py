@@ -97,8 +97,10 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
         return f"c{layout.positions[name]}" if name in layout.positions else "NULL::VARCHAR"
 
     nul = " OR ".join(f"contains(c{i}, chr(0))" for i in range(layout.field_count))
-    # A row whose every field is empty (`;;;;`) is not a data row: neither read nor rejected.
-    blank = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(layout.field_count))
+    # A row whose every field is empty or blank (`;;;;`) is not a data row: neither read nor
+    # rejected (lines.is_blank).
+    blank = " AND ".join(f"coalesce(trim(c{i}, ' \t'), '') = ''"
+                         for i in range(layout.field_count))
     scan = (
         f"SELECT {field('participant_id')} AS id_text, {field('date')} AS date_text, "
         f"{field('program')} AS program_text, {field('unit')} AS unit_raw, "
