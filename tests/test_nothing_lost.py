@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import PLAN, run, write
 
 HEADER = "participant_id,date,program\n"

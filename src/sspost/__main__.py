@@ -1,3 +1,3 @@
-from sspost.cli import main
+from sspost.entry import main
 
 main()

@@ -135,13 +135,13 @@ def _use_color(output: Path | None) -> bool:
             and os.environ.get("TERM") != "dumb")
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str | bytes, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))
         return
     try:
-        with replacing(output) as partial:
-            Path(partial).write_text(text, encoding="utf-8")
+        with replacing(output) as partial, open(partial, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 
@@ -149,11 +149,7 @@ def _write(text: str, output: Path | None) -> None:
 def _write_workbook(result: ProgressResult, lang: str, output: Path) -> None:
     from sspost.render import xlsx_format
 
-    try:
-        with replacing(output) as partial:
-            xlsx_format.write(result, lang, partial)
-    except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror or exc}")
+    _write(xlsx_format.render(result, lang), output)
 
 
 def _tell(reconciliation: Reconciliation, warnings: list[Notice], lang: str,

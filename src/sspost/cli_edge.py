@@ -2,7 +2,8 @@
 
 Exit codes (SPEC section 6): 0 success, 1 problems found, 2 usage error or unreadable input,
 3 an internal error (a bug), 130 interrupted. Nothing below this edge prints a traceback unless
-`--debug` was given; nothing it prints carries a participant id (`shown.clean`).
+`--debug` was given; nothing it prints carries a participant id (`shown.clean`), the traceback
+of --debug included.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +31,13 @@ def say(line: str) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):  # stderr gone: nothing is left to tell
         pass
+
+
+def traceback_of(exc: BaseException) -> None:
+    """--debug: the traceback, with ids masked and controls replaced line by line (the values
+    in an exception's message come from data as often as not)."""
+    for line in "".join(traceback.format_exception(exc)).splitlines():
+        say(line)
 
 
 def error(message: str) -> None:
@@ -80,12 +89,12 @@ class Edge(typer.core.TyperGroup):
             return Exit.INTERRUPTED
         except UsageError as exc:  # raised outside a command's own handling
             if debug:
-                raise
+                traceback_of(exc)
             error(str(exc))
             return Exit.USAGE
         except OSError as exc:
             if debug:
-                raise
+                traceback_of(exc)
             if exc.errno == errno.EPIPE:  # the reader went away (`| head`): nothing to tell
                 silence_stdout()
                 return Exit.USAGE
@@ -97,7 +106,7 @@ class Edge(typer.core.TyperGroup):
                 say("sspost: interrupted")
                 return Exit.INTERRUPTED
             if debug:
-                raise
+                traceback_of(exc)
             error(f"internal error ({type(exc).__name__}: {exc}); this is a bug in sspost: "
                   "run again with --debug for the traceback and report it")
             return Exit.INTERNAL

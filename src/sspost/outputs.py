@@ -8,6 +8,7 @@ reading. Both are usage errors, found here, in one place, for every command.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -113,16 +114,29 @@ def check_outputs(inputs: list[tuple[str, Path]], outputs: list[Output]) -> None
 
 
 
+def _exists_not_regular(path: Path) -> bool:
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)  # follows links (/dev/stdout)
+    except OSError:
+        return False
+
+
 @contextmanager
 def replacing(target: str | Path, *, exclusive: bool = False) -> Iterator[str]:
     """A temporary path beside `target`, renamed onto it when the block ends well.
 
     An output is complete or absent: Ctrl-C, a full disk or a failed render in the middle of
     writing leaves the previous file (or none), never half of one. The rename is atomic
-    because the temporary file is in the same folder. `exclusive`: FileExistsError rather than
+    because the temporary file is in the same folder. A target that exists and is not a regular
+    file (a device, a pipe) is written in place. `exclusive`: FileExistsError rather than
     replace a file that appeared meanwhile (a hard link is made, which never replaces).
     """
-    target = Path(target)
+    if _exists_not_regular(Path(target)):
+        # A device, a pipe or a terminal (`-o /dev/null`, `/dev/stdout`): written in place.
+        # A rename would replace the device itself with a regular file (as root, it can).
+        yield str(target)
+        return
+    target = Path(os.path.realpath(target))  # a link is written through, never replaced
     handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.",
                                          suffix=".part")
     os.close(handle)

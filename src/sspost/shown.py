@@ -4,7 +4,8 @@ Every value that comes from an input file (a cell, a header, a name or code in a
 passes through here before a person or a program reads it (SPEC sections 6 and 7):
 
 - `mask_ids` finds participant ids however they are written (`0123456789`, `0123-456-789`,
-  `012 345 6789`, `0123.456.789`) and keeps only their last two digits;
+  `012 345 6789`, `0123.456.789`, `0123 - 456 - 789`, `7,912,345,678`) and keeps only their
+  last two digits;
 - `clean` does that, replaces control characters (terminal escapes, bidi overrides, newlines)
   and bounds the length, for one line of plain text;
 - `for_markdown` and `for_chart` add the escaping of their medium. Terminals get `clean` text
@@ -13,6 +14,7 @@ passes through here before a person or a program reads it (SPEC sections 6 and 7
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -23,12 +25,19 @@ _LONGEST = 200  # characters of one value shown in a message
 _DATE = (r"(?:19|20)\d{2}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
          r"|\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}(?: \d{1,2}:\d{2}(?::\d{2})?)?"
          r"|(?:19|20)\d{2}[./]\d{1,2}[./]\d{1,2}")
-_GROUPED = r"[1-9]\d{0,2}(?P<sep>[,. \u00a0])\d{3}(?:(?P=sep)\d{3})*"
-# Digits with at most one separator between two of them: how people write ids.
-_RUN = r"\d(?:[ \-./_\u00a0]?\d)*"
+# How people separate the groups of an id's digits: up to three blanks or dashes (any Unicode
+# dash or minus: `0123  456  789`, `0123 - 456 - 789`, `0123–456–789`), or one dot, slash,
+# underscore or comma (`7,912,345,678`, a number cell shown with grouping). A comma and a blank
+# separate items of a list (`01, 79`) and two dots a range (`2024-01..2024-12`), not digits.
+_GAP = r"(?:[ \t\-\u00a0\u2009\u202f\u2010-\u2015\u2212\ufe63\uff0d]{1,3}|[./_,])"
+_GROUPED = (r"[1-9]\d{0,2}(?P<sep>[,. \u00a0])\d{3}(?:(?P=sep)\d{3})*"
+            rf"(?!{_GAP}\d)")  # a count only when the digits stop with it
+_RUN = rf"\d(?:{_GAP}?\d)*"
 _TOKEN = re.compile(rf"(?<!\d)(?:(?P<date>{_DATE})|(?P<grouped>{_GROUPED})|(?P<run>{_RUN}))(?!\d)")
 _ID_DIGITS = 8  # a run of this many digits could be an id (or what is left of one)
-_SMALL_GROUPED = 9  # '.'- or space-grouped counts up to 999.999.999 read as counts
+# Grouped counts up to 999,999,999 read as counts (a national year is about 20 million rows);
+# ten grouped digits or more are an id that a number cell wrote with thousands separators.
+_SMALL_GROUPED = 9
 
 _BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
          "\u2069", "\u200e", "\u200f", "\u061c"}
@@ -44,15 +53,55 @@ def _replace(match: re.Match[str]) -> str:
     digits = re.sub(r"\D", "", text)
     if match.group("date") is not None:
         return text
-    if match.group("grouped") is not None and (
-            match.group("sep") == "," or len(digits) <= _SMALL_GROUPED):
-        return text
+    if match.group("grouped") is not None:
+        sep = match.group("sep")
+        round_number = set(text[text.index(sep):]) <= {"0", sep}
+        if len(digits) <= _SMALL_GROUPED or round_number:
+            return text  # a count, or a round limit (`1,000,000,000`): no id is that round
     return mask(digits) if len(digits) >= _ID_DIGITS else text
 
 
 def mask_ids(text: str) -> str:
     """`text` with anything that could be a participant id masked to its last two digits."""
     return _TOKEN.sub(_replace, text)
+
+
+def _invisible(ch: str) -> bool:
+    """Characters that change how text around them looks: controls, bidi overrides, line and
+    paragraph separators."""
+    return ch in _BIDI or ch in "\u2028\u2029" or unicodedata.category(ch) in ("Cc", "Cs", "Co")
+
+
+# What `_invisible` finds, as one pattern, for whole documents (C0 controls left to JSON).
+_INVISIBLE = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                        "\u2028\u2029\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]")
+
+
+def _escape_invisible(text: str) -> str:
+    return _INVISIBLE.sub(lambda m: "".join(f"\\u{unit:04x}" for unit in
+                                            _utf16_units(m.group(0))), text)
+
+
+def _utf16_units(ch: str) -> list[int]:
+    data = ch.encode("utf-16-be", errors="surrogatepass")
+    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
+
+
+def json_text(doc: object) -> str:
+    """`doc` as indented JSON, letters as written and every invisible character (C1 controls,
+    bidi overrides) escaped: the values stay as the data had them, but `cat` shows no trick.
+    The one way sspost writes JSON."""
+    return _escape_invisible(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
+
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted string of `text`, invisible characters escaped."""
+    return _INVISIBLE.sub(lambda m: f"\\U{ord(m.group(0)):08x}",
+                          json.dumps(text, ensure_ascii=False))
+
+
+def has_invisible(text: str) -> bool:
+    return any(_invisible(ch) for ch in text)
 
 
 def _visible(ch: str) -> str:
@@ -102,6 +151,18 @@ def for_markdown(text: str) -> str:
         end = digits.end()
         return escaped[:end] + "\\" + escaped[end:]
     return lead + "\\" + escaped[len(lead):]
+
+
+# What makes a spreadsheet read a cell as a formula (`=`, `+`, `-`, `@`, and a tab or CR
+# before one).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one that would start a formula gets a leading
+    `'`, which Excel and LibreOffice take as "text" and do not display (OWASP's advice on CSV
+    injection). The one such guard, for every CSV sspost writes."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def for_chart(text: str) -> str:

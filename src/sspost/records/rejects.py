@@ -11,7 +11,7 @@ from sspost.outputs import replacing
 from sspost.problems import UsageError
 from sspost.records.lines import read_spans, record_spans
 from sspost.records.model import REASON_BY_CODE, REASONS, RejectedRow
-from sspost.shown import clean
+from sspost.shown import clean, inert_cell
 
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
@@ -71,7 +71,8 @@ def _field(text: str, delimiter: str, position: int | None) -> str:
 
 
 def write_rejects(store: RecordStore, target: str) -> int:
-    """Every rejected row as it was, plus file, line and reason. Returns the row count."""
+    """Every rejected row as it was, plus file, line and reason; a cell a spreadsheet would
+    run as a formula starts with `'` (shown.inert_cell). Returns the row count."""
     rows = rejected_rows(store, None)
     try:
         with replacing(target) as partial, \
@@ -79,7 +80,8 @@ def write_rejects(store: RecordStore, target: str) -> int:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(["file", "line", "reason", "message", "record"])
             for r in rows:
-                writer.writerow([r.file, r.line, r.reason, r.message, r.text or ""])
+                writer.writerow([inert_cell(r.file), r.line, r.reason, inert_cell(r.message),
+                                 inert_cell(r.text or "")])
     except OSError as exc:
         raise UsageError(f"cannot write rejects file {target}: {exc.strerror}") from None
     return len(rows)

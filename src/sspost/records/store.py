@@ -133,6 +133,11 @@ class RecordStore:
         self.folder = self._tmp.name  # the run's scratch files, and where the engine spills
         self.error = duckdb.Error  # imported late: --help and validate never pay for it
         self._out_of_memory = duckdb.OutOfMemoryException
+        self._io_error = duckdb.IOException
+        if self.options.db and os.path.isfile(self.options.db) \
+                and os.path.getsize(self.options.db) == 0:
+            # What a run stopped by a full disk leaves: no data, and no database to open.
+            os.unlink(self.options.db)
         try:
             self.con: duckdb.DuckDBPyConnection = duckdb.connect(self.options.db or ":memory:")
         except duckdb.Error as exc:
@@ -222,6 +227,10 @@ class RecordStore:
         self.close()
         if self.is_out_of_memory(value):  # from any query of the run
             raise self._memory_error() from None
+        if self.options.db and isinstance(value, self._io_error):  # a damaged or full --db
+            raise UsageError(f"--db {self.options.db}: {str(value).splitlines()[0]}; if the "
+                             "file is damaged, delete it and run again to make it anew"
+                             ) from None
 
     def close(self) -> None:
         self.con.close()

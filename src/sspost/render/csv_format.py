@@ -7,7 +7,7 @@ import io
 
 from sspost.progress import ProgressResult
 from sspost.render.json_format import breakdown_row_json
-from sspost.shown import clean_all
+from sspost.shown import clean_all, inert_cell
 
 COLUMNS = (
     "program", "label", "as_of", "target", "achieved", "attainment", "gap", "elapsed",
@@ -16,7 +16,6 @@ COLUMNS = (
     "share", "baseline_participants", "vs_baseline", "last_year_as_of",
     "last_year_participants", "last_year_source", "vs_last_year",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> str:
@@ -28,7 +27,7 @@ def safe_cell(value: object) -> str:
     if isinstance(value, int | float):
         return repr(value)
     text = clean_all(str(value))  # shown as written: no terminal escapes, no ids
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return inert_cell(text)
 
 
 def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str:

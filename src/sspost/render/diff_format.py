@@ -7,7 +7,7 @@ from typing import Any
 
 from sspost.plan_diff import Change
 from sspost.render.words import Words
-from sspost.shown import clean_all, for_markdown
+from sspost.shown import clean_all, for_markdown, json_text
 
 SCHEMA_VERSION = 1
 _W = Words("en")
@@ -102,7 +102,7 @@ def as_json(old: str, new: str, changes: list[Change]) -> str:
         return out
     doc = {"schema_version": SCHEMA_VERSION, "old": old, "new": new,
            "changes": [entry(c) for c in changes]}
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_text(doc)
 
 
 DIFF_RENDERERS = {"text": as_text, "markdown": as_markdown, "json": as_json}

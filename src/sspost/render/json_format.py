@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sspost.breakdowns import Breakdown, BreakdownRow
 from sspost.progress import CheckResult, ProgramProgress, ProgressResult
 from sspost.records import Reconciliation
+from sspost.shown import json_text
 
 SCHEMA_VERSION = 1
 
@@ -116,7 +116,7 @@ def progress_json(result: ProgressResult) -> dict[str, Any]:
 
 
 def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str:
-    return json.dumps(progress_json(result), ensure_ascii=False, indent=2) + "\n"
+    return json_text(progress_json(result))
 
 
 def check_json(result: CheckResult) -> str:
@@ -124,4 +124,4 @@ def check_json(result: CheckResult) -> str:
            "targets": result.targets, "as_of": result.as_of.isoformat(),
            "reconciliation": reconciliation_json(result.reconciliation),
            "warnings": [str(n) for n in result.warnings]}
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_text(doc)

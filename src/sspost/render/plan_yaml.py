@@ -9,13 +9,13 @@ like "01" or a name like "yes" comes back as the text it is.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
 
 from sspost.next_plan import NextPlan, NextUnit, ProgramBaseline
+from sspost.shown import has_invisible, yaml_quoted
 from sspost.targets.loader import PLACEHOLDER
 
 _SCHEMA_COMMENT = "# yaml-language-server: $schema="
@@ -29,9 +29,11 @@ def scalar(value: object, *, in_flow: bool = False) -> str:
     dumped = yaml.safe_dump([value] if in_flow else value, allow_unicode=True,
                             default_flow_style=True, width=1 << 30)
     text = dumped.strip()[1:-1] if in_flow else dumped.removesuffix("\n").removesuffix("\n...")
-    if isinstance(value, str) and yaml.safe_load(f"[{text}]" if in_flow else text) != (
-            [value] if in_flow else value):
-        text = json.dumps(value)  # PyYAML wrote it plain but reads it back otherwise
+    if isinstance(value, str) and (has_invisible(value) or yaml.safe_load(
+            f"[{text}]" if in_flow else text) != ([value] if in_flow else value)):
+        # PyYAML wrote it plain but reads it back otherwise, or left a bidi override or a C1
+        # control as it was (YAML calls them printable).
+        text = yaml_quoted(value)
     return text
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from sspost.problems import Problem, Severity
+from sspost.shown import json_text
 
 
 def _count(problems: list[Problem], severity: Severity) -> int:
@@ -50,7 +50,7 @@ def as_json(problems: list[Problem], files: list[str]) -> str:
                       "severity": p.severity.value, "rule": p.rule, "key": p.key,
                       "message": p.message} for p in problems],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_text(doc)
 
 
 PROBLEM_RENDERERS: dict[str, Callable[[list[Problem], list[str]], str]] = {

@@ -5,6 +5,7 @@ chosen language. Written with XlsxWriter; the same rows as the CSV output."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from sspost.catalogue import section
 from sspost.progress import ProgressResult
@@ -15,11 +16,14 @@ RATIOS = {"attainment", "elapsed", "pace", "share", "vs_baseline", "vs_last_year
 SHEETS = section("sheet")
 
 
-def write(result: ProgressResult, lang: str, path: str) -> None:
+def render(result: ProgressResult, lang: str) -> bytes:
+    """The workbook's bytes: made in memory, so that only the CLI writes (a full disk or a
+    device is its one error, never the zip writer's)."""
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
-                                      "strings_to_numbers": False})
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False, "in_memory": True})
     # The workbook's own dates are the as-of date, so identical inputs give identical bytes.
     stamp = dt.datetime.combine(result.as_of, dt.time())
     book.set_properties({"created": stamp, "title": f"{result.targets} {result.as_of}"})
@@ -40,6 +44,7 @@ def write(result: ProgressResult, lang: str, path: str) -> None:
             for col, value in enumerate(row):
                 _cell(sheet, r, col, header[col], value, formats)
     book.close()
+    return buffer.getvalue()
 
 
 def _cell(sheet: object, row: int, col: int, name: str, value: object,
