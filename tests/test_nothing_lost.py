@@ -69,3 +69,61 @@ def test_a_line_of_blanks_is_no_row_and_shifts_no_line(tmp_path: Path) -> None:
                             b' , ,\n')
     assert (r["rows_read"], r["accepted"], r["rejected"]) == (3, 1, 2)
     assert set(lines_of(r)) == {4, 5}
+
+
+def test_loose_and_special_dates_are_bad_rows_whatever_the_form(tmp_path: Path) -> None:
+    body = (b"0123456789,2025-03-01,voluntary_si\n"
+            b"0123456788,2025-3-1  ,voluntary_si\n"    # padded to ten characters
+            b"0123456787,2025-03-1 ,voluntary_si\n"
+            b"0123456786,infinity,voluntary_si\n"
+            b"0123456785,epoch,voluntary_si\n"
+            b"0123456784,-infinity,voluntary_si\n"
+            b"0123456783, 2025-03-02 ,voluntary_si\n")  # blanks around ISO: allowed
+    plan = write(tmp_path / "plan.yaml", PLAN)
+    path = tmp_path / "export.csv"
+    path.write_bytes(HEADER.encode() + body)
+    for extra in ([], ["--date-format", "%d/%m/%Y"]):
+        result = run("check", plan, path, "-f", "json", "--as-of", "2025-12-31", *extra)
+        r = result.json()["reconciliation"]
+        assert sorted(row["line"] for row in r["rejected_rows"]) == [3, 4, 5, 6, 7], extra
+        assert (r["accepted"], r["counted"]) == (2, 2)
+
+
+def test_a_date_form_is_detected_in_files_the_engine_cannot_read_as_they_are(
+        tmp_path: Path) -> None:
+    r = reconcile(tmp_path, b'0123456789,01/03/2025,"voluntary_si"\r\n'
+                            b"0123456788,13/03/2025,voluntary_si\n"
+                            b"0123456787,14/03/2025,voluntary_si\n")
+    assert (r["accepted"], r["rejected"]) == (3, 0)
+    assert r["files"][0]["date_format"] == "%d/%m/%Y"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("body", [
+    b"0123456789,2025-03-01,voluntary_si,ok\n0123456788,2025-03-01,voluntary_si,\xff\n",
+    b"0123456789,2025-03-01,voluntary_si,ok\r0123456788,2025-03-01,voluntary_si,\xff\r",
+    b'0123456789,2025-03-01,voluntary_si,ok\n0123456788,2025-03-01,voluntary_si,"x"\xff\n',
+], ids=["unread column", "CR only", "after a closing quote"])
+def test_undecodable_bytes_anywhere_stop_the_run_naming_line_and_offset(
+        tmp_path: Path, body: bytes) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN)
+    path = tmp_path / "export.csv"
+    header = b"participant_id,date,program,note\n"
+    path.write_bytes(header + body)
+    result = run("check", plan, path)
+    offset = (header + body).index(b"\xff")
+    assert result.exit_code == 2
+    assert result.stderr == (f"sspost: error: {path}:3: bytes that are not utf-8 at byte offset "
+                             f"{offset}; name the file's encoding with --encoding\n")
+
+
+@pytest.mark.parametrize("note", [b"x" * 200_000, b'"' + b"y" * (3 << 20) + b'"'])
+def test_a_long_note_is_a_valid_row(tmp_path: Path, note: bytes) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN)
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"participant_id,date,program,note\n"
+                     b"0123456789,2025-03-01,voluntary_si," + note + b"\n"
+                     b"0123456788,2025-03-01,voluntary_si,ok\n")
+    result = run("check", plan, path, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    r = result.json()["reconciliation"]
+    assert (r["rows_read"], r["accepted"], r["counted"]) == (2, 2, 2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +75,9 @@ def mutated(draw: st.DrawFn) -> str:
     return "".join(lines)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
+# 60 here; benchmarks/fuzz.py (and so CI) runs as many as it is given.
+@settings(max_examples=int(os.environ.get("SSPOST_FUZZ_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(text=mutated())
 def test_validate_answers_every_mutation(tmp_path: Path, text: str) -> None:
     path = tmp_path / "mutated.yaml"

@@ -58,6 +58,14 @@ def line_counts(path: str, delimiter: str) -> tuple[int, int]:
     return newlines, blanks
 
 
+def line_at_byte(path: str, offset: int) -> int:
+    """The physical line (LF, CRLF or CR alone ending a line) holding the byte at `offset`:
+    for a message about that byte, so read plainly."""
+    with open(path, "rb") as handle:
+        before = handle.read(offset)
+    return len(re.findall(rb"\r\n|\r|\n", before)) + 1
+
+
 def line_of_offset(path: str, offsets: Iterable[int]) -> dict[int, int]:
     """Line number (1-based) of the record starting at each byte offset, in one read.
 

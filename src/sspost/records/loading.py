@@ -15,9 +15,16 @@ from pathlib import Path
 from sspost.problems import UsageError, interrupted
 from sspost.records import archive, cache, dates, earliest, id_map
 from sspost.records.layout import Layout, detect_layout, header_names
-from sspost.records.lines import is_blank, line_counts, line_of_offset, unaccounted_lines
+from sspost.records.lines import (
+    is_blank,
+    line_at_byte,
+    line_counts,
+    line_of_offset,
+    unaccounted_lines,
+)
 from sspost.records.prepare import (
     BARE_CR,
+    LONG_LINE,
     MIXED_ENDINGS,
     PARSER_STOP,
     SPANNING,
@@ -129,7 +136,8 @@ def _with_date_format(store: RecordStore, index: int, path: str, plain: str,
 
 def _prepare(store: RecordStore, index: int, text_path: str, layout: Layout) -> Prepared:
     prepared = prepare_csv(text_path, layout.delimiter,
-                           Path(store.folder) / f"{index}.prepared.csv")
+                           Path(store.folder) / f"{index}.prepared.csv",
+                           frozenset(layout.positions.values()))
     store.rewritten[index] = prepared
     return prepared
 
@@ -219,6 +227,10 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, plain: str,
                       check_nul=check_nul)
     scanned = scanning.result() if scanning is not None else scanned
     assert scanned is not None
+    if scanned.bad_utf8 >= 0 and is_utf8(layout.encoding):
+        raise UsageError(f"{path}:{line_at_byte(plain, scanned.bad_utf8)}: bytes that are not "
+                         f"utf-8 at byte offset {scanned.bad_utf8}; name the file's encoding "
+                         "with --encoding")
     again = replace(layout, skip_empty=layout.skip_empty or (
         refused is None and _maybe_empty_rows(store, index)))
     if prepared is None and (refused is not None or _needs_preparing(scanned)):
@@ -239,12 +251,15 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, plain: str,
     parsed = _parsed_rows(store, index)
     engine_rejects = _engine_rejects(store, index, path, _engine_path(text_path, prepared),
                                      layout)
-    if prepared is None and _unaccounted(text_path, plain, layout, scanned, parsed[1],
-                                         len(engine_rejects)):
-        # Records spanning lines, or a quote that never closes: read line by line instead.
+    long_line = any(why == _ENGINE_MESSAGES["LINE SIZE OVER MAXIMUM"]
+                    for why, _ in engine_rejects.values())
+    if prepared is None and (long_line or _unaccounted(
+            text_path, plain, layout, scanned, parsed[1], len(engine_rejects))):
+        # Records spanning lines, a quote that never closes or a line the engine will not
+        # read (a long note): read line by line instead.
         store.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
         store.con.execute(f"DROP TABLE rejects_{index}; DROP TABLE rejects_{index}_scan")
-        layout = replace(layout, prepare=SPANNING)
+        layout = replace(layout, prepare=LONG_LINE if long_line else SPANNING)
         prepared = _prepare(store, index, text_path, layout)
         refused = _insert(store, index, path, prepared.read_path, layout,
                           check_nul=scanned.has_nul)

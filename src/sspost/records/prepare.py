@@ -39,8 +39,18 @@ SEP_LINE = "Excel's sep= line"
 PARSER_STOP = "the engine's parser stopped on it"
 SPANNING = "a record spans lines, or a quote does not close"
 MIXED_ENDINGS = "lines end in both CRLF and LF"
+LONG_LINE = "a line longer than the engine reads"
 _SEP_LINE = re.compile(r"sep=(.)\s*", re.IGNORECASE)
 _MAX_RECORD_LINES = 64  # a quoted field longer than this is an unclosed quote, not a note
+# A line longer than this is not an export's (a participant row is a few hundred bytes): the
+# file is refused rather than held in memory whole. Python's csv module stops at 128 KB
+# otherwise; a long note in a column the run does not read is a valid row all the same.
+MAX_LINE = 64 << 20
+csv.field_size_limit(MAX_LINE)
+# What the engine is given of a field it reads: enough for any code, id or date, so that a
+# record of the prepared file stays under the engine's own line limit (2 MB); the whole field
+# stays in the input, where rejected rows are read back from.
+_MAX_FIELD = 4096
 _HEADER_ROWS = 20  # a spreadsheet's header is among its first rows
 
 Span = tuple[int, int]
@@ -125,9 +135,12 @@ class _Lines:
         self.number = 0  # physical number of the last line given
 
     def next(self) -> str | None:
-        line = self._back.pop() if self._back else self._handle.readline()
+        line = self._back.pop() if self._back else self._handle.readline(MAX_LINE + 1)
         if not line:
             return None
+        if len(line) > MAX_LINE:
+            raise UsageError(f"line {self.number + 1} is longer than {MAX_LINE >> 20} MB: "
+                             "not a participant export")
         self.number += 1
         return line
 
@@ -137,8 +150,15 @@ class _Lines:
         self.number -= len(lines)
 
 
-def prepare_csv(text_path: str, delimiter: str, target: Path) -> Prepared:
-    """Rewrite a UTF-8 CSV that the engine cannot read as it is; see the module's docstring."""
+def prepare_csv(text_path: str, delimiter: str, target: Path,
+                read: frozenset[int] = frozenset()) -> Prepared:
+    """Rewrite a UTF-8 CSV that the engine cannot read as it is; see the module's docstring.
+
+    Only the fields at the positions in `read` are written (the others empty, as the engine
+    never looks at them), each cut at _MAX_FIELD characters."""
+    def kept(fields: list[str]) -> list[str]:
+        return [f[:_MAX_FIELD] if i in read else "" for i, f in enumerate(fields)]
+
     prepared = Prepared(str(target), text_path=text_path)
     with open(text_path, encoding="utf-8-sig", errors="replace", newline=None) as source, \
             open(target, "w", encoding="utf-8", newline="") as out:
@@ -152,7 +172,7 @@ def prepare_csv(text_path: str, delimiter: str, target: Path) -> Prepared:
         header = _fields(first, delimiter) or [first.rstrip("\n")]
         width = len(header)
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        writer.writerow(header)
+        writer.writerow(kept(header))
         while (line := lines.next()) is not None:
             start = lines.number
             taken = [line]
@@ -178,7 +198,7 @@ def prepare_csv(text_path: str, delimiter: str, target: Path) -> Prepared:
                        else "fewer fields than the header")
                 prepared.bad[start] = (why, "".join(taken).rstrip("\n"))
                 continue
-            writer.writerow(fields)
+            writer.writerow(kept(fields))
             prepared.spans.append((start, lines.number))
     return prepared
 

@@ -27,18 +27,24 @@ class Scan:
     # Lines ending in CRLF and others in LF alone: the engine takes the CR of a CRLF line in
     # an LF file for part of its last field (a quoted one then is a bad row).
     mixed_endings: bool = False
+    # Byte offset of the first byte that is not UTF-8 (-1: none), wherever it is: in a column
+    # the run does not read too, as SPEC section 4 asks (the engine checks only what it reads).
+    bad_utf8: int = -1
 
 
 def scan(path: str) -> Scan:
     """Checksum, physical line count, and whether any NUL byte, bare CR or mix of line endings
     occurs, in one read."""
     digest = hashlib.sha256()
-    newlines = crlf = 0
+    newlines = crlf = consumed = 0
     has_nul = bare_cr = False
     last = b"\n"
+    utf8 = _Utf8Check()
     with open(path, "rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
+            utf8.feed(chunk, consumed)
+            consumed += len(chunk)
             newlines += chunk.count(b"\n")
             crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk.startswith(b"\n"))
             has_nul = has_nul or b"\x00" in chunk
@@ -48,7 +54,39 @@ def scan(path: str) -> Scan:
     if last == b"\r":
         bare_cr = True
     return Scan(digest.hexdigest(), newlines + (last != b"\n"), has_nul, bare_cr,
-                mixed_endings=0 < crlf < newlines)
+                mixed_endings=0 < crlf < newlines, bad_utf8=utf8.end(consumed))
+
+
+class _Utf8Check:
+    """Where the first byte that is not UTF-8 is, fed chunk by chunk (an ASCII chunk, the
+    usual one, costs a test of its bytes only)."""
+
+    def __init__(self) -> None:
+        self.bad = -1
+        self._tail = b""  # a character cut by the chunk's end, completed by the next one
+
+    def feed(self, chunk: bytes, offset: int) -> None:
+        if self.bad >= 0 or (not self._tail and chunk.isascii()):
+            return
+        data, start = self._tail + chunk, offset - len(self._tail)
+        try:
+            data.decode("utf-8")
+            self._tail = b""
+        except UnicodeDecodeError as exc:
+            if exc.end == len(data) and len(data) - exc.start < 4 \
+                    and exc.reason == "unexpected end of data":
+                self._tail = data[exc.start:]  # cut by the chunk's end: wait for the rest
+                try:
+                    data[:exc.start].decode("utf-8")
+                except UnicodeDecodeError as inner:
+                    self.bad = start + inner.start
+            else:
+                self.bad = start + exc.start
+
+    def end(self, consumed: int) -> int:
+        if self.bad < 0 and self._tail:  # the file ends inside a character
+            self.bad = consumed - len(self._tail)
+        return self.bad
 
 
 def checksum(path: str) -> str:
