@@ -127,3 +127,50 @@ def test_a_long_note_is_a_valid_row(tmp_path: Path, note: bytes) -> None:
     assert result.exit_code == 0, result.stderr
     r = result.json()["reconciliation"]
     assert (r["rows_read"], r["accepted"], r["counted"]) == (2, 2, 2)
+
+
+PLAN_WITH = """\
+schema_version: 1
+name: x
+period: {{start: {start}, end: {end}}}
+programs:
+  voluntary_si: {{label: VSI, target: 100}}
+{extra}
+"""
+
+
+@pytest.mark.parametrize("extra, start, end", [
+    ('input: {delimiter: ";;"}', "2025-01-01", "2025-12-31"),
+    ("input: {date_format: '%Q'}", "2025-01-01", "2025-12-31"),
+    ("input: {date_format: '%d/%m'}", "2025-01-01", "2025-12-31"),
+    ("input: {encoding: rot13}", "2025-01-01", "2025-12-31"),
+    ('input: {columns: {participant_id: Mã, date: " mã"}}', "2025-01-01", "2025-12-31"),
+    ("<<: 5", "2025-01-01", "2025-12-31"),
+    ("", "0001-01-01", "2025-12-31"),
+    ("", "2025-01-01", "9999-12-31"),
+])
+def test_validate_refuses_what_progress_and_plan_next_refuse(
+        tmp_path: Path, extra: str, start: str, end: str) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN_WITH.format(extra=extra, start=start, end=end))
+    data = tmp_path / "d.csv"
+    data.write_text(HEADER + "0123456789,2025-03-01,voluntary_si\n", encoding="utf-8")
+    checked = run("validate", plan)
+    assert checked.exit_code == 1 and "Traceback" not in checked.stderr
+    line = checked.stdout.splitlines()[0]
+    assert line.startswith(f"{plan}:") and "error" in line
+    assert start in checked.stdout or start == "2025-01-01"  # a plan date, never masked
+    for args in (["progress", plan, data], ["plan", "next", plan, data, "-o", tmp_path / "n.y"]):
+        result = run(*args)
+        assert result.exit_code == 2, result.stderr
+        assert "validate" in result.stderr and "internal error" not in result.stderr
+
+
+def test_options_are_checked_as_the_plan_is(tmp_path: Path) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN)
+    data = tmp_path / "d.csv"
+    data.write_text(HEADER + "0123456789,2025-03-01,voluntary_si\n", encoding="utf-8")
+    for option, value in (("--date-format", "%Q"), ("--delimiter", ";;"),
+                          ("--encoding", "rot13")):
+        result = run("progress", plan, data, option, value)
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"sspost: error: {option} "), result.stderr

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from sspost import input_format
 from sspost.problems import UsageError
 
 if TYPE_CHECKING:
@@ -111,13 +112,17 @@ def parse_columns(pairs: list[str]) -> dict[str, str]:
 
 
 def delimiter_option(value: str | None) -> str | None:
-    names = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
-    if value is None:
-        return None
-    value = names.get(value, value)
-    if value not in (",", ";", "\t", "|"):
-        raise UsageError(f"--delimiter {value!r}: use one of , ; | tab")
-    return value
+    try:
+        return None if value is None else input_format.delimiter(value)
+    except ValueError as exc:
+        raise UsageError(f"--delimiter {exc}") from None
+
+
+def date_format_option(value: str | None) -> str | None:
+    try:
+        return None if value is None else input_format.date_format(value)
+    except ValueError as exc:
+        raise UsageError(f"--date-format {exc}") from None
 
 
 AsOf = Annotated[str | None, typer.Option(
@@ -214,7 +219,8 @@ def read_options(
 ) -> ReadOptions:
     from sspost.records import ReadOptions
 
-    options = ReadOptions(columns=parse_columns(column or []), date_format=date_format,
+    options = ReadOptions(columns=parse_columns(column or []),
+                          date_format=date_format_option(date_format),
                           delimiter=delimiter_option(delimiter), encoding=encoding,
                           id_map=str(id_map) if id_map else None, max_errors=max_errors,
                           threads=threads_option(threads), on_progress=progress_bar(data),

@@ -7,12 +7,12 @@ UTF-8 to a temporary file with the same lines, so line numbers stay those of the
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from sspost import input_format
 from sspost.problems import UsageError
 
 _CHUNK = 1 << 22
@@ -106,32 +106,12 @@ def _bare_cr(before: bytes, chunk: bytes) -> bool:
     return crs > pairs or (before == b"\r" and not chunk.startswith(b"\n"))
 
 
-_PROBE = "participant_id,date;program|unit\t0123456789\n"
-
-
 def canonical_encoding(name: str) -> str:
-    """The codec's own name; only text encodings that write CSV punctuation as ASCII or UTF-16/32.
-
-    Python's codec registry also holds transforms (rot13, hex, base64, zlib) and oddities
-    (idna, unicode_escape) that are not how any export is written.
-    """
-    hint = "try utf-8, utf-16 or windows-1258"
+    """The codec's own name for --encoding or `input.encoding` (input_format.encoding)."""
     try:
-        info = codecs.lookup(name)
-        wide = info.name.startswith(("utf-16", "utf-32"))
-        ascii_bytes = _PROBE.encode(info.name).removeprefix(codecs.BOM_UTF8)
-        if not wide and ascii_bytes != _PROBE.encode("ascii"):
-            raise LookupError
-        if _PROBE.encode(info.name).decode(info.name) != _PROBE:
-            raise LookupError
-    except (LookupError, TypeError, ValueError, UnicodeError):
-        raise UsageError(f"--encoding {name[:40]!r} is not a text encoding sspost can read "
-                         f"({hint})") from None
-    if info.name in ("idna", "punycode", "raw_unicode_escape", "unicode_escape",
-                     "utf-7"):
-        raise UsageError(f"--encoding {name!r} is not an encoding exports are written in "
-                         f"({hint})")
-    return info.name
+        return input_format.encoding(name)
+    except ValueError as exc:
+        raise UsageError(f"--encoding {exc}") from None
 
 
 def is_utf8(encoding: str) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from sspost import input_format
 from sspost.measures import previous_period
 from sspost.problems import Problem, Severity
 from sspost.targets.model import TargetFile, Unit
@@ -14,6 +15,44 @@ from sspost.targets.yamlpos import Document, Path
 from sspost.text import fold
 
 Rule = Callable[[TargetFile, Document], Iterator[Problem]]
+
+
+# Dates a plan's period may hold: the periods a year before and after it must exist too
+# (baselines, `plan next`), and no social insurance plan lies outside these years.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def period_in_range(model: TargetFile) -> bool:
+    return all(FIRST_YEAR <= d.year <= LAST_YEAR for d in (model.period.start, model.period.end))
+
+
+def period_range(model: TargetFile, doc: Document) -> Iterator[Problem]:
+    for key in ("start", "end"):
+        day = getattr(model.period, key)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            yield doc.problem(("period", key), "period",
+                              f"{day} is not a plan date: periods lie between "
+                              f"{FIRST_YEAR}-01-01 and {LAST_YEAR}-12-31")
+
+
+def input_format_values(model: TargetFile, doc: Document) -> Iterator[Problem]:
+    """`input:` as the options that take its place check them (input_format)."""
+    given = model.input
+    checks = [("delimiter", given.delimiter, input_format.delimiter),
+              ("date_format", given.date_format, input_format.date_format),
+              ("encoding", given.encoding, input_format.encoding)]
+    for key, value, check in checks:
+        if value is None:
+            continue
+        try:
+            check(value)
+        except ValueError as exc:
+            yield doc.problem(("input", key), "input", str(exc))
+    columns = {k: v for k, v in given.columns.model_dump().items() if v}
+    for first, second in input_format.shared_headers(columns):
+        yield doc.problem(("input", "columns", second), "input",
+                          f"{second} and {first} are mapped onto the same header "
+                          f"{columns[second]!r}: one header is one column")
 
 
 def period_order(model: TargetFile, doc: Document) -> Iterator[Problem]:
@@ -46,6 +85,8 @@ def phasing(model: TargetFile, doc: Document) -> Iterator[Problem]:
 
 def baseline_cumulative(model: TargetFile, doc: Document) -> Iterator[Problem]:
     """Month-end figures of the period a year before this one, never falling."""
+    if not period_in_range(model):
+        return
     start, end = previous_period(model.period.start, model.period.end)
     first, last = f"{start:%Y-%m}", f"{end:%Y-%m}"
     for code, program in model.programs.items():
@@ -159,8 +200,8 @@ def _children_sum(unit: Unit, here: Path, doc: Document) -> Iterator[Problem]:
                               f"{parent_target:,}", severity=Severity.WARNING)
 
 
-RULES: list[Rule] = [period_order, phasing, baseline_cumulative, thresholds, aliases,
-                     national_totals, campaigns, units]
+RULES: list[Rule] = [period_range, period_order, input_format_values, phasing,
+                     baseline_cumulative, thresholds, aliases, national_totals, campaigns, units]
 
 
 def check(model: TargetFile, doc: Document) -> list[Problem]:

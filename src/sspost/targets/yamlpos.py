@@ -154,7 +154,16 @@ class _Builder:
         return self._scalar(node, path)
 
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[Any, Any]:
-        self.constructor.flatten_mapping(node)
+        try:
+            self.constructor.flatten_mapping(node)
+        except ConstructorError as exc:  # `<<: 5`: a merge key must name mappings
+            mark = exc.problem_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else _pos(node)
+            self.doc.problems.append(Problem(
+                self.doc.file, line, column, Severity.ERROR, "type",
+                "a merge key (<<) must name a mapping or a list of mappings", dotted(path)))
+            # The rest of the mapping is read as written, without its merge keys.
+            node.value = [(k, v) for k, v in node.value if k.tag != "tag:yaml.org,2002:merge"]
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
