@@ -276,3 +276,36 @@ def test_a_plan_file_is_not_a_sheet(tmp_path: Path) -> None:
     fake = tmp_path / "fake.ods"
     fake.write_bytes(b"PK\x03\x04 not really")
     refused(plan, fake)
+
+
+# --- bombs: bounded, one line, before memory or disk runs out (issue #35) -------------------
+
+@pytest.mark.parametrize("number", [b"2000000000", b"1000000000000000", b"1048577"])
+def test_a_row_number_past_a_sheets_end_is_refused(
+        tmp_path: Path, plan: Path, number: bytes) -> None:
+    book = rewritten(good_book(tmp_path), tmp_path / "far.xlsx", "xl/worksheets/sheet1.xml",
+                     lambda data: data.replace(b'<row r="3"', b'<row r="' + number + b'"', 1))
+    refused(plan, book, "rows go up")
+
+
+def test_rows_out_of_order_are_refused(tmp_path: Path, plan: Path) -> None:
+    book = rewritten(good_book(tmp_path), tmp_path / "back.xlsx", "xl/worksheets/sheet1.xml",
+                     lambda data: data.replace(b'<row r="5"', b'<row r="2"', 1))
+    refused(plan, book, "rows go up")
+
+
+def test_too_many_shared_strings_are_refused_at_once(tmp_path: Path, plan: Path) -> None:
+    book = rewritten(good_book(tmp_path), tmp_path / "sst.xlsx", "xl/sharedStrings.xml",
+                     lambda data: re.sub(rb'uniqueCount="\d+"', b'uniqueCount="30000000"', data))
+    refused(plan, book, "distinct texts")
+
+
+@pytest.mark.slow
+def test_a_sheet_of_every_column_reads_only_those_it_needs(tmp_path: Path, plan: Path) -> None:
+    wide = [["participant_id", "date", "program", *[f"c{i}" for i in range(3, 16_384)]],
+            *[[f"01000000{i:02d}", dt.date(2025, 1, 5), "voluntary_si", *["x"] * 16_381]
+              for i in range(20)]]
+    book = xlsxwriter_book(tmp_path / "wide.xlsx", wide, constant_memory=True)
+    result = run("check", plan, book, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["reconciliation"]["counted"] == 20

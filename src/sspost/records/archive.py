@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from sspost.problems import UsageError
 from sspost.shown import clean
@@ -53,10 +54,41 @@ def unpack(path: str, folder: Path, index: int, member: str | None = None) -> st
     return _unzip(path, folder, index, member)
 
 
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+# What an archive may expand to: exports compress 5-10x (ids are random digits); a bomb of
+# zeros, 1000x. Past this ratio (or the scratch folder's free space) the unpacking stops.
+MAX_RATIO = 200
+_FLOOR = 64 << 20  # a small archive may still hold this much
+_KEEP_FREE = 256 << 20  # left free on the scratch folder's disk, for the engine's spills
+
+
+def _copy_bounded(source: _Readable, target: Path, path: str, packed: int) -> None:
+    """Copy the stream, stopping with one line when it expands past MAX_RATIO times its
+    packed size or would fill the disk the run works on."""
+    limit = max(packed * MAX_RATIO, _FLOOR)
+    written = 0
+    with open(target, "wb") as out:
+        while chunk := source.read(_CHUNK):
+            written += len(chunk)
+            if written > limit:
+                raise UsageError(f"{path}: unpacks to more than {limit:,} bytes, {MAX_RATIO} "
+                                 "times its size: not an export (a compression bomb?); nothing "
+                                 "was counted")
+            if written % (64 * _CHUNK) < len(chunk) and \
+                    shutil.disk_usage(target.parent).free < _KEEP_FREE + len(chunk):
+                raise UsageError(f"{path}: unpacking it would fill the disk sspost works on "
+                                 f"({target.parent}); free some space or unpack it "
+                                 "elsewhere; nothing was counted")
+            out.write(chunk)
+
+
 def _gunzip(path: str, target: Path) -> None:
     try:
-        with gzip.open(path, "rb") as source, open(target, "wb") as out:
-            shutil.copyfileobj(source, out, _CHUNK)
+        with gzip.open(path, "rb") as source:
+            _copy_bounded(source, target, path, Path(path).stat().st_size)
     except FileNotFoundError:
         raise UsageError(f"cannot open {path}: no such file") from None
     except EOFError:
@@ -88,8 +120,8 @@ def _unzip(path: str, folder: Path, index: int, member: str | None) -> str:
                                  f"where sspost works ({folder})")
             suffix = PurePosixPath(chosen.filename).suffix.lower() or ".csv"
             target = folder / f"{index}.unpacked{suffix}"
-            with archive.open(chosen) as source, open(target, "wb") as out:
-                shutil.copyfileobj(source, out, _CHUNK)
+            with archive.open(chosen) as source:
+                _copy_bounded(source, target, path, max(chosen.compress_size, 1))
     except FileNotFoundError:
         raise UsageError(f"cannot open {path}: no such file") from None
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:

@@ -166,6 +166,11 @@ def _recognised(path: str, names: list[str], canonical: str) -> int | None:
     return next(iter(distinct.values()), None)
 
 
+def map_header(path: str, names: list[str], columns: dict[str, str]) -> dict[str, int]:
+    """The field index of each canonical column in a header read elsewhere (a sheet's row)."""
+    return _map_columns(path, [unicodedata.normalize("NFC", n) for n in names], columns)
+
+
 def _map_columns(path: str, names: list[str], columns: dict[str, str]) -> dict[str, int]:
     """The field index of each canonical column: an explicit mapping (--column, the plan's
     `input.columns`) always wins; else the canonical name or a known Vietnamese one."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sspost.problems import UsageError, interrupted
 from sspost.records import archive, cache, dates, earliest, id_map
-from sspost.records.layout import Layout, detect_layout, header_names
+from sspost.records.layout import Layout, detect_layout, header_names, map_header
 from sspost.records.lines import (
     is_blank,
     line_at_byte,
@@ -117,7 +117,8 @@ def _sheet_layout(store: RecordStore, index: int, path: str, columns: dict[str, 
               header_names("participant_id", columns) | header_names("participants", columns)]
     folder = Path(store.folder)
     prepared = prepare_sheet(path, store.options.sheet, wanted, ",",
-                             folder / f"{index}.sheet.csv", folder / f"{index}.rows.txt")
+                             folder / f"{index}.sheet.csv", folder / f"{index}.rows.txt",
+                             lambda names: set(map_header(path, names, columns).values()))
     store.rewritten[index] = prepared
     layout = detect_layout(prepared.read_path, columns, encoding="utf-8", delimiter=",")
     return replace(layout, encoding=Path(path).suffix.lower().lstrip("."),

@@ -22,7 +22,7 @@ import io
 import itertools
 import re
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -51,6 +51,7 @@ csv.field_size_limit(MAX_LINE)
 # record of the prepared file stays under the engine's own line limit (2 MB); the whole field
 # stays in the input, where rejected rows are read back from.
 _MAX_FIELD = 4096
+_MAX_SHOWN_ROW = 16_384  # characters of a sheet row kept as its text
 _HEADER_ROWS = 20  # a spreadsheet's header is among its first rows
 
 Span = tuple[int, int]
@@ -84,6 +85,8 @@ class Prepared:
     text_path: str = ""  # a file whose line N is the input's line N (rejected rows' text)
     header_line: int = 1
     sheet: str | None = None  # the sheet read, for a spreadsheet
+    # For a sheet: the sheet column of each CSV column (the CSV keeps only those read).
+    columns: list[int] = field(default_factory=list)
 
 
 def is_spreadsheet(path: str) -> bool:
@@ -259,10 +262,13 @@ def _sheet_rows(path: str, sheet: str | None) -> tuple[str, Iterator[SheetRow]]:
 
 
 def prepare_sheet(path: str, sheet: str | None, wanted: list[set[str]], delimiter: str,
-                  target: Path, text_target: Path) -> Prepared:
+                  target: Path, text_target: Path,
+                  read: Callable[[list[str]], set[int]] | None = None) -> Prepared:
     """A spreadsheet's sheet as CSV, streamed; `wanted` are the names that mark the header row.
 
     Rows are written as they are read; only the first rows wait, until the header is found.
+    The CSV holds the columns `read` picks from the header (all without it), in sheet order:
+    a sheet thousands of columns wide costs no more than the few the run reads.
     """
     chosen, rows = _sheet_rows(path, sheet)
     waiting: list[tuple[int, list[str]]] = []
@@ -282,12 +288,13 @@ def prepare_sheet(path: str, sheet: str | None, wanted: list[set[str]], delimite
         header = header[:-1]
     width = len(header)
     header_line = waiting[-1][0]
+    columns = sorted(read(header)) if read is not None else list(range(width))
     prepared = Prepared(str(target), text_path=str(text_target), header_line=header_line,
-                        sheet=chosen)
+                        sheet=chosen, columns=columns)
     with open(target, "w", encoding="utf-8", newline="") as out, \
             open(text_target, "w", encoding="utf-8", newline="") as text_out:
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        writer.writerow(header)
+        writer.writerow([header[i] for i in columns])
         lines_written = 0
         rest = ((number, [_cell_text(v) for v in cells]) for number, cells in rows)
         for number, row in itertools.chain(waiting, rest):
@@ -295,6 +302,7 @@ def prepare_sheet(path: str, sheet: str | None, wanted: list[set[str]], delimite
             while used and used[-1] == "":
                 used.pop()
             shown = delimiter.join(cell.replace("\n", " ").replace("\r", " ") for cell in used)
+            shown = shown[:_MAX_SHOWN_ROW]  # a row's text, for its message and the rejects file
             text_out.write("\n" * (number - 1 - lines_written))  # rows with nothing in them
             text_out.write(shown + "\n")  # line N of this file is sheet row N
             lines_written = number
@@ -303,6 +311,6 @@ def prepare_sheet(path: str, sheet: str | None, wanted: list[set[str]], delimite
             if len(used) > width:
                 prepared.bad[number] = ("more fields than the header", shown)
                 continue
-            writer.writerow(row[:width] + [""] * (width - len(row)))
+            writer.writerow([row[i][:_MAX_FIELD] if i < len(row) else "" for i in columns])
             prepared.spans.append((number, number))
     return prepared

@@ -52,8 +52,10 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
         for reason, span in found:
             text = texts.get(span, "")
             column = REASON_BY_CODE[reason].column
-            value = _field(text, source.layout.delimiter,
-                           source.layout.positions.get(column) if column else None)
+            position = source.layout.positions.get(column) if column else None
+            if position is not None and source.prepared is not None and source.prepared.columns:
+                position = source.prepared.columns[position]  # the sheet's own column
+            value = _field(text, source.layout.delimiter, position)
             message = reason_message(reason, value, date_hint,
                                      spreadsheet=source.layout.spreadsheet)
             out.append(RejectedRow(source.path, span[0], reason, message, text, span))

@@ -17,6 +17,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from array import array
 from collections.abc import Callable, Iterator
 from typing import IO
 from xml.parsers import expat
@@ -27,6 +28,12 @@ Cell = str | float | bool | dt.datetime | None
 Row = tuple[int, list[Cell]]  # the sheet's row number (1-based) and its cells from column A
 
 _CHUNK = 1 << 20
+MAX_ROWS = 1_048_576  # a sheet's rows (Excel's limit)
+MAX_COLUMNS = 16_384  # and columns (XFD)
+# Distinct texts a workbook may hold, and their size: a million-row export of names,
+# addresses and ids as text holds a few million; a bomb of 30 million took 2.2 GB.
+MAX_SHARED_STRINGS = 12_000_000
+MAX_SHARED_BYTES = 1 << 30
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 # Excel's built-in number formats that show a date or a time (ECMA-376 part 1, 18.8.30, and
@@ -64,8 +71,8 @@ class _Columns(dict[str, int]):
         index = 0
         for letter in letters.upper():
             index = index * 26 + ord(letter) - 64
-        self[letters] = index - 1
-        return index - 1
+        self[letters] = index - 1 if index <= MAX_COLUMNS else -1
+        return self[letters]
 
 
 _local = _LocalNames().__getitem__
@@ -117,6 +124,28 @@ def _attr(attrs: dict[str, str], name: str) -> str | None:
 
 def _is_date_format(code: str) -> bool:
     return bool(_DATE_LETTERS.search(_NOT_DATE_PARTS.sub("", code)))
+
+
+class _Texts:
+    """A workbook's shared strings, packed: their UTF-8 bytes in one buffer and where each
+    starts (a Python string each would cost 50-75 bytes more per text)."""
+
+    def __init__(self) -> None:
+        self._bytes = bytearray()
+        self._starts = array("Q", [0])
+
+    def append(self, text: str) -> None:
+        self._bytes += text.encode("utf-8", errors="surrogatepass")
+        self._starts.append(len(self._bytes))
+        if len(self._starts) > MAX_SHARED_STRINGS + 1 or len(self._bytes) > MAX_SHARED_BYTES:
+            raise ValueError(f"it holds more than {MAX_SHARED_STRINGS:,} distinct texts or "
+                             f"{MAX_SHARED_BYTES >> 20:,} MB of them; save the sheet as CSV")
+
+    def __getitem__(self, index: int) -> str:
+        if not 0 <= index < len(self._starts) - 1:
+            raise IndexError(f"shared string {index} of {len(self._starts) - 1}")
+        return self._bytes[self._starts[index]:self._starts[index + 1]].decode(
+            "utf-8", errors="surrogatepass")
 
 
 class Workbook:
@@ -180,19 +209,23 @@ class Workbook:
                 pass
         return styles
 
-    def _shared_strings(self) -> list[str]:
+    def _shared_strings(self) -> _Texts:
         names = self._zip.namelist()
         name = next((n for n in names if n.lower() == "xl/sharedstrings.xml"), None)
+        strings = _Texts()
         if name is None:
-            return []
-        strings: list[str] = []
+            return strings
         pieces: list[str] = []
         depth = {"t": 0, "rPh": 0}
 
-        def start(tag: str, _attrs: dict[str, str]) -> None:
+        def start(tag: str, attrs: dict[str, str]) -> None:
             tag = _local(tag)
             if tag in depth:
                 depth[tag] += 1
+            elif tag == "sst" and int(attrs.get("uniqueCount", "0") or 0) > MAX_SHARED_STRINGS:
+                raise ValueError(f"it declares {attrs['uniqueCount']} distinct texts, more "
+                                 f"than the {MAX_SHARED_STRINGS:,} sspost reads; save the "
+                                 "sheet as CSV")
 
         def end(tag: str) -> None:
             tag = _local(tag)
@@ -272,7 +305,11 @@ class Workbook:
                 taking = not phonetic
             elif tag == "row":
                 given = attrs.get("r")
-                row_number = int(given) if given and given.isdigit() else row_number + 1
+                number = int(given[:12]) if given and given.isdigit() else row_number + 1
+                if not row_number < number <= MAX_ROWS:  # what Excel writes, and no bomb
+                    raise ValueError(f"row {given or number} after row {row_number}: rows go "
+                                     f"up, to {MAX_ROWS:,} at most")
+                row_number = number
                 cells.clear()
             elif tag == "rPh":
                 phonetic += 1
