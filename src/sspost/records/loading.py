@@ -34,7 +34,7 @@ from sspost.records.prepare import (
     prepare_csv,
     prepare_sheet,
 )
-from sspost.records.source import Scan, checksum, is_utf8, scan, transcode
+from sspost.records.source import Scan, checksum, first_bad_utf8, is_utf8, scan, transcode
 from sspost.records.sql import csv_scan
 from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, staging_sql
 from sspost.records.store import RecordStore, Source
@@ -96,7 +96,8 @@ def load(store: RecordStore, paths: list[str]) -> None:
             cache.reset(store.con)
         # Scanned first, so a file with NUL bytes is read once, the right way: rows deleted
         # from a persistent table may be renumbered when the engine compacts it.
-        scans.update({i: scan(path) for i, path in enumerate(plain) if i not in scans})
+        scans.update({i: scan(path, _engine_skips_bytes(layouts[i]))
+                      for i, path in enumerate(plain) if i not in scans})
     with ThreadPoolExecutor(max_workers=1) as pool:
         for index, (path, layout) in enumerate(zip(paths, layouts, strict=True)):
             with archive.named(plain[index], path):
@@ -218,20 +219,18 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, plain: str,
     index = len(store.sources)
     text_path = _readable(store, index, plain, layout)
     prepared = store.rewritten.get(index)
+    utf8_scanned = _engine_skips_bytes(layout)  # what the scan checks (see the --db scans)
     if prepared is None and (layout.prepare or _needs_preparing(scanned)):
         layout = replace(layout, prepare=layout.prepare or _needs_preparing(scanned))
         prepared = _prepare(store, index, text_path, layout)
     check_nul = scanned is not None and scanned.has_nul
     # Checksum, line count and the rare cases needing another read, beside the engine.
-    scanning = pool.submit(scan, plain) if scanned is None else None
+    scanning = pool.submit(scan, plain, utf8_scanned) if scanned is None else None
     refused = _insert(store, index, path, _engine_path(text_path, prepared), layout,
                       check_nul=check_nul)
     scanned = scanning.result() if scanning is not None else scanned
     assert scanned is not None
-    if scanned.bad_utf8 >= 0 and is_utf8(layout.encoding):
-        raise UsageError(f"{path}:{line_at_byte(plain, scanned.bad_utf8)}: bytes that are not "
-                         f"utf-8 at byte offset {scanned.bad_utf8}; name the file's encoding "
-                         "with --encoding")
+    _refuse_bad_utf8(path, plain, layout, scanned.bad_utf8)
     again = replace(layout, skip_empty=layout.skip_empty or (
         refused is None and _maybe_empty_rows(store, index)))
     if prepared is None and (refused is not None or _needs_preparing(scanned)):
@@ -268,6 +267,9 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, plain: str,
             raise UsageError(f"{path}: cannot read as CSV: {refused}")
         parsed = _parsed_rows(store, index)
         engine_rejects = _engine_rejects(store, index, path, prepared.read_path, layout)
+    if not utf8_scanned and (engine_rejects or prepared is not None):
+        # Bytes the engine may have taken for a bad line, or a line-by-line read replaced.
+        _refuse_bad_utf8(path, plain, layout, first_bad_utf8(plain))
     if prepared is not None:  # lines set aside before the engine read the file
         engine_rejects.update(prepared.bad)
     source = Source(path, _engine_path(text_path, prepared), layout, scanned,
@@ -322,6 +324,20 @@ def _watch(store: RecordStore, path: str, done: threading.Event) -> None:
         if percent >= 0:
             store.options.on_progress(path, percent / 100)
     store.options.on_progress(path, 1.0)
+
+
+def _engine_skips_bytes(layout: Layout) -> bool:
+    """Whether bytes that are not UTF-8 could pass the engine unseen: in a column it does not
+    read, or in a file read line by line first (SPEC section 4: they stop the run wherever
+    they are). The engine checks every field it reads itself."""
+    read = len(set(layout.positions.values()))
+    return is_utf8(layout.encoding) and (bool(layout.prepare) or layout.field_count > read)
+
+
+def _refuse_bad_utf8(path: str, plain: str, layout: Layout, offset: int) -> None:
+    if offset >= 0 and is_utf8(layout.encoding):
+        raise UsageError(f"{path}:{line_at_byte(plain, offset)}: bytes that are not utf-8 at "
+                         f"byte offset {offset}; name the file's encoding with --encoding")
 
 
 def _needs_preparing(scanned: Scan | None) -> str:
