@@ -246,19 +246,20 @@ def test_spreadsheet_rows_numbers_ids_and_sheets(tmp_path: Path) -> None:
                              [123456789, dt.date(2025, 1, 5), "voluntary_si"],  # lost its 0
                              ["0100000002", dt.date(2025, 1, 6), "BHXH_TN"],
                              [None, None, None],
-                             ["0100000003", "2025-01-07", "household_hi", "extra"],
+                             ["0100000003", "2025-01-07", "household_hi", "a note"],
                              ["0100000004", "2025-02-30", "household_hi"],
                              [100000005, dt.date(2025, 1, 8), "household_hi"]]
     book = workbook(tmp_path / "export.xlsx", rows, title="Title row", other_first=True)
     missing = run("check", plan, book)
     assert missing.exit_code == 2 and "no header row" in missing.stderr  # the Notes sheet
+    assert "sheets that have one: 'Data'" in missing.stderr and "--sheet" in missing.stderr
     r, _ = check(plan, book, "--sheet", "Data", "--rejects", tmp_path / "rejects.csv")
-    assert lines_and_reasons(r) == [(4, "participant_id"), (7, "field_count"), (8, "date"),
-                                    (9, "participant_id")]
+    # Row 7's note in an unheaded column is no field (SPEC section 4): a good row.
+    assert lines_and_reasons(r) == [(4, "participant_id"), (8, "date"), (9, "participant_id")]
     messages = [x["message"] for x in r["rejected_rows"]]
     assert "format the id column as text" in messages[0]
-    assert (r["rows_read"], r["accepted"]) == (5, 1)
-    assert [t[2] for t in rejects_file(tmp_path / "rejects.csv")][2] == \
+    assert (r["rows_read"], r["accepted"]) == (5, 2)
+    assert [t[2] for t in rejects_file(tmp_path / "rejects.csv")][1] == \
         "0100000004,2025-02-30,household_hi"
     wrong = run("check", plan, book, "--sheet", "Nope")
     assert wrong.exit_code == 2 and "no sheet named 'Nope'" in wrong.stderr

@@ -103,7 +103,8 @@ def test_empty_file_and_missing_column_are_usage_errors(tmp_path: Path) -> None:
     assert result.stderr == (
         f"sspost: error: {data}:1: missing required column 'program' (headers found: "
         "'participant_id', 'Date ', 'programme'; closest: 'programme'); map it with "
-        "--column program=HEADER\n")
+        "--column program=HEADER, or give every row's program with --program CODE (a form's "
+        "through the plan's input.forms)\n")
     mapped = run("progress", TARGETS, data, "--column", "program=Programme", "-f", "json")
     assert json.loads(mapped.stdout)["reconciliation"]["accepted"] == 1
 

@@ -56,6 +56,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "recon.file_sheet": "{path}: sheet {sheet}, {rows} {rows|row|rows}",
         "recon.cached": " (from --db)", "recon.dates": ", dates {format}",
         "recon.prepared": "; read line by line first ({why})",
+        "recon.taken": "; from its title: {taken}",
+        "recon.skipped": "; {n} {n|row|rows} not data ({kinds})",
+        "skipped.title": "title", "skipped.header": "header", "skipped.numbering": "numbering",
+        "skipped.section": "section", "skipped.subtotal": "subtotal",
+        "skipped.footer": "footer", "skipped.note": "note", "skipped.decrease": "decrease",
         "recon.by_reason": "rejected rows by reason: {counts}",
         "recon.more": "... and {n} more", "recon.tab": "tab",
         "recon.last_year": "last year: ", "recon.columns": "; columns {columns}",
@@ -70,6 +75,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                       "not in the target file, counted as (unassigned): "
                                       "{codes} and {more} more",
         "warning.no_rows": "{path} has a header but no data rows",
+        "warning.ambiguous_codes": "{codes} social insurance {codes|code is|codes are} paired "
+                                   "with more than one personal number on rows that carry both "
+                                   "ids: those are not joined (--id-map FILE says which is right)",
         "warning.next_plan_no_units": "the files have no unit column: the units get no "
                                       "baseline",
         "warning.next_plan_short": "the files' last record is dated {last}, before the period "
@@ -147,6 +155,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "recon.file_sheet": "{path}: trang tính {sheet}, {rows} dòng",
         "recon.cached": " (từ --db)", "recon.dates": ", ngày dạng {format}",
         "recon.prepared": "; đọc từng dòng trước ({why})",
+        "recon.taken": "; lấy từ phần đầu biểu: {taken}",
+        "recon.skipped": "; {n} dòng không phải dữ liệu ({kinds})",
+        "skipped.title": "tiêu đề", "skipped.header": "dòng tiêu đề cột",
+        "skipped.numbering": "đánh số cột", "skipped.section": "mục",
+        "skipped.subtotal": "dòng cộng", "skipped.footer": "phần cuối biểu",
+        "skipped.note": "ghi chú", "skipped.decrease": "giảm",
         "recon.by_reason": "dòng bị loại theo lý do: {counts}",
         "recon.more": "... và {n} dòng nữa", "recon.tab": "tab",
         "recon.last_year": "năm trước: ", "recon.columns": "; cột {columns}",
@@ -159,6 +173,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                       "chỉ tiêu, được tính vào (không thuộc đơn vị nào): "
                                       "{codes} và {more} mã khác",
         "warning.no_rows": "{path} có dòng tiêu đề nhưng không có dòng dữ liệu",
+        "warning.ambiguous_codes": "{codes} mã số BHXH đi kèm nhiều hơn một số định danh trên "
+                                   "các dòng ghi cả hai mã: không được gộp (--id-map FILE "
+                                   "chỉ rõ số đúng)",
         "warning.next_plan_no_units": "các tệp không có cột đơn vị: các đơn vị không có số "
                                       "liệu cơ sở",
         "warning.next_plan_short": "bản ghi cuối cùng của các tệp là ngày {last}, trước khi kỳ "

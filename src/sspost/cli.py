@@ -36,6 +36,7 @@ from sspost.cli_options import (
     Member,
     MemoryLimit,
     ProblemFormat,
+    ProgramOption,
     ProgressFormat,
     Rejects,
     Sheet,
@@ -227,6 +228,7 @@ def progress(
     db: Db = None,
     sheet: Sheet = None,
     member: Member = None,
+    program: ProgramOption = None,
     fail_on: Annotated[FailOn | None, typer.Option(
         "--fail-on", help="Exit 1 when a program is at this status or worse.")] = None,
     by: Annotated[By | None, typer.Option("--by", help="Add a breakdown.")] = None,
@@ -258,7 +260,7 @@ def progress(
     options = read_options(column=column, date_format=date_format, delimiter=delimiter,
                            encoding=encoding, id_map=id_map, max_errors=max_errors,
                            memory_limit=memory_limit, threads=threads, data=data, db=db,
-                           sheet=sheet, member=member)
+                           sheet=sheet, member=member, program=program)
     request = BreakdownRequest(by.value, depth, sort.value, limit) if by else None
     result = build_progress(plan, str(targets), [str(p) for p in data], as_of=report_date,
                             options=options, rejects=str(rejects) if rejects else None,
@@ -305,6 +307,7 @@ def check(
     db: Db = None,
     sheet: Sheet = None,
     member: Member = None,
+    program: ProgramOption = None,
 ) -> None:
     """Report bad rows and the reconciliation only; exit 1 when any row is rejected."""
     from sspost.progress import build_check
@@ -316,7 +319,7 @@ def check(
     options = read_options(column=column, date_format=date_format, delimiter=delimiter,
                            encoding=encoding, id_map=id_map, max_errors=max_errors,
                            memory_limit=memory_limit, threads=threads, data=data, db=db,
-                           sheet=sheet, member=member)
+                           sheet=sheet, member=member, program=program)
     result = build_check(plan, str(targets), [str(p) for p in data],
                          as_of=parse_date(as_of, "--as-of"), options=options,
                          rejects=str(rejects) if rejects else None)
@@ -357,6 +360,7 @@ def report(
     db: Db = None,
     sheet: Sheet = None,
     member: Member = None,
+    program: ProgramOption = None,
     staff: Annotated[Path | None, typer.Option(
         "--staff", metavar="FILE", help="Roster CSV (staff_id, unit) for campaign quotas.")] = None,
     baseline_data: BaselineData = None,
@@ -376,7 +380,7 @@ def report(
     options = read_options(column=column, date_format=date_format, delimiter=delimiter,
                            encoding=encoding, id_map=id_map, max_errors=100,
                            memory_limit=memory_limit, threads=threads, data=data, db=db,
-                           sheet=sheet, member=member)
+                           sheet=sheet, member=member, program=program)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp else None
     result = build_report(plan, str(targets), [str(p) for p in data], month, options=options,
                           roster=load_roster(str(staff)) if staff else None, stamp=when,
@@ -542,6 +546,7 @@ def plan_next(
     threads: Threads = None,
     sheet: Sheet = None,
     member: Member = None,
+    program: ProgramOption = None,
 ) -> None:
     """Write the next period's target file from this one: the same programs, aliases, units,
     thresholds and phasing, the period a year on, baselines counted from the files, and each
@@ -556,7 +561,7 @@ def plan_next(
     options = read_options(column=column, date_format=date_format, delimiter=delimiter,
                            encoding=encoding, id_map=id_map, max_errors=max_errors,
                            memory_limit=memory_limit, threads=threads, data=data, db=None,
-                           sheet=sheet, member=member)
+                           sheet=sheet, member=member, program=program)
     made = next_plan(plan, [str(p) for p in data], options=options)
     text = plan_yaml(made, str(targets))
     try:

@@ -156,6 +156,10 @@ MemoryLimit = Annotated[str | None, typer.Option(
 Sheet = Annotated[str | None, typer.Option(
     "--sheet", metavar="NAME", help="The sheet read from spreadsheet files (default: the "
     "first).")]
+ProgramOption = Annotated[str | None, typer.Option(
+    "--program", metavar="CODE",
+    help="The program of every row of files that have no program column (a form's comes from "
+    "the plan's input.forms).")]
 Member = Annotated[str | None, typer.Option(
     "--member", metavar="NAME", help="The file read from a .zip that holds several.")]
 Threads = Annotated[int | None, typer.Option(
@@ -215,7 +219,7 @@ def read_options(
     *, column: list[str] | None, date_format: str | None, delimiter: str | None,
     encoding: str | None, id_map: Path | None, max_errors: int, memory_limit: str | None,
     threads: int | None, data: list[Path], db: Path | None = None, sheet: str | None = None,
-    member: str | None = None,
+    member: str | None = None, program: str | None = None,
 ) -> ReadOptions:
     from sspost.records import ReadOptions
 
@@ -224,7 +228,8 @@ def read_options(
                           delimiter=delimiter_option(delimiter), encoding=encoding,
                           id_map=str(id_map) if id_map else None, max_errors=max_errors,
                           threads=threads_option(threads), on_progress=progress_bar(data),
-                          db=str(db) if db else None, sheet=sheet, member=member)
+                          db=str(db) if db else None, sheet=sheet, member=member,
+                          program=program)
     limit = memory_limit_option(memory_limit)
     return replace(options, memory_limit=limit) if limit else options
 

@@ -137,6 +137,8 @@ def warnings_for(targets: TargetFile, counts: Counts, *,
         warnings.append(Notice.of("unknown_units_more" if more > 0 else "unknown_units",
                                   records=sum(counts.unknown_units.values()), codes=shown,
                                   more=more))
+    if counts.ambiguous_codes:
+        warnings.append(Notice.of("ambiguous_codes", codes=counts.ambiguous_codes))
     for report in counts.reconciliation.files:
         if report.rows_read == 0:
             warnings.append(Notice.of("no_rows", path=report.path))

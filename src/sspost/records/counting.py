@@ -32,7 +32,7 @@ def window_sql(store: RecordStore, as_of: dt.date) -> str:
 def participant_sql(store: RecordStore) -> tuple[str, str]:
     """SQL for `who` (participant and program in one integer) over `checked c`, and the join
     it needs (the --id-map makes an old code and its new number one participant)."""
-    if store.options.id_map is None:
+    if store.options.id_map is None and not store.joined_ids:
         return f"c.pid * {PROGRAM_SLOTS} + c.program", ""
     return (f"coalesce(m.new_pid, c.pid) * {PROGRAM_SLOTS} + c.program",
             "LEFT JOIN id_map m ON m.old_pid = c.pid")
@@ -50,7 +50,7 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
     aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
     who, join = participant_sql(store)
     accepted = f"c.reason IS NULL AND c.file_idx NOT IN ({aggregate})"
-    if store.options.db and store.options.id_map is None:
+    if store.options.db and store.options.id_map is None and not store.joined_ids:
         # The whole rule over every day from the start, kept in the --db file (see earliest).
         key = first_key(store, max(as_of, _last_day(store)), tie="staff")
         earliest.keep(store, key, who, f"checked c {join} WHERE {accepted} "
@@ -79,6 +79,7 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
         programs=_program_counts(store),
         reconciliation=_reconcile(store, window),
         unknown_units=_unknown_units(store, window),
+        ambiguous_codes=store.ambiguous_codes,
     )
 
 
@@ -130,7 +131,8 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
                         s.layout.delimiter, s.scan.sha256, s.cached,
                         s.layout.prepare if s.prepared else "",
                         s.prepared.sheet if s.prepared else None, s.layout.date_format,
-                        dict(s.layout.headers))
+                        dict(s.layout.headers), dict(s.prepared.skipped) if s.prepared else {},
+                        s.layout.taken())
              for i, s in enumerate(store.sources)]
     accepted = sum(f.accepted for f in files)
     rejected = sum(f.rejected for f in files)

@@ -41,3 +41,22 @@ def load(con: duckdb.DuckDBPyConnection, path: str | None, error: Any) -> None:
         raise UsageError(f"{path}: {ambiguous} old codes are mapped to more than one number")
     con.execute(f"INSERT INTO id_map SELECT old_id::BIGINT, "
                 f"new_id::BIGINT + {PERSONAL_NUMBER_OFFSET} FROM ({pairs})")
+
+
+def add_pairs(con: duckdb.DuckDBPyConnection) -> tuple[bool, int]:
+    """The (code, personal number) pairs of rows that carry both ids, into `id_map`, joining
+    the two across every file of the run (SPEC section 4, Two ids on one row). An --id-map
+    entry wins over a pair; a code paired with several numbers joins none of them.
+
+    Returns whether any pair was added, and how many codes were paired with several numbers.
+    """
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE id_pairs AS
+        SELECT paired AS old_pid, min(pid) AS new_pid, count(DISTINCT pid) AS numbers
+        FROM checked WHERE paired IS NOT NULL AND reason IS NULL
+          AND paired NOT IN (SELECT old_pid FROM id_map)
+        GROUP BY paired""")
+    con.execute("INSERT INTO id_map SELECT old_pid, new_pid FROM id_pairs WHERE numbers = 1")
+    row = con.execute("SELECT count(*) FILTER (WHERE numbers = 1), "
+                      "count(*) FILTER (WHERE numbers > 1) FROM id_pairs").fetchone()
+    return (bool(row[0]), int(row[1])) if row else (False, 0)

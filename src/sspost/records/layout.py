@@ -15,21 +15,35 @@ from sspost.problems import UsageError
 from sspost.records.prepare import BARE_CR, SEP_LINE, SPREADSHEET, sep_line
 from sspost.records.source import canonical_encoding, is_utf8
 from sspost.shown import clean
-from sspost.text import bare, fold
+from sspost.text import fold, header_key
 
 CANONICAL = ("participant_id", "date", "program", "unit", "province", "staff_id", "participants")
 # The common Vietnamese names of each column (SPEC section 4), recognised without --column:
 # matched folded (NFC, case, blanks) and also without tone marks, as some systems export them.
 KNOWN_HEADERS = {
-    "participant_id": ("Mã số BHXH", "Mã BHXH", "Số định danh", "Mã định danh",
-                       "Số định danh cá nhân", "Mã số BHXH/Số định danh"),
-    "date": ("Ngày", "Ngày tham gia", "Ngày đăng ký", "Ngày giao dịch"),
-    "program": ("Loại hình", "Chương trình", "Nghiệp vụ", "Loại"),
-    "unit": ("Đơn vị", "Mã đơn vị", "Mã bưu cục", "Bưu cục"),
-    "province": ("Tỉnh", "Mã tỉnh", "Tỉnh/Thành phố"),
-    "staff_id": ("Mã nhân viên", "Nhân viên", "Người thu", "Mã người thu"),
+    # The header names of VSS's forms (D03-TS, D05-TS) and the collection software's import
+    # sheets, their field codes (`MasoBHXH`), and what other exports say (SPEC section 4).
+    "participant_id": ("Mã số BHXH", "Mã BHXH", "MasoBHXH", "SOBHXH", "Mã số BHXH/Số định danh",
+                       "Số định danh", "Số định danh cá nhân", "Mã định danh", "Số CCCD",
+                       "SoCCCD", "SOCMND"),
+    "date": ("Ngày biên lai", "NgayBienLai", "NGAYBL", "Ngày tham gia", "Ngày đăng ký",
+             "Ngày lập", "Ngày", "Ngày giao dịch"),
+    "program": ("Loại hình", "Chương trình", "Nghiệp vụ", "Loại dịch vụ", "Loại"),
+    "unit": ("Đơn vị", "Mã đơn vị", "Mã đơn vị/Điểm thu", "Mã điểm thu", "Mã đại lý",
+             "Mã bưu cục", "Bưu cục"),
+    "province": ("Tỉnh", "Mã tỉnh", "Mã tỉnh đang sinh sống", "Matinh_DangSS", "MA_TINH",
+                 "Tỉnh/Thành phố"),
+    "staff_id": ("Mã nhân viên", "Mã số nhân viên thu", "Mã nhân viên thu", "MaNhanvienThu",
+                 "Nhân viên", "Người thu", "Mã người thu"),
     "participants": ("Số người", "Số người tham gia", "Số lượng"),
 }
+# Of the participant_id names, those of the 12-digit personal number: a file with one of each
+# kind carries both ids of a person (SPEC section 4, Two ids on one row).
+_PERSONAL = {header_key(name) for name in ("Số định danh", "Số định danh cá nhân",
+                                           "Mã định danh", "Số CCCD", "SoCCCD", "SOCMND")}
+# `Số CCCD/ĐDCN/Hộ chiếu` and its variants (CNTND, CMND, in any order and spacing).
+_ID_PAPERS = re.compile(r"so (?:cccd|cmnd|cntnd|ddcn|ho chieu)(?:[ /]+(?:cccd|cmnd|cntnd|ddcn"
+                        r"|ho chieu))*")
 DELIMITERS = (",", ";", "\t", "|")
 # A header is read whole, up to this size; its columns, up to a spreadsheet's own limit.
 _MAX_HEADER_BYTES = 4 << 20
@@ -53,6 +67,25 @@ class Layout:
     # The header taken for each canonical column, as written (said on stderr and in JSON).
     headers: tuple[tuple[str, str], ...] = ()
     skip_empty: bool = False  # filter rows of empty fields (a cost, paid only when present)
+    # Every row's program or unit where the file has no such column: --program, a form's
+    # code through the plan's `input.forms`, the unit of a form's title block.
+    program: str | None = None
+    unit: str | None = None
+    form: str | None = None  # a form's code (`D03-TS`), from its title block
+
+    def has(self, column: str) -> bool:
+        """Whether rows have a value for `column`: a field of their own, or the file's."""
+        return column in self.positions or (column == "program" and self.program is not None) \
+            or (column == "unit" and self.unit is not None)
+
+    def taken(self) -> dict[str, str]:
+        """What the file gave every row that its rows do not hold (said with the file)."""
+        out = {"form": self.form} if self.form else {}
+        if self.program is not None and "program" not in self.positions:
+            out["program"] = self.program
+        if self.unit is not None and "unit" not in self.positions:
+            out["unit"] = self.unit
+        return out
 
     @property
     def spreadsheet(self) -> bool:
@@ -91,7 +124,7 @@ def detect_delimiter(header: str) -> str:
 
 def detect_layout(
     path: str, columns: dict[str, str], *, encoding: str | None = None,
-    delimiter: str | None = None, require: bool = True,
+    delimiter: str | None = None, require: bool = True, program: str | None = None,
 ) -> Layout:
     """Read the header of `path` and map it onto the canonical columns."""
     try:
@@ -126,10 +159,10 @@ def detect_layout(
     if len(names) > _MAX_COLUMNS:
         raise UsageError(f"{path}:1: the header has {len(names):,} columns; sspost reads at "
                          f"most {_MAX_COLUMNS:,} (a spreadsheet's own limit)")
-    positions = _map_columns(path, names, columns) if require else {}
-    headers = tuple((c, clean(names[i], 80)) for c, i in positions.items())
+    positions = _map_columns(path, names, columns, program is not None) if require else {}
+    headers = tuple((c, clean(" ".join(names[i].split()), 80)) for c, i in positions.items())
     return Layout(encoding, delimiter, len(names), positions, header_line, prepare,
-                  headers=headers)
+                  headers=headers, program=program)
 
 
 def _first_line(path: str, text: str, whole: bool) -> tuple[str, str, str]:
@@ -143,22 +176,41 @@ def _first_line(path: str, text: str, whole: bool) -> tuple[str, str, str]:
     return text[:match.start()], match.group(0), text[match.end():]
 
 
-_KNOWN = {column: {bare(name) for name in names} for column, names in KNOWN_HEADERS.items()}
+_KNOWN = {column: {header_key(name) for name in names}
+          for column, names in KNOWN_HEADERS.items()}
 
 
-def header_names(canonical: str, columns: dict[str, str]) -> set[str]:
-    """The names, folded and bare, that may head `canonical` (for finding a spreadsheet's
-    header row)."""
-    named = columns.get(canonical)
-    names = {fold(canonical), bare(canonical)} | _KNOWN.get(canonical, set())
-    return names | ({fold(named), bare(named)} if named is not None else set())
+def names_column(name: str, canonical: str) -> bool:
+    """Whether the header `name` names `canonical` by its own name or a recognised one."""
+    key = header_key(name)
+    if fold(name) == canonical or key == canonical or key in _KNOWN.get(canonical, set()):
+        return True
+    return canonical == "participant_id" and _ID_PAPERS.fullmatch(key) is not None
+
+
+def recognise(name: str, columns: dict[str, str]) -> str | None:
+    """The canonical column a header names: by an explicit mapping first (--column, the
+    plan's `input.columns`), else by its own or a recognised name; None for another column."""
+    key = header_key(name)
+    for canonical, wanted in columns.items():
+        if fold(wanted) == fold(name) or header_key(wanted) == key:
+            return canonical
+    return next((c for c in CANONICAL if names_column(name, c)), None)
+
+
+def is_personal_number(name: str) -> bool:
+    key = header_key(name)
+    return key in _PERSONAL or _ID_PAPERS.fullmatch(key) is not None
 
 
 def _recognised(path: str, names: list[str], canonical: str) -> int | None:
     """The one header that names `canonical` by its own or a known Vietnamese name."""
-    hits = [i for i, name in enumerate(names)
-            if fold(name) == canonical or bare(name) in _KNOWN.get(canonical, set())]
-    distinct = {fold(names[i]): i for i in reversed(hits)}  # a repeated header is one
+    hits = [i for i, name in enumerate(names) if names_column(name, canonical)]
+    distinct = {header_key(names[i]): i for i in reversed(hits)}  # a repeated header is one
+    if canonical == "participant_id" and len(distinct) == 2:
+        personal = [i for i in distinct.values() if is_personal_number(names[i])]
+        if len(personal) == 1:  # a code and a personal number: the code here, both read
+            return next(i for i in distinct.values() if i not in personal)
     if len(distinct) > 1:
         both = " and ".join(repr(clean(names[i], 40)) for i in sorted(distinct.values())[:2])
         raise UsageError(f"{path}:1: two headers name the {canonical} column: {both}; say "
@@ -167,24 +219,34 @@ def _recognised(path: str, names: list[str], canonical: str) -> int | None:
 
 
 def map_header(path: str, names: list[str], columns: dict[str, str]) -> dict[str, int]:
-    """The field index of each canonical column in a header read elsewhere (a sheet's row)."""
-    return _map_columns(path, [unicodedata.normalize("NFC", n) for n in names], columns)
+    """The field index of each canonical column in a header read elsewhere (a sheet's row);
+    a required column may be missing here (the caller says so)."""
+    return _map_columns(path, [unicodedata.normalize("NFC", n) for n in names], columns,
+                        program_given=True)
 
 
-def _map_columns(path: str, names: list[str], columns: dict[str, str]) -> dict[str, int]:
+def _map_columns(path: str, names: list[str], columns: dict[str, str],
+                 program_given: bool = False) -> dict[str, int]:
     """The field index of each canonical column: an explicit mapping (--column, the plan's
     `input.columns`) always wins; else the canonical name or a known Vietnamese one."""
     found = {fold(name): i for i, name in reversed(list(enumerate(names)))}
+    keyed = {header_key(name): i for i, name in reversed(list(enumerate(names)))}
     positions: dict[str, int] = {}
     for canonical in CANONICAL:
         wanted = columns.get(canonical)
-        if wanted is not None and fold(wanted) in found:
-            positions[canonical] = found[fold(wanted)]
+        if wanted is not None and (fold(wanted) in found or header_key(wanted) in keyed):
+            positions[canonical] = found.get(fold(wanted), keyed.get(header_key(wanted), 0))
             continue
         index = _recognised(path, names, canonical)
         if index is not None and index not in positions.values():
             positions[canonical] = index
-    required = ["date", "program"]
+            if canonical == "participant_id":
+                personal = [i for i, name in enumerate(names)
+                            if i != index and names_column(name, canonical)
+                            and is_personal_number(name) and not is_personal_number(names[index])]
+                if personal:  # two ids on a row: the person is the personal number
+                    positions["personal_number"] = personal[0]
+    required = ["date"] if program_given else ["date", "program"]
     if "participants" not in positions:
         required.insert(0, "participant_id")
     for canonical in required:
@@ -194,8 +256,10 @@ def _map_columns(path: str, names: list[str], columns: dict[str, str]) -> dict[s
             hint = f"; closest: {clean(names[found[close[0]]], 40)!r}" if close else ""
             shown = ", ".join(repr(clean(n, 40)) for n in names[:_NAMES_SHOWN])
             shown += f" and {len(names) - _NAMES_SHOWN:,} more" if len(names) > _NAMES_SHOWN else ""
+            also = (", or give every row's program with --program CODE (a form's through "
+                    "the plan's input.forms)" if canonical == "program" else "")
             raise UsageError(
                 f"{path}:1: missing required column {wanted!r} (headers found: {shown}{hint}); "
-                f"map it with --column {canonical}=HEADER"
+                f"map it with --column {canonical}=HEADER{also}"
             )
     return positions

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sspost.problems import UsageError, interrupted
 from sspost.records import archive, cache, dates, earliest, id_map
-from sspost.records.layout import Layout, detect_layout, header_names, map_header
+from sspost.records.layout import Layout, detect_layout, map_header, recognise
 from sspost.records.lines import (
     is_blank,
     line_at_byte,
@@ -74,7 +74,8 @@ def load(store: RecordStore, paths: list[str]) -> None:
                 continue
             layouts.append(detect_layout(
                 unpacked, columns, encoding=store.options.encoding or input_format.encoding,
-                delimiter=store.options.delimiter or input_format.delimiter))
+                delimiter=store.options.delimiter or input_format.delimiter,
+                program=_program_option(store)))
     # Rows of empty fields are filtered where a read is done once and kept (--db), or
     # would cost a whole second read to redo (a UTF-8 copy); elsewhere only when found.
     layouts = [replace(layout, skip_empty=True)
@@ -106,6 +107,8 @@ def load(store: RecordStore, paths: list[str]) -> None:
                 else:
                     _stage(store, pool, path, plain[index], layout, scans.get(index))
     id_map.load(store.con, store.options.id_map, store.error)
+    if "paired" in store.columns:
+        store.joined_ids, store.ambiguous_codes = id_map.add_pairs(store.con)
     # Rows by file, reason and day, in one scan: the reconciliation of any window, the
     # default as-of date and the files mostly rejected read these few rows, not `checked`.
     store.con.execute("CREATE OR REPLACE TEMP TABLE row_counts AS "
@@ -114,16 +117,36 @@ def load(store: RecordStore, paths: list[str]) -> None:
 
 def _sheet_layout(store: RecordStore, index: int, path: str, columns: dict[str, str]) -> Layout:
     """A spreadsheet's first (or --sheet) sheet as CSV; its layout, named for people."""
-    wanted = [header_names("date", columns), header_names("program", columns),
-              header_names("participant_id", columns) | header_names("participants", columns)]
+    # A form has no program column (its code says it): the header is found without one.
+    required = [{"date"}, {"participant_id", "participants"}]
     folder = Path(store.folder)
-    prepared = prepare_sheet(path, store.options.sheet, wanted, ",",
-                             folder / f"{index}.sheet.csv", folder / f"{index}.rows.txt",
+    prepared = prepare_sheet(path, store.options.sheet, lambda name: recognise(name, columns),
+                             required, ",", folder / f"{index}.sheet.csv",
+                             folder / f"{index}.rows.txt",
                              lambda names: set(map_header(path, names, columns).values()))
     store.rewritten[index] = prepared
-    layout = detect_layout(prepared.read_path, columns, encoding="utf-8", delimiter=",")
+    form = prepared.title.form
+    forms = {code.upper(): program for code, program in store.targets.input.forms.items()}
+    program = _program_option(store) or (forms.get(form) if form else None)
+    try:
+        layout = detect_layout(prepared.read_path, columns, encoding="utf-8", delimiter=",",
+                               program=program)
+    except UsageError as exc:  # about the CSV made of the sheet: said of the user's file
+        raise UsageError(str(exc).replace(
+            f"{prepared.read_path}:1", f"{path}: sheet {prepared.sheet!r} row "
+            f"{prepared.header_line}")) from None
+    unit = prepared.title.unit if "unit" not in layout.positions else None
     return replace(layout, encoding=Path(path).suffix.lower().lstrip("."),
-                   header_line=prepared.header_line, prepare=SPREADSHEET)
+                   header_line=prepared.header_line, prepare=SPREADSHEET, unit=unit, form=form)
+
+
+def _program_option(store: RecordStore) -> str | None:
+    """--program, checked against the plan's programs."""
+    program = store.options.program
+    if program is not None and program not in store.targets.programs:
+        raise UsageError(f"--program {program!r} is not a program of the plan "
+                         f"({', '.join(store.targets.programs)})")
+    return program
 
 
 def _with_date_format(store: RecordStore, index: int, path: str, plain: str,
@@ -197,7 +220,7 @@ def _columns_read(store: RecordStore, layouts: list[Layout]) -> tuple[str, ...]:
     where some file has it and something (a breakdown, a campaign, the unit check) reads
     it."""
     def given(name: str) -> bool:
-        return any(name in layout.positions for layout in layouts)
+        return any(layout.has(name) for layout in layouts)
 
     optional = {
         "unit": "unit" in store.rules.keep and store.rules.has_units and given("unit"),
@@ -207,6 +230,7 @@ def _columns_read(store: RecordStore, layouts: list[Layout]) -> tuple[str, ...]:
         "staff": "staff" in store.rules.keep and given("staff_id"),
         "secs": "secs" in store.rules.keep and given("date"),
         "n": any(layout.aggregate for layout in layouts),
+        "paired": any("personal_number" in layout.positions for layout in layouts),
     }
     return tuple(c for c in CHECKED_COLUMNS if c in BASE_COLUMNS or optional.get(c))
 

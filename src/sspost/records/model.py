@@ -69,6 +69,10 @@ class FileReport:
     date_format: str | None = None  # the date format its non-ISO dates were read with
     # The header taken for each canonical column, as written in the file.
     columns: dict[str, str] = field(default_factory=dict)
+    # Rows that are not data (a form's title, header, numbering, sections, subtotals,
+    # footer, notes, decreases), by kind; and what a form's title block gave every row.
+    skipped: dict[str, int] = field(default_factory=dict)
+    taken: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -103,3 +107,5 @@ class Counts:
     programs: dict[str, ProgramCount]
     reconciliation: Reconciliation
     unknown_units: dict[str, int] = field(default_factory=dict)
+    # Codes that rows carrying both ids pair with more than one personal number (not joined).
+    ambiguous_codes: int = 0

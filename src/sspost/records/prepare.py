@@ -28,8 +28,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sspost.problems import UsageError
-from sspost.records import xlsx
-from sspost.text import bare, fold
+from sspost.records import forms, xlsx
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 # Why a file is prepared (Layout.prepare), as said on stderr and in JSON.
@@ -52,6 +51,7 @@ csv.field_size_limit(MAX_LINE)
 # stays in the input, where rejected rows are read back from.
 _MAX_FIELD = 4096
 _MAX_SHOWN_ROW = 16_384  # characters of a sheet row kept as its text
+_SKIPPED_LISTED = 10_000  # rows that are not data, remembered with their lines (--show-skipped)
 _HEADER_ROWS = 20  # a spreadsheet's header is among its first rows
 
 Span = tuple[int, int]
@@ -87,6 +87,14 @@ class Prepared:
     sheet: str | None = None  # the sheet read, for a spreadsheet
     # For a sheet: the sheet column of each CSV column (the CSV keeps only those read).
     columns: list[int] = field(default_factory=list)
+    title: forms.TitleBlock = field(default_factory=forms.TitleBlock)  # above the header
+    skipped: dict[str, int] = field(default_factory=dict)  # rows that are not data, by kind
+    skipped_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, kind)
+
+    def skip(self, line: int, kind: str) -> None:
+        self.skipped[kind] = self.skipped.get(kind, 0) + 1
+        if len(self.skipped_lines) < _SKIPPED_LISTED:
+            self.skipped_lines.append((line, kind))
 
 
 def is_spreadsheet(path: str) -> bool:
@@ -221,12 +229,6 @@ def _cell_text(value: object) -> str:
     return str(value).strip() if isinstance(value, str) else str(value)
 
 
-def _header_row(row: list[str], wanted: list[set[str]]) -> bool:
-    """Whether a row names one of each set of wanted (folded) names: the header."""
-    names = {fold(cell) for cell in row} | {bare(cell) for cell in row}
-    return all(names & options for options in wanted)
-
-
 def _calamine_rows(path: str, sheet: str | None) -> tuple[str, Iterator[SheetRow]]:
     """An .xls or .ods sheet's rows (the reader holds the sheet: .xls stops at 65,536 rows)."""
     try:
@@ -261,43 +263,73 @@ def _sheet_rows(path: str, sheet: str | None) -> tuple[str, Iterator[SheetRow]]:
     return _calamine_rows(path, sheet)
 
 
-def prepare_sheet(path: str, sheet: str | None, wanted: list[set[str]], delimiter: str,
-                  target: Path, text_target: Path,
+Recognise = Callable[[str], "str | None"]
+
+
+def _first_rows(rows: Iterator[SheetRow]) -> list[tuple[int, list[str]]]:
+    """The rows a header may be among (and the rows a header of several rows spans)."""
+    first: list[tuple[int, list[str]]] = []
+    for number, cells in rows:
+        first.append((number, [_cell_text(v) for v in cells]))
+        if number >= _HEADER_ROWS + forms.HEADER_ROWS_MAX - 1:
+            break
+    return first
+
+
+def _no_header(path: str, sheet: str, first: list[tuple[int, list[str]]],
+               recognise: Recognise, required: list[set[str]],
+               others: Callable[[], list[str]]) -> UsageError:
+    """The help a CSV's missing column gets: the headers seen, what is missing, --column;
+    and the sheets that might hold the data."""
+    best = max(first, key=lambda r: sum(1 for c in r[1] if c and recognise(c)), default=None)
+    seen = [c for c in best[1] if c.strip()][:12] if best else []
+    found = {recognise(c) for c in (best[1] if best else []) if c.strip()}
+    missing = [sorted(w)[0] for w in required if not found & w]
+    where = f"; sheets that have one: {', '.join(repr(n) for n in others())}, read with " \
+        "--sheet NAME" if others() else ""
+    return UsageError(
+        f"{path}: sheet {sheet!r} has no header row naming the required columns in its first "
+        f"{_HEADER_ROWS} rows (missing {', '.join(missing) or 'a column'}; closest row: "
+        + (", ".join(repr(" ".join(c.split())[:40]) for c in seen) or "none")
+        + f"); map a column with --column CANONICAL=HEADER{where}")
+
+
+def prepare_sheet(path: str, sheet: str | None, recognise: Recognise, required: list[set[str]],
+                  delimiter: str, target: Path, text_target: Path,
                   read: Callable[[list[str]], set[int]] | None = None) -> Prepared:
-    """A spreadsheet's sheet as CSV, streamed; `wanted` are the names that mark the header row.
+    """A spreadsheet's sheet as CSV, streamed: its header found (records.forms: a form's
+    title block, a header of several rows), its data rows written, every other row counted
+    by kind. `recognise` names a header's column, `required` the columns (one of each set)
+    that make a row the header.
 
     Rows are written as they are read; only the first rows wait, until the header is found.
     The CSV holds the columns `read` picks from the header (all without it), in sheet order:
     a sheet thousands of columns wide costs no more than the few the run reads.
     """
     chosen, rows = _sheet_rows(path, sheet)
-    waiting: list[tuple[int, list[str]]] = []
-    header: list[str] | None = None
-    for number, cells in rows:
-        row = [_cell_text(v) for v in cells]
-        waiting.append((number, row))
-        if _header_row(row, wanted):
-            header = row
-            break
-        if number >= _HEADER_ROWS:
-            break
-    if header is None:
-        raise UsageError(f"{path}: sheet {chosen!r} has no header row naming the required "
-                         f"columns in its first {_HEADER_ROWS} rows")
-    while header and header[-1] == "":
-        header = header[:-1]
+    first = _first_rows(rows)
+    found = forms.find_header(first, recognise, required)
+    if found is None:
+        raise _no_header(path, chosen, first, recognise, required,
+                         lambda: [] if sheet is not None
+                         else _sheets_with_header(path, chosen, recognise, required))
+    start, found_header = found
+    header = found_header.names
     width = len(header)
-    header_line = waiting[-1][0]
+    header_line = found_header.last_row
     columns = sorted(read(header)) if read is not None else list(range(width))
     prepared = Prepared(str(target), text_path=str(text_target), header_line=header_line,
-                        sheet=chosen, columns=columns)
+                        sheet=chosen, columns=columns,
+                        title=forms.title_block([cells for _, cells in first[:start]]))
+    kinds = forms.RowKinds(found_header.columns.get("participant_id"))
+    after_header = first[start:]
     with open(target, "w", encoding="utf-8", newline="") as out, \
             open(text_target, "w", encoding="utf-8", newline="") as text_out:
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        writer.writerow([header[i] for i in columns])
+        writer.writerow([forms.header_text(header[i]) for i in columns])
         lines_written = 0
         rest = ((number, [_cell_text(v) for v in cells]) for number, cells in rows)
-        for number, row in itertools.chain(waiting, rest):
+        for number, row in itertools.chain(first, rest):
             used = list(row)
             while used and used[-1] == "":
                 used.pop()
@@ -306,11 +338,58 @@ def prepare_sheet(path: str, sheet: str | None, wanted: list[set[str]], delimite
             text_out.write("\n" * (number - 1 - lines_written))  # rows with nothing in them
             text_out.write(shown + "\n")  # line N of this file is sheet row N
             lines_written = number
-            if number <= header_line or not used:
+            if not used:
                 continue
-            if len(used) > width:
-                prepared.bad[number] = ("more fields than the header", shown)
+            if number < found_header.first_row:
+                prepared.skip(number, forms.TITLE)
                 continue
+            if number <= header_line:
+                prepared.skip(number, forms.HEADER)
+                continue
+            if after_header and number == _next_row(after_header, header_line) \
+                    and forms.is_numbering(used):
+                prepared.skip(number, forms.NUMBERING)
+                continue
+            kind = kinds.kind(used[:width])
+            if kind is not None:
+                prepared.skip(number, kind)
+                continue
+            # A cell beside the header's last column (a note in an unheaded column) is not a
+            # field (SPEC section 4): the row is read without it.
             writer.writerow([row[i][:_MAX_FIELD] if i < len(row) else "" for i in columns])
             prepared.spans.append((number, number))
     return prepared
+
+
+def _next_row(rows: list[tuple[int, list[str]]], after: int) -> int:
+    """The number of the first row after `after` that holds anything."""
+    return next((n for n, cells in rows if n > after and any(c.strip() for c in cells)), -1)
+
+
+def _sheets_with_header(path: str, skipped: str, recognise: Recognise,
+                        required: list[set[str]]) -> list[str]:
+    """The other sheets of a workbook whose first rows hold a header (for the message)."""
+    try:
+        names = (list(xlsx.Workbook(path).sheets) if Path(path).suffix.lower()
+                 in (".xlsx", ".xlsm") else _calamine_names(path))
+    except UsageError:
+        return []
+    found = []
+    for name in names:
+        if name == skipped:
+            continue
+        try:
+            first = _first_rows(_sheet_rows(path, name)[1])
+        except UsageError:
+            continue
+        if forms.find_header(first, recognise, required) is not None:
+            found.append(name)
+    return found[:5]
+
+
+def _calamine_names(path: str) -> list[str]:
+    from python_calamine import CalamineWorkbook
+    try:
+        return list(CalamineWorkbook.from_path(path).sheet_names)
+    except Exception:  # the reader's errors carry no common base class
+        return []

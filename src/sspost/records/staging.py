@@ -26,7 +26,8 @@ PROGRAM_SLOTS = 256
 # memory (see loading._columns_read).
 CHECKED_COLUMNS = {"file_idx": "USMALLINT", "pid": "BIGINT", "d": "DATE", "program": "UTINYINT",
                    "unit": "INTEGER", "unit_text": "VARCHAR", "province": "UTINYINT",
-                   "staff": "VARCHAR", "secs": "INTEGER", "n": "BIGINT", "reason": "UTINYINT"}
+                   "staff": "VARCHAR", "secs": "INTEGER", "n": "BIGINT", "reason": "UTINYINT",
+                   "paired": "BIGINT"}
 BASE_COLUMNS = ("file_idx", "pid", "d", "program", "reason")
 
 
@@ -94,15 +95,24 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
                 check_nul: bool, columns: tuple[str, ...] = tuple(CHECKED_COLUMNS)) -> str:
     """SELECT producing the `checked` rows of one file: `columns`, in that order."""
     def field(name: str) -> str:
-        return f"c{layout.positions[name]}" if name in layout.positions else "NULL::VARCHAR"
+        if name in layout.positions:
+            return f"c{layout.positions[name]}"
+        given = {"program": layout.program, "unit": layout.unit}.get(name)
+        return lit(given) if given is not None else "NULL::VARCHAR"
 
     nul = " OR ".join(f"contains(c{i}, chr(0))" for i in range(layout.field_count))
     # A row whose every field is empty or blank (`;;;;`) is not a data row: neither read nor
     # rejected (lines.is_blank).
     blank = " AND ".join(f"coalesce(trim(c{i}, ' \t'), '') = ''"
                          for i in range(layout.field_count))
+    # Two ids on a row: the person is the personal number where the row has one, else the
+    # code; the code is kept (`paired`) to join the two across files (counting).
+    two_ids = "personal_number" in layout.positions
+    code_text = field("participant_id")
+    id_text = (f"coalesce(nullif(trim({field('personal_number')}), ''), {code_text})"
+               if two_ids else code_text)
     scan = (
-        f"SELECT {field('participant_id')} AS id_text, {field('date')} AS date_text, "
+        f"SELECT {id_text} AS id_text, {code_text} AS code_text, {field('date')} AS date_text, "
         f"{field('program')} AS program_text, {field('unit')} AS unit_raw, "
         f"{field('province')} AS province_raw, {field('staff_id')} AS staff_text, "
         f"trim({field('participants')}) AS n_text, {nul if check_nul else 'false'} AS has_nul "
@@ -127,13 +137,13 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     # the rows, which their row ids must keep (ties, and the lines of rejected rows).
     province = (_code_of("province_raw", rules.province_codes)
                 if "province" in layout.positions else "NULL::UTINYINT")
-    with_units = rules.has_units and "unit" in layout.positions
+    with_units = rules.has_units and layout.has("unit")
     unit = _code_of("unit_raw", rules.unit_codes) if with_units else "NULL::INTEGER"
     # The unit as written where the plan has no such code (named in a warning), or where the
     # plan has no tree but ties are broken on units (SPEC section 4: smallest code first).
     unknown_unit = (f"CASE WHEN unit_idx IS NULL THEN {_trimmed('unit_raw')} END" if with_units
                     else rules.kept("unit_text", _trimmed("unit_raw"))
-                    if "unit" in layout.positions
+                    if layout.has("unit")
                     else "NULL")
     typed = (f"SELECT *, {date} AS d, ({program})::UTINYINT AS program, "
              f"{province} AS province_idx, {unit} AS unit_idx, "
@@ -162,5 +172,8 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
               "province": rules.kept("province", "province_idx"),
               "staff": rules.kept("staff", _trimmed("staff_text")),
               "secs": rules.kept("secs", seconds), "n": "n",
+              "paired": ("CASE WHEN length(pid_text) = 12 AND regexp_full_match(trim(code_text), "
+                         "'[0-9]{10}') THEN trim(code_text)::BIGINT END" if two_ids
+                         else "NULL::BIGINT"),
               "reason": f"CASE {' '.join(checks)} END"}
     return f"SELECT {', '.join(values[c] for c in columns)} FROM ({typed})"

@@ -56,6 +56,7 @@ class ReadOptions:
     db: str | None = None  # --db: a DuckDB file keeping the typed rows between runs
     sheet: str | None = None  # --sheet: the spreadsheet sheet read (default: the first)
     member: str | None = None  # --member: the file read from a zip holding several
+    program: str | None = None  # --program: the program of rows in files without the column
 
 
 @dataclass
@@ -83,7 +84,9 @@ TABLES = {
     "staged_files": "the files whose rows `checked` holds, with fingerprints (cache); kept by "
                     "--db",
     "rejects_N, rejects_N_scan": "lines the engine's CSV parser set aside in file N",
-    "id_map": "--id-map: old 10-digit codes and the 12-digit numbers they became",
+    "id_map": "--id-map: old 10-digit codes and the 12-digit numbers they became, and the "
+              "pairs of rows that carry both (id_map.add_pairs)",
+    "id_pairs": "each code of a row carrying both ids, and its personal numbers",
     "row_counts": "rows by file, reason and day (loading.load)",
     "firsts": "each participant's earliest record per program in the window (counting.count)",
     "earliest, earliest_shape": "with --db (no --id-map): each participant's earliest record "
@@ -129,6 +132,10 @@ class RecordStore:
         # The key `firsts.first` was made with (set by counting.count; the breakdowns read it).
         self.counted: FirstKey | None = None
         self.rewritten: dict[int, Prepared] = {}  # files records.prepare rewrote, by index
+        # Rows carrying both ids joined the two in `id_map` (loading); codes paired with
+        # several personal numbers, joined to none (a warning).
+        self.joined_ids = False
+        self.ambiguous_codes = 0
         self._tmp = tempfile.TemporaryDirectory(prefix="sspost-")
         self.folder = self._tmp.name  # the run's scratch files, and where the engine spills
         self.error = duckdb.Error  # imported late: --help and validate never pay for it

@@ -7,6 +7,7 @@ from typing import Any
 from sspost.breakdowns import Breakdown, BreakdownRow
 from sspost.progress import CheckResult, ProgramProgress, ProgressResult
 from sspost.records import Reconciliation
+from sspost.records.model import FileReport
 from sspost.shown import json_text
 
 SCHEMA_VERSION = 1
@@ -76,13 +77,24 @@ def breakdown_json(b: Breakdown) -> dict[str, Any]:
     return out
 
 
+def _form_keys(f: FileReport) -> dict[str, Any]:
+    """A form's rows that are not data and what its title block gave: keys only a file that
+    has them carries, so the JSON of a plain export stays as it was."""
+    out: dict[str, Any] = {}
+    if f.skipped:
+        out["skipped"] = f.skipped
+    if f.taken:
+        out["taken"] = f.taken
+    return out
+
+
 def reconciliation_json(r: Reconciliation) -> dict[str, Any]:
     return {
         "files": [{"path": f.path, "rows_read": f.rows_read, "accepted": f.accepted,
                    "rejected": f.rejected, "encoding": f.encoding, "delimiter": f.delimiter,
                    "sha256": f.sha256, "cached": f.cached, "sheet": f.sheet,
                    "date_format": f.date_format, "read_line_by_line": f.prepared or None,
-                   "columns": f.columns}
+                   "columns": f.columns, **_form_keys(f)}
                   for f in r.files],
         "rows_read": r.rows_read, "accepted": r.accepted, "rejected": r.rejected,
         "counted": r.counted, "outside_window": r.outside_window,

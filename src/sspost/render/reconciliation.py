@@ -29,6 +29,12 @@ def reconciliation_lines(r: Reconciliation, lang: str = "en", shown: int = 20) -
         renamed = [f"{column}={header!r}" for column, header in f.columns.items()
                    if fold(header) != column]
         line += w.say("recon.columns", columns=", ".join(renamed)) if renamed else ""
+        if f.taken:
+            line += w.say("recon.taken", taken=", ".join(f"{k} {v}" for k, v in f.taken.items()))
+        if f.skipped:
+            kinds = ", ".join(f"{w.word('skipped.' + kind)} {w.number(n)}"
+                              for kind, n in f.skipped.items())
+            line += w.say("recon.skipped", n=sum(f.skipped.values()), kinds=kinds)
         lines.append("  " + line)
     if r.rejected:
         counts = ", ".join(f"{reason} {w.number(n)}" for reason, n in r.rejected_by_reason.items())

@@ -114,6 +114,9 @@ class InputFormat(Strict):
     date_format: Text | None = Field(default=None, description='strftime format, e.g. "%d/%m/%Y"')
     encoding: Text | None = None
     delimiter: Text | None = None
+    forms: dict[Text, Text] = Field(
+        default_factory=dict,
+        description="the program of each VSS form's rows, by form code: {D03-TS: household_hi}")
 
 
 class TargetFile(Strict):

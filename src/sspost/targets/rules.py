@@ -48,6 +48,9 @@ def input_format_values(model: TargetFile, doc: Document) -> Iterator[Problem]:
             check(value)
         except ValueError as exc:
             yield doc.problem(("input", key), "input", str(exc))
+    for form, program in given.forms.items():
+        if program not in model.programs:
+            yield _undeclared(model, doc, ("input", "forms", form), program, of_key=False)
     columns = {k: v for k, v in given.columns.model_dump().items() if v}
     for first, second in input_format.shared_headers(columns):
         yield doc.problem(("input", "columns", second), "input",
