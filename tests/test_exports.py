@@ -255,7 +255,7 @@ def test_spreadsheet_rows_numbers_ids_and_sheets(tmp_path: Path) -> None:
     assert "sheets that have one: 'Data'" in missing.stderr and "--sheet" in missing.stderr
     r, _ = check(plan, book, "--sheet", "Data", "--rejects", tmp_path / "rejects.csv")
     # Row 7's note in an unheaded column is no field (SPEC section 4): a good row.
-    assert lines_and_reasons(r) == [(4, "participant_id"), (8, "date"), (9, "participant_id")]
+    assert lines_and_reasons(r) == [(4, "numeric_id"), (8, "date"), (9, "numeric_id")]
     messages = [x["message"] for x in r["rejected_rows"]]
     assert "format the id column as text" in messages[0]
     assert (r["rows_read"], r["accepted"]) == (5, 2)
@@ -287,7 +287,7 @@ def test_prepared_files_and_workbooks_read_back_the_same_from_db(tmp_path: Path,
     for _ in range(2):
         r, _ = check(plan, cr, book, "--db", db)
         seen.append((lines_and_reasons(r), r["accepted"], [f["cached"] for f in r["files"]]))
-    assert seen[0][:2] == seen[1][:2] == ([(3, "date"), (3, "participant_id")], 2)
+    assert seen[0][:2] == seen[1][:2] == ([(3, "date"), (3, "numeric_id")], 2)
     assert seen[0][2] == [False, False] and seen[1][2] == [True, True]
 
 

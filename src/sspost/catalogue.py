@@ -75,6 +75,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                       "not in the target file, counted as (unassigned): "
                                       "{codes} and {more} more",
         "warning.no_rows": "{path} has a header but no data rows",
+        "warning.number_ids": "{path}: {ids} {ids|id was|ids were} read from number cells, "
+                              "which drop leading zeros; format the id column as text and "
+                              "export again",
         "warning.ambiguous_codes": "{codes} social insurance {codes|code is|codes are} paired "
                                    "with more than one personal number on rows that carry both "
                                    "ids: those are not joined (--id-map FILE says which is right)",
@@ -173,6 +176,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                       "chỉ tiêu, được tính vào (không thuộc đơn vị nào): "
                                       "{codes} và {more} mã khác",
         "warning.no_rows": "{path} có dòng tiêu đề nhưng không có dòng dữ liệu",
+        "warning.number_ids": "{path}: {ids} mã được đọc từ ô kiểu số, vốn làm mất các số 0 "
+                              "ở đầu; hãy định dạng cột mã là văn bản rồi xuất lại",
         "warning.ambiguous_codes": "{codes} mã số BHXH đi kèm nhiều hơn một số định danh trên "
                                    "các dòng ghi cả hai mã: không được gộp (--id-map FILE "
                                    "chỉ rõ số đúng)",

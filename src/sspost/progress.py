@@ -140,6 +140,8 @@ def warnings_for(targets: TargetFile, counts: Counts, *,
     if counts.ambiguous_codes:
         warnings.append(Notice.of("ambiguous_codes", codes=counts.ambiguous_codes))
     for report in counts.reconciliation.files:
+        if report.number_ids:
+            warnings.append(Notice.of("number_ids", path=report.path, ids=report.number_ids))
         if report.rows_read == 0:
             warnings.append(Notice.of("no_rows", path=report.path))
     return warnings

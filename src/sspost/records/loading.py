@@ -136,7 +136,8 @@ def _sheet_layout(store: RecordStore, index: int, path: str, columns: dict[str, 
             f"{prepared.read_path}:1", f"{path}: sheet {prepared.sheet!r} row "
             f"{prepared.header_line}")) from None
     unit = prepared.title.unit if "unit" not in layout.positions else None
-    return replace(layout, encoding=Path(path).suffix.lower().lstrip("."),
+    positions = {**layout.positions, "number_id": layout.field_count - 1}  # prepare.NUMBER_ID
+    return replace(layout, encoding=Path(path).suffix.lower().lstrip("."), positions=positions,
                    header_line=prepared.header_line, prepare=SPREADSHEET, unit=unit, form=form)
 
 

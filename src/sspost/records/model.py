@@ -36,6 +36,10 @@ REASON_CATALOGUE = (
     Reason("scientific_id", "participant_id", "a spreadsheet wrote the ids as numbers in "
            "scientific notation and lost digits: format the id column as text and export "
            "again"),
+    # A number cell dropped an id's leading zeros: a personal number of Hà Nội (001...) then
+    # looks like a 10-digit code, and would count one person twice (SPEC section 4, Reading).
+    Reason("numeric_id", "participant_id", "a spreadsheet kept the ids as numbers and dropped "
+           "their leading zeros: format the id column as text and export again"),
 )
 REASONS = tuple(reason.code for reason in REASON_CATALOGUE)
 REASON_BY_CODE = {reason.code: reason for reason in REASON_CATALOGUE}
@@ -73,6 +77,7 @@ class FileReport:
     # footer, notes, decreases), by kind; and what a form's title block gave every row.
     skipped: dict[str, int] = field(default_factory=dict)
     taken: dict[str, str] = field(default_factory=dict)
+    number_ids: int = 0  # ids read from a spreadsheet's number cells (their zeros lost)
 
 
 @dataclass(frozen=True)

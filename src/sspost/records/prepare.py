@@ -90,6 +90,7 @@ class Prepared:
     title: forms.TitleBlock = field(default_factory=forms.TitleBlock)  # above the header
     skipped: dict[str, int] = field(default_factory=dict)  # rows that are not data, by kind
     skipped_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, kind)
+    number_ids: int = 0  # data rows whose id a number cell held
 
     def skip(self, line: int, kind: str) -> None:
         self.skipped[kind] = self.skipped.get(kind, 0) + 1
@@ -266,14 +267,25 @@ def _sheet_rows(path: str, sheet: str | None) -> tuple[str, Iterator[SheetRow]]:
 Recognise = Callable[[str], "str | None"]
 
 
-def _first_rows(rows: Iterator[SheetRow]) -> list[tuple[int, list[str]]]:
+def _first_rows(rows: Iterator[SheetRow]) -> list[SheetRow]:
     """The rows a header may be among (and the rows a header of several rows spans)."""
-    first: list[tuple[int, list[str]]] = []
+    first: list[SheetRow] = []
     for number, cells in rows:
-        first.append((number, [_cell_text(v) for v in cells]))
+        first.append((number, list(cells)))
         if number >= _HEADER_ROWS + forms.HEADER_ROWS_MAX - 1:
             break
     return first
+
+
+def _as_text(rows: list[SheetRow]) -> list[tuple[int, list[str]]]:
+    return [(number, [_cell_text(v) for v in cells]) for number, cells in rows]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+NUMBER_ID = "sspost:id-was-a-number"  # the column that says a row's id cell held a number
 
 
 def _no_header(path: str, sheet: str, first: list[tuple[int, list[str]]],
@@ -307,7 +319,8 @@ def prepare_sheet(path: str, sheet: str | None, recognise: Recognise, required: 
     a sheet thousands of columns wide costs no more than the few the run reads.
     """
     chosen, rows = _sheet_rows(path, sheet)
-    first = _first_rows(rows)
+    first_cells = _first_rows(rows)
+    first = _as_text(first_cells)
     found = forms.find_header(first, recognise, required)
     if found is None:
         raise _no_header(path, chosen, first, recognise, required,
@@ -319,17 +332,20 @@ def prepare_sheet(path: str, sheet: str | None, recognise: Recognise, required: 
     header_line = found_header.last_row
     columns = sorted(read(header)) if read is not None else list(range(width))
     prepared = Prepared(str(target), text_path=str(text_target), header_line=header_line,
-                        sheet=chosen, columns=columns,
+                        sheet=chosen, columns=[*columns, -1],  # -1: NUMBER_ID's column
                         title=forms.title_block([cells for _, cells in first[:start]]))
     kinds = forms.RowKinds(found_header.columns.get("participant_id"))
     after_header = first[start:]
+    # The id columns whose cells may hold numbers: said to the engine row by row (NUMBER_ID).
+    ids = [i for i, name in enumerate(header) if recognise(name) == "participant_id"]
     with open(target, "w", encoding="utf-8", newline="") as out, \
             open(text_target, "w", encoding="utf-8", newline="") as text_out:
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        writer.writerow([forms.header_text(header[i]) for i in columns])
+        writer.writerow([forms.header_text(header[i]) for i in columns] + [NUMBER_ID])
         lines_written = 0
-        rest = ((number, [_cell_text(v) for v in cells]) for number, cells in rows)
-        for number, row in itertools.chain(first, rest):
+        for number, cells in itertools.chain(first_cells, rows):
+            row = [_cell_text(v) for v in cells]
+            number_id = any(i < len(cells) and _is_number(cells[i]) for i in ids)
             used = list(row)
             while used and used[-1] == "":
                 used.pop()
@@ -356,7 +372,9 @@ def prepare_sheet(path: str, sheet: str | None, recognise: Recognise, required: 
                 continue
             # A cell beside the header's last column (a note in an unheaded column) is not a
             # field (SPEC section 4): the row is read without it.
-            writer.writerow([row[i][:_MAX_FIELD] if i < len(row) else "" for i in columns])
+            writer.writerow([row[i][:_MAX_FIELD] if i < len(row) else "" for i in columns]
+                            + ["1" if number_id else ""])
+            prepared.number_ids += number_id
             prepared.spans.append((number, number))
     return prepared
 
@@ -379,7 +397,7 @@ def _sheets_with_header(path: str, skipped: str, recognise: Recognise,
         if name == skipped:
             continue
         try:
-            first = _first_rows(_sheet_rows(path, name)[1])
+            first = _as_text(_first_rows(_sheet_rows(path, name)[1]))
         except UsageError:
             continue
         if forms.find_header(first, recognise, required) is not None:

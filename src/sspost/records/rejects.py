@@ -55,6 +55,7 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
             position = source.layout.positions.get(column) if column else None
             if position is not None and source.prepared is not None and source.prepared.columns:
                 position = source.prepared.columns[position]  # the sheet's own column
+                position = position if position >= 0 else None
             value = _field(text, source.layout.delimiter, position)
             message = reason_message(reason, value, date_hint,
                                      spreadsheet=source.layout.spreadsheet)
@@ -108,6 +109,10 @@ def reason_message(reason: str, value: str, date_hint: str, *, spreadsheet: bool
                 "spreadsheet" if spreadsheet and value.isdigit() else "")
         return (f"participant_id must be 10 or 12 digits (got {shown}, {len(value)} "
                 f"characters){hint}")
+    if reason == "numeric_id":
+        return (f"participant_id read from a number cell ({shown}, {len(value)} digits): a "
+                "number drops an id's leading zeros, so this may be another person's id; "
+                "format the id column as text and export again")
     if reason == "scientific_id":
         return (f"participant_id written in scientific notation ({shown}): a spreadsheet "
                 "turned the id into a number and lost digits; format the id column as text "

@@ -8,14 +8,17 @@ of a row is kept: a rejected row's text is read back from its file.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 
 from sspost.records.dates import date_sql, seconds_sql
 from sspost.records.layout import Layout
 from sspost.records.model import REASONS
-from sspost.records.sql import csv_scan, lit
+from sspost.records.sql import csv_scan, day, lit
 
+# The day the 12-digit personal number replaced the 10-digit code as the participant's id.
+PERSONAL_NUMBERS_FROM = dt.date(2025, 8, 1)
 # A 12-digit personal number and a 10-digit code with the same digits are different people.
 PERSONAL_NUMBER_OFFSET = 10**12
 # Room for the program's index next to the participant key in one integer (see `who`).
@@ -113,6 +116,7 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
                if two_ids else code_text)
     scan = (
         f"SELECT {id_text} AS id_text, {code_text} AS code_text, {field('date')} AS date_text, "
+        f"{field('number_id')} AS number_id, "
         f"{field('program')} AS program_text, {field('unit')} AS unit_raw, "
         f"{field('province')} AS province_raw, {field('staff_id')} AS staff_text, "
         f"trim({field('participants')}) AS n_text, {nul if check_nul else 'false'} AS has_nul "
@@ -156,6 +160,12 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
 
     checks = [f"WHEN has_nul THEN {reason('encoding')}", f"WHEN d IS NULL THEN {reason('date')}",
               f"WHEN program IS NULL THEN {reason('program')}"]
+    if "number_id" in layout.positions and not layout.aggregate:
+        # A number cell's id lost its leading zeros: 9 or 11 digits, or 10 from the day
+        # personal numbers became the ids (a Hà Nội number 001... then looks like a code).
+        checks.append(f"WHEN number_id = '1' AND (regexp_full_match(trim(id_text), "
+                      f"'[0-9]{{9}}|[0-9]{{11}}') OR (length(pid_text) = 10 AND "
+                      f"d >= {day(PERSONAL_NUMBERS_FROM)})) THEN {reason('numeric_id')}")
     if not layout.aggregate:
         # Only rows already bad pay for the pattern: a spreadsheet's `1.23457E+11`.
         scientific = "'[0-9]([.,][0-9]+)?[eE][+]?[0-9]{1,2}'"

@@ -85,6 +85,8 @@ def _form_keys(f: FileReport) -> dict[str, Any]:
         out["skipped"] = f.skipped
     if f.taken:
         out["taken"] = f.taken
+    if f.number_ids:
+        out["ids_from_number_cells"] = f.number_ids
     return out
 
 
