@@ -126,13 +126,18 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
     people = int(totals[0]) if totals else 0
     aggregate_rows = con.execute("SELECT count(*) FROM aggregate_rows").fetchone()
     counted = people + (int(aggregate_rows[0]) if aggregate_rows else 0)
+    grouped = dict.fromkeys(range(len(store.sources)), 0)
+    if "grouped" in store.columns:
+        grouped.update({int(i): int(n) for i, n in con.execute(
+            "SELECT file_idx, count(*) FROM checked WHERE grouped GROUP BY ALL").fetchall()})
     files = [FileReport(s.path, sum(per_file[i]) + len(s.engine_rejects), per_file[i][0],
                         per_file[i][1] + len(s.engine_rejects), s.layout.encoding,
                         s.layout.delimiter, s.scan.sha256, s.cached,
                         s.layout.prepare if s.prepared else "",
                         s.prepared.sheet if s.prepared else None, s.layout.date_format,
                         dict(s.layout.headers), dict(s.prepared.skipped) if s.prepared else {},
-                        s.layout.taken(), s.prepared.number_ids if s.prepared else 0)
+                        s.layout.taken(), s.prepared.number_ids if s.prepared else 0,
+                        grouped[i])
              for i, s in enumerate(store.sources)]
     accepted = sum(f.accepted for f in files)
     rejected = sum(f.rejected for f in files)

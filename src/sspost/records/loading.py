@@ -232,6 +232,7 @@ def _columns_read(store: RecordStore, layouts: list[Layout]) -> tuple[str, ...]:
         "secs": "secs" in store.rules.keep and given("date"),
         "n": any(layout.aggregate for layout in layouts),
         "paired": any("personal_number" in layout.positions for layout in layouts),
+        "grouped": any(not layout.aggregate for layout in layouts),
     }
     return tuple(c for c in CHECKED_COLUMNS if c in BASE_COLUMNS or optional.get(c))
 

@@ -78,6 +78,7 @@ class FileReport:
     skipped: dict[str, int] = field(default_factory=dict)
     taken: dict[str, str] = field(default_factory=dict)
     number_ids: int = 0  # ids read from a spreadsheet's number cells (their zeros lost)
+    grouped_ids: int = 0  # ids written in groups (`0123 456 789`), read as their digits
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ PROGRAM_SLOTS = 256
 CHECKED_COLUMNS = {"file_idx": "USMALLINT", "pid": "BIGINT", "d": "DATE", "program": "UTINYINT",
                    "unit": "INTEGER", "unit_text": "VARCHAR", "province": "UTINYINT",
                    "staff": "VARCHAR", "secs": "INTEGER", "n": "BIGINT", "reason": "UTINYINT",
-                   "paired": "BIGINT"}
+                   "paired": "BIGINT", "grouped": "BOOLEAN"}
 BASE_COLUMNS = ("file_idx", "pid", "d", "program", "reason")
 
 
@@ -129,8 +129,14 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     folded = _program_case(rules.program_names, "lower(trim(program_text))")
     program = _program_case(rules.program_spellings, "program_text", otherwise=folded)
     id_pattern = "'[0-9]{10}([0-9]{2})?'"
+    # An id written in groups (`0123 456 789`, `001.095.012.345`) is its digits: only a row
+    # that is not one as written pays for the patterns.
+    digits = "regexp_replace(trim(id_text), '[ .-]', '', 'g')"
+    grouped = (f"regexp_full_match(trim(id_text), '[0-9]+([ .-][0-9]+)+') "
+               f"AND regexp_full_match({digits}, {id_pattern})")
     pid_text = (f"CASE WHEN regexp_full_match(id_text, {id_pattern}) THEN id_text "
-                f"WHEN regexp_full_match(trim(id_text), {id_pattern}) THEN trim(id_text) END")
+                f"WHEN regexp_full_match(trim(id_text), {id_pattern}) THEN trim(id_text) "
+                f"WHEN {grouped} THEN {digits} END")
     pid = f"pid_text::BIGINT + (length(pid_text) = 12)::BIGINT * {PERSONAL_NUMBER_OFFSET}"
     n = "CASE WHEN regexp_full_match(n_text, '-?[0-9]{1,18}') THEN n_text::BIGINT END"
     checked_id = f"{'NULL' if layout.aggregate else pid_text} AS pid_text"
@@ -182,6 +188,9 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
               "province": rules.kept("province", "province_idx"),
               "staff": rules.kept("staff", _trimmed("staff_text")),
               "secs": rules.kept("secs", seconds), "n": "n",
+              # Said (how many ids were written in groups); a length test spares most rows.
+              "grouped": ("CASE WHEN strlen(id_text) > strlen(pid_text) AND regexp_full_match("
+                          "trim(id_text), '[0-9]+([ .-][0-9]+)+') THEN true END"),
               "paired": ("CASE WHEN length(pid_text) = 12 AND regexp_full_match(trim(code_text), "
                          "'[0-9]{10}') THEN trim(code_text)::BIGINT END" if two_ids
                          else "NULL::BIGINT"),

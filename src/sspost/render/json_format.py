@@ -87,6 +87,8 @@ def _form_keys(f: FileReport) -> dict[str, Any]:
         out["taken"] = f.taken
     if f.number_ids:
         out["ids_from_number_cells"] = f.number_ids
+    if f.grouped_ids:
+        out["ids_in_groups"] = f.grouped_ids
     return out
 
 

@@ -29,6 +29,8 @@ def reconciliation_lines(r: Reconciliation, lang: str = "en", shown: int = 20) -
         renamed = [f"{column}={header!r}" for column, header in f.columns.items()
                    if fold(header) != column]
         line += w.say("recon.columns", columns=", ".join(renamed)) if renamed else ""
+        if f.grouped_ids:
+            line += w.say("recon.grouped", n=f.grouped_ids)
         if f.taken:
             line += w.say("recon.taken", taken=", ".join(f"{k} {v}" for k, v in f.taken.items()))
         if f.skipped:
