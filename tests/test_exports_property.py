@@ -21,7 +21,8 @@ PROGRAMS = {"voluntary_si": "voluntary_si", "BHXH_TN": "voluntary_si",
 BAD = {"date": ["2025-02-30", "infinity", "epoch", "2025/03/01", "2025-3-1", "02025-03-01",
                 "225-07-06", ""],
        "program": ["pension", "", "voluntary"], "participant_id": ["123", "01234567890", "",
-                                                                  "0123-456-789"]}
+                                                                  "0123-456-78"]}
+# (An id written in groups, `0123-456-789`, is its digits: SPEC section 4.)
 
 
 @dataclass
