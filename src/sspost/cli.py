@@ -500,8 +500,11 @@ def sample(
         "the merger, e.g. 01), at the scale of one provincial post office.")] = None,
     end: Annotated[str, typer.Option("--end", metavar="DATE",
         help="Last record date.")] = "2025-11-30",
+    layout: Annotated[str, typer.Option("--layout", metavar="csv|d03|d05|import",
+        help="A plain CSV, or a workbook (-o FILE.xlsx) laid out as VSS's D03-TS or D05-TS "
+        "list or a collection-software import sheet.")] = "csv",
 ) -> None:
-    """Write a deterministic synthetic participant CSV."""
+    """Write a deterministic synthetic participant CSV (or a form-shaped workbook)."""
     from sspost.sample import write_sample
 
     first, last = parse_date(start, "--start"), parse_date(end, "--end")
@@ -512,6 +515,9 @@ def sample(
 
     if province is not None and province not in {row[0] for row in reference_rows()}:
         _fail(f"--province {province!r}: not a province code before the merger (01, 79, ...)")
+    if layout != "csv":
+        _sample_form(layout, output, rows, seed, first, last, province)
+        return
     if output is None:
         write_sample(sys.stdout, rows, seed, first, last, province)
         return
@@ -519,6 +525,21 @@ def sample(
         with replacing(output) as partial, \
                 open(partial, "w", encoding="utf-8", newline="") as handle:
             write_sample(handle, rows, seed, first, last, province)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+def _sample_form(layout: str, output: Path | None, rows: int, seed: int, first: dt.date,
+                 last: dt.date, province: str | None) -> None:
+    from sspost.sample_forms import LAYOUTS, write_form
+
+    if layout not in LAYOUTS:
+        _fail(f"--layout {layout!r}: use csv, {', '.join(LAYOUTS)}")
+    if output is None or output.suffix.lower() != ".xlsx":
+        _fail(f"--layout {layout} writes a workbook: name it with -o FILE.xlsx")
+    try:
+        with replacing(output) as partial:
+            write_form(partial, layout, rows, seed, first, last, province)
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 

@@ -27,9 +27,9 @@ _LONGEST = 200  # characters of one value shown in a message
 # underscore or comma (`7,912,345,678`, a number cell shown with grouping). A comma and a blank
 # separate items of a list (`01, 79`) and two dots a range (`2024-01..2024-12`), not digits.
 _GAP = r"(?:[ \t\-\u00a0\u2009\u202f\u2010-\u2015\u2212\ufe63\uff0d]{1,3}|[./_,])"
-# An ISO date of any year (`0001-01-01` is a plan date, not an id), with a real month and day,
-# that no more digits follow (else its digits may be part of an id written in groups).
-_DATE = (r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+# An ISO date of any year (`0001-01-01` is a plan date, not an id; `2025-13-01` a bad row's
+# date) that no more digits follow (else its digits may be part of an id written in groups).
+_DATE = (r"\d{4}-\d{2}-\d{2}"
          rf"(?:[ T]\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?)?(?!{_GAP}\d)"
          r"|\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}(?: \d{1,2}:\d{2}(?::\d{2})?)?"
          r"|(?:19|20)\d{2}[./]\d{1,2}[./]\d{1,2}")

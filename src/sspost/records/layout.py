@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from sspost.problems import UsageError
-from sspost.records.prepare import BARE_CR, SEP_LINE, SPREADSHEET, sep_line
+from sspost.records.prepare import BARE_CR, HEADER_LINES, SEP_LINE, SPREADSHEET, sep_line
 from sspost.records.source import canonical_encoding, is_utf8
 from sspost.shown import clean
 from sspost.text import fold, header_key
@@ -50,6 +51,7 @@ _MAX_HEADER_BYTES = 4 << 20
 _MAX_COLUMNS = 16_384
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NAMES_SHOWN = 12  # headers quoted in a message about a missing column
+_HEADER_LINES = 4  # a header whose cells hold line breaks spans at most this many lines
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,13 @@ def detect_layout(
     if named is not None:  # Excel's delimiter hint: the header is the next line
         text, ending, rest = _first_line(path, rest, len(head) < _MAX_HEADER_BYTES)
         header_line, prepare, delimiter = 2, SEP_LINE, delimiter or named
+    if text.count('"') % 2:  # a quoted header cell holding a line break (Excel's Alt+Enter)
+        for _ in range(_HEADER_LINES - 1):
+            more, ending, rest = _first_line(path, rest, len(head) < _MAX_HEADER_BYTES)
+            text += "\n" + more
+            if not text.count('"') % 2:
+                prepare = prepare or HEADER_LINES
+                break
     bad = re.search("[\udc80-\udcff]", text)
     if bad:
         offset = len(body[:bad.start()].encode("utf-8", errors="surrogateescape"))
@@ -155,7 +164,7 @@ def detect_layout(
                          "windows-1258")
     header = unicodedata.normalize("NFC", text)
     delimiter = delimiter or detect_delimiter(header)
-    names = next(csv.reader([header], delimiter=delimiter), [])
+    names = next(csv.reader(io.StringIO(header, newline=""), delimiter=delimiter), [])
     if len(names) > _MAX_COLUMNS:
         raise UsageError(f"{path}:1: the header has {len(names):,} columns; sspost reads at "
                          f"most {_MAX_COLUMNS:,} (a spreadsheet's own limit)")

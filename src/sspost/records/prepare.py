@@ -39,6 +39,7 @@ PARSER_STOP = "the engine's parser stopped on it"
 SPANNING = "a record spans lines, or a quote does not close"
 MIXED_ENDINGS = "lines end in both CRLF and LF"
 LONG_LINE = "a line longer than the engine reads"
+HEADER_LINES = "a header cell holds a line break"
 _SEP_LINE = re.compile(r"sep=(.)\s*", re.IGNORECASE)
 _MAX_RECORD_LINES = 64  # a quoted field longer than this is an unclosed quote, not a note
 # A line longer than this is not an export's (a participant row is a few hundred bytes): the
@@ -181,7 +182,14 @@ def prepare_csv(text_path: str, delimiter: str, target: Path,
             first = lines.next()
         if first is None:
             raise UsageError(f"{text_path}: the file has no header line")
-        header = _fields(first, delimiter) or [first.rstrip("\n")]
+        header_lines = [first]
+        while _fields("".join(header_lines), delimiter) is None and len(header_lines) < 4:
+            more = lines.next()  # a quoted header cell holding a line break
+            if more is None:
+                break
+            header_lines.append(more)
+        header = _fields("".join(header_lines), delimiter) or [first.rstrip("\n")]
+        header = [" ".join(name.split()) if "\n" in name else name for name in header]
         width = len(header)
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
         writer.writerow(kept(header))
