@@ -167,8 +167,9 @@ class RowKinds:
         if self.in_footer:
             return FOOTER
         cells = [c.strip() for c in row if c.strip()]
+        # An id holds digits: a note typed across the id column (`LƯU Ý: ...`) is no id.
         has_id = (self.id_column is not None and self.id_column < len(row)
-                  and row[self.id_column].strip() != "")
+                  and any(ch.isdigit() for ch in row[self.id_column]))
         if not has_id and any(_FOOTER.search(c) for c in cells):
             self.in_footer = True
             return FOOTER

@@ -1,0 +1,178 @@
+"""Issue #30: the lists people really have. VSS's D03-TS and D05-TS forms and collection-software
+import sheets, read with no option; every row that is not data counted by kind; headers as they
+are written; two ids on a row; ids typed as numbers never counted as someone else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlsxwriter
+
+from sspost.sample_forms import write_form
+from tests.conftest import run, write
+
+PLAN = """\
+schema_version: 1
+name: Forms
+period: {start: 2025-01-01, end: 2025-12-31}
+programs:
+  voluntary_si: {label: Voluntary social insurance, target: 100, aliases: [BHXH_TN]}
+  household_hi: {label: Household health insurance, target: 100, aliases: [BHYT_HGD]}
+units:
+  - {code: "01", name: Hà Nội, units: [{code: "01-001", name: Ba Đình}]}
+input:
+  forms: {D03-TS: household_hi, D05-TS: voluntary_si}
+"""
+END = dt.date(2025, 11, 30)
+
+
+@pytest.mark.parametrize("layout", ["d03", "d05", "import"])
+def test_a_form_gives_the_counts_of_its_people_with_no_option(
+        tmp_path: Path, layout: str) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN)
+    book = tmp_path / f"{layout}.xlsx"
+    written = write_form(str(book), layout, 250, 7, dt.date(2025, 1, 1), END)
+    result = run("progress", plan, book, "-f", "json", "--as-of", str(END))
+    assert result.exit_code == 0, result.stderr
+    doc = result.json()
+    r = doc["reconciliation"]
+    # The independent count: distinct people of each program among the data rows written.
+    people: dict[str, set[str]] = {"voluntary_si": set(), "household_hi": set()}
+    for pid, _, program in written.data:
+        people[program].add(pid)
+    assert {p["program"]: p["achieved"] for p in doc["programs"]} == \
+        {program: len(ids) for program, ids in people.items()}
+    assert (r["rows_read"], r["accepted"], r["rejected"]) == (len(written.data),) * 2 + (0,)
+    skipped = dict(written.skipped)
+    if written.decreases:
+        skipped["decrease"] = written.decreases
+    assert r["files"][0]["skipped"] == skipped
+    if layout != "import":
+        assert r["files"][0]["taken"]["form"] == layout.upper() + "-TS"
+        assert r["files"][0]["taken"]["unit"] == "01-001"
+
+
+def test_sample_writes_a_form_through_the_cli(tmp_path: Path) -> None:
+    book = tmp_path / "d03.xlsx"
+    made = run("sample", "--layout", "d03", "--rows", "40", "-o", book)
+    assert made.exit_code == 0 and book.stat().st_size > 0
+    again = tmp_path / "again.xlsx"
+    run("sample", "--layout", "d03", "--rows", "40", "-o", again)
+    plan = write(tmp_path / "plan.yaml", PLAN)
+    first = run("check", plan, book, "-f", "json")
+    assert first.exit_code == 0, first.stderr
+    assert first.json()["reconciliation"]["rows_read"] == 40 - 2  # two rows under Giảm
+    refused = run("sample", "--layout", "d03", "-o", tmp_path / "x.csv")
+    assert refused.exit_code == 2 and ".xlsx" in refused.stderr
+
+
+def sheet(path: Path, rows: list[list[Any]], *, first_sheet: list[list[Any]] | None = None,
+          number_ids: bool = False) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    if first_sheet is not None:
+        notes = book.add_worksheet("Hướng dẫn")
+        for r, cells in enumerate(first_sheet):
+            notes.write_row(r, 0, cells)
+    data = book.add_worksheet("Danh sách")
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            if isinstance(value, dt.date):
+                data.write_datetime(r, c, dt.datetime.combine(value, dt.time()), day)
+            elif isinstance(value, int) and number_ids:
+                data.write_number(r, c, value)
+            elif value is not None:
+                data.write_string(r, c, str(value))
+    book.close()
+    return path
+
+
+def test_decorated_headers_with_line_breaks_and_notes_after_the_data(tmp_path: Path) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN)
+    rows: list[list[Any]] = [
+        ["DANH SÁCH THU (tháng 3)"],                                          # 1 title
+        ["(1) Mã số\nBHXH:", "Ngày tham gia (2)", "[3] Loại\nhình", "Ghi chú"],  # 2 header
+        ["0100000001", dt.date(2025, 3, 1), "BHXH_TN", "ok"],                 # 3
+        ["0100000002", dt.date(2025, 3, 2), "BHYT_HGD", None, "một ghi chú lạc"],  # 4
+        ["0100000003", "2025-02-30", "BHYT_HGD"],                             # 5 bad date
+        [None, "Cộng", None],                                                 # 6 subtotal
+        ["LƯU Ý: mỗi người một dòng, không gộp ô"],                           # 7 note
+    ]
+    book = sheet(tmp_path / "decorated.xlsx", rows)
+    result = run("check", plan, book, "-f", "json")
+    r = result.json()["reconciliation"]
+    assert [(x["line"], x["reason"]) for x in r["rejected_rows"]] == [(5, "date")]
+    assert (r["rows_read"], r["accepted"]) == (3, 2)
+    assert r["files"][0]["skipped"] == {"title": 1, "header": 1, "subtotal": 1, "note": 1}
+    assert r["files"][0]["columns"]["participant_id"] == "(1) Mã số BHXH:"
+
+
+def test_a_workbook_that_opens_on_instructions_names_the_sheet_of_data(tmp_path: Path) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN)
+    book = sheet(tmp_path / "two.xlsx",
+                 [["Mã số BHXH", "Ngày biên lai", "Loại dịch vụ"],
+                  ["0100000001", dt.date(2025, 3, 1), "BHXH_TN"]],
+                 first_sheet=[["Hướng dẫn nhập liệu"], ["Cột A: mã số BHXH của người tham gia"]])
+    result = run("check", plan, book)
+    assert result.exit_code == 2
+    assert "'Danh sách'" in result.stderr and "--sheet" in result.stderr
+    assert "/tmp/sspost-" not in result.stderr  # the user's file, never sspost's own
+    ok = run("check", plan, book, "--sheet", "Danh sách")
+    assert ok.exit_code == 0, ok.stderr
+
+
+def test_ha_noi_numbers_typed_as_numbers_are_never_counted_twice(tmp_path: Path) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN)
+    # A personal number of Hà Nội (001...) in a number cell loses two zeros and looks like
+    # a 10-digit code; beside the same person written as text, it would count twice.
+    rows: list[list[Any]] = [["Số định danh cá nhân", "Ngày biên lai", "Loại dịch vụ"],
+                             [1095012345, dt.date(2025, 9, 1), "BHYT_HGD"],    # 2: lost 00
+                             ["001095012345", dt.date(2025, 9, 2), "BHYT_HGD"],  # 3: as text
+                             [123456789, dt.date(2025, 3, 1), "BHYT_HGD"],       # 4: lost a 0
+                             [112345678, dt.date(2025, 3, 1), "BHXH_TN"]]        # 5: 9 digits
+    book = sheet(tmp_path / "numbers.xlsx", rows, number_ids=True)
+    result = run("progress", plan, book, "-f", "json", "--as-of", "2025-11-30")
+    doc = result.json()
+    r = doc["reconciliation"]
+    assert [(x["line"], x["reason"]) for x in r["rejected_rows"]] == \
+        [(2, "numeric_id"), (4, "numeric_id"), (5, "numeric_id")]
+    assert {p["program"]: p["achieved"] for p in doc["programs"]} == \
+        {"voluntary_si": 0, "household_hi": 1}
+    assert r["files"][0]["ids_from_number_cells"] == 3
+    assert any("number cells" in w for w in doc["warnings"])
+    assert "1095012345" not in result.stdout + result.stderr
+
+
+def test_two_ids_on_a_row_join_the_person_across_files(tmp_path: Path) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN)
+    both = sheet(tmp_path / "both.xlsx", [
+        ["Mã số BHXH", "Số CCCD/ĐDCN/Hộ chiếu", "Ngày biên lai", "Loại dịch vụ"],
+        ["0100000001", "001095000001", dt.date(2025, 8, 5), "BHYT_HGD"],
+        ["0100000002", "", dt.date(2025, 8, 6), "BHYT_HGD"]])
+    codes = tmp_path / "march.csv"  # the same people under their codes, before August
+    codes.write_text("participant_id,date,program\n0100000001,2025-03-01,BHYT_HGD\n"
+                     "0100000002,2025-03-01,BHYT_HGD\n", encoding="utf-8")
+    result = run("progress", plan, codes, both, "-f", "json", "--as-of", "2025-11-30")
+    assert result.exit_code == 0, result.stderr
+    doc = result.json()
+    hi = next(p for p in doc["programs"] if p["program"] == "household_hi")
+    assert hi["achieved"] == 2  # not 3: the code and the number are one person
+    assert hi["id_kinds"] == {"social_insurance_code": 1, "personal_number": 1}
+
+
+def test_a_form_without_a_program_says_how_to_give_one(tmp_path: Path) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN.split("input:")[0])  # no input.forms
+    book = tmp_path / "d03.xlsx"
+    write_form(str(book), "d03", 20, 1, dt.date(2025, 1, 1), END)
+    result = run("check", plan, book)
+    assert result.exit_code == 2
+    assert "--program" in result.stderr and "input.forms" in result.stderr
+    assert "/tmp/sspost-" not in result.stderr
+    given = run("check", plan, book, "--program", "household_hi", "-f", "json")
+    assert given.exit_code == 0, given.stderr
+    assert given.json()["reconciliation"]["files"][0]["taken"]["program"] == "household_hi"
+    unknown = run("check", plan, book, "--program", "pension")
+    assert unknown.exit_code == 2 and "not a program of the plan" in unknown.stderr
