@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 import xlsxwriter
+from tests.conftest import run, write
 
 from sspost.sample_forms import write_form
-from tests.conftest import run, write
 
 PLAN = """\
 schema_version: 1
