@@ -176,3 +176,31 @@ def test_a_form_without_a_program_says_how_to_give_one(tmp_path: Path) -> None:
     assert given.json()["reconciliation"]["files"][0]["taken"]["program"] == "household_hi"
     unknown = run("check", plan, book, "--program", "pension")
     assert unknown.exit_code == 2 and "not a program of the plan" in unknown.stderr
+
+
+def test_a_rejected_share_over_one_percent_is_said_beside_the_figures(tmp_path: Path) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN)
+    data = tmp_path / "d.csv"
+    rows = [f"01000000{i:02d},2025-03-01,BHXH_TN" for i in range(90)]
+    rows += [f"01000001{i:02d},2025-03-01,Bảo hiểm tự nguyện" for i in range(10)]  # undeclared
+    data.write_text("participant_id,date,program\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    table = run("progress", plan, data)
+    assert table.exit_code == 0
+    said = "10.0% of the rows were rejected (10 of 100), most for program"
+    assert said in table.stdout.replace("\n", " ")  # on stdout, under the table
+    assert said in run("progress", plan, data, "-f", "markdown").stdout
+    assert said in run("progress", plan, data, "-f", "json").json()["warnings"][0]
+    assert "10,0% số dòng bị loại" in run("progress", plan, data, "--lang", "vi").stdout
+    book = tmp_path / "p.xlsx"
+    run("progress", plan, data, "-o", book)
+    import openpyxl
+    cells = [str(c.value) for row in openpyxl.load_workbook(book).active.iter_rows()
+             for c in row if c.value]
+    assert any(said in cell for cell in cells)
+    report = tmp_path / "report"
+    run("report", plan, data, "--month", "2025-03", "--output-dir", report)
+    assert said in (report / "report.md").read_text(encoding="utf-8")
+    one = tmp_path / "one.csv"  # one in a hundred is not said beside the figures
+    one.write_text("participant_id,date,program\n" + "\n".join(rows[:99] + ["x,y,z"]) + "\n",
+                   encoding="utf-8")
+    assert "of the rows were rejected" not in run("progress", plan, one).stdout

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 LANGS = ("en", "vi")
 
@@ -76,6 +76,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                       "not in the target file, counted as (unassigned): "
                                       "{codes} and {more} more",
         "warning.no_rows": "{path} has a header but no data rows",
+        "warning.rejected_share": "{share} of the rows were rejected ({rejected} of {rows}), "
+                                  "most for {reason}: {fix}; these figures leave them out",
         "warning.number_ids": "{path}: {ids} {ids|id was|ids were} read from number cells, "
                               "which drop leading zeros; format the id column as text and "
                               "export again",
@@ -178,6 +180,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                       "chỉ tiêu, được tính vào (không thuộc đơn vị nào): "
                                       "{codes} và {more} mã khác",
         "warning.no_rows": "{path} có dòng tiêu đề nhưng không có dòng dữ liệu",
+        "warning.rejected_share": "{share} số dòng bị loại ({rejected} trên {rows}), chủ yếu vì "
+                                  "{reason}: {fix}; các số liệu này không tính những dòng đó",
         "warning.number_ids": "{path}: {ids} mã được đọc từ ô kiểu số, vốn làm mất các số 0 "
                               "ở đầu; hãy định dạng cột mã là văn bản rồi xuất lại",
         "warning.ambiguous_codes": "{codes} mã số BHXH đi kèm nhiều hơn một số định danh trên "
@@ -247,6 +251,8 @@ def phrase(lang: str, key: str, **values: object) -> str:
             return match.group(2) if value == 1 else match.group(3)
         if isinstance(value, Label):
             return value.text(lang)
+        if isinstance(value, Share):
+            return str(format_percent(value.value, "#,##0.0%", locale=lang))
         if isinstance(value, dt.date):
             return date_text(value, lang)
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -260,6 +266,13 @@ def section(prefix: str) -> dict[str, dict[str, str]]:
     return {lang: {k[len(prefix) + 1:]: v for k, v in words.items()
                    if k.startswith(prefix + ".")}
             for lang, words in CATALOGUE.items()}
+
+
+@dataclass(frozen=True)
+class Share:
+    """A fraction people read as a percentage, the language's way (3.2% or 3,2%)."""
+
+    value: float
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from sspost import __version__, provinces
 from sspost.breakdowns import Breakdown, Plan, by_month, by_province, by_staff, by_unit
 from sspost.campaigns import CampaignResult, campaign_results
-from sspost.catalogue import Label, Notice
+from sspost.catalogue import Label, Notice, Share
 from sspost.measures import LastYear, Measures, NationalTotal, national_total
 from sspost.problems import UsageError
 from sspost.records import (
@@ -21,6 +21,7 @@ from sspost.records import (
     loading,
     sanity,
 )
+from sspost.records.model import REASON_BY_CODE
 from sspost.records.rejects import write_rejects
 from sspost.shown import clean
 from sspost.targets import TargetFile
@@ -119,9 +120,26 @@ def program_progress(plan: Plan, counts: Counts) -> list[ProgramProgress]:
     return out
 
 
+# More rejected rows than this share is said beside the figures in every output a person
+# reads, not only on stderr (SPEC section 4).
+REJECTED_SHARE_SAID = 0.01
+
+
+def rejected_share(reconciliation: Reconciliation) -> Notice | None:
+    """The share of rows rejected, its main reason and the fix, when it is over 1%."""
+    r = reconciliation
+    if not r.rows_read or r.rejected <= REJECTED_SHARE_SAID * r.rows_read:
+        return None
+    reason = max(r.rejected_by_reason, key=lambda k: (r.rejected_by_reason[k], k))
+    return Notice.of("rejected_share", share=Share(r.rejected / r.rows_read),
+                     rejected=r.rejected, rows=r.rows_read, reason=reason,
+                     fix=REASON_BY_CODE[reason].fix)
+
+
 def warnings_for(targets: TargetFile, counts: Counts, *,
                  id_map: bool = False) -> list[Notice]:
-    warnings = []
+    share = rejected_share(counts.reconciliation)
+    warnings = [share] if share else []
     for code, count in counts.programs.items():
         if count.social_insurance_codes and count.personal_numbers and not id_map:
             # SPEC section 4: the same person may appear under both; only an id map joins them.
