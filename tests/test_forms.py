@@ -201,6 +201,7 @@ def test_a_rejected_share_over_one_percent_is_said_beside_the_figures(tmp_path: 
     run("report", plan, data, "--month", "2025-03", "--output-dir", report)
     assert said in (report / "report.md").read_text(encoding="utf-8")
     one = tmp_path / "one.csv"  # one in a hundred is not said beside the figures
-    one.write_text("participant_id,date,program\n" + "\n".join(rows[:99] + ["x,y,z"]) + "\n",
+    good = [f"01000002{i:02d},2025-03-01,BHXH_TN" for i in range(99)]
+    one.write_text("participant_id,date,program\n" + "\n".join([*good, "x,y,z"]) + "\n",
                    encoding="utf-8")
     assert "of the rows were rejected" not in run("progress", plan, one).stdout
