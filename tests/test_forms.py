@@ -205,3 +205,24 @@ def test_a_rejected_share_over_one_percent_is_said_beside_the_figures(tmp_path: 
     one.write_text("participant_id,date,program\n" + "\n".join([*good, "x,y,z"]) + "\n",
                    encoding="utf-8")
     assert "of the rows were rejected" not in run("progress", plan, one).stdout
+
+
+def test_unit_aliases_name_their_unit_and_are_checked(tmp_path: Path) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN.replace(
+        '{code: "01-001", name: Ba Đình}',
+        '{code: "01-001", name: Ba Đình, aliases: [BI0113G], targets: {household_hi: 10}}'))
+    data = tmp_path / "d.csv"
+    data.write_text("participant_id,date,program,unit\n0100000001,2025-03-01,BHYT_HGD,BI0113G\n"
+                    "0100000002,2025-03-01,BHYT_HGD, BI0113G \n"
+                    "0100000003,2025-03-01,BHYT_HGD,01-001\n", encoding="utf-8")
+    doc = run("progress", plan, data, "--by", "unit", "-f", "json").json()
+    rows = {(r["program"], r["unit"]): r["achieved"] for r in doc["breakdown"]["rows"]}
+    assert rows[("household_hi", "01-001")] == 3
+    assert not any("not in the target file" in w for w in doc["warnings"])
+    twice = write(tmp_path / "twice.yaml", PLAN.replace(
+        '{code: "01", name: Hà Nội, units:', '{code: "01", name: Hà Nội, aliases: [X1], units:')
+        .replace('{code: "01-001", name: Ba Đình}',
+                 '{code: "01-001", name: Ba Đình, aliases: [X1, "01"]}'))
+    checked = run("validate", twice)
+    assert checked.exit_code == 1
+    assert checked.stdout.count("[duplicate-unit]") == 2, checked.stdout

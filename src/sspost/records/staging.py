@@ -52,6 +52,8 @@ class Rules:
     # The codes stored as small integers (their index here): the plan's units (a code outside
     # the tree is kept as text, for the warning naming it) and the provinces, old and new.
     unit_codes: tuple[str, ...] = ()
+    # Other codes of the plan's units (unit `aliases`): alias -> the index of its unit's code.
+    unit_aliases: tuple[tuple[str, int], ...] = ()
     province_codes: tuple[str, ...] = ()
 
     @property
@@ -149,6 +151,10 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
                 if "province" in layout.positions else "NULL::UTINYINT")
     with_units = rules.has_units and layout.has("unit")
     unit = _code_of("unit_raw", rules.unit_codes) if with_units else "NULL::INTEGER"
+    if with_units and rules.unit_aliases:  # worked out only for a value that is not a code
+        aliases = " ".join(f"WHEN {lit(alias)} THEN {index}" for alias, index in
+                           rules.unit_aliases)
+        unit = f"coalesce({unit}, CASE trim(unit_raw) {aliases} END)"
     # The unit as written where the plan has no such code (named in a warning), or where the
     # plan has no tree but ties are broken on units (SPEC section 4: smallest code first).
     unknown_unit = (f"CASE WHEN unit_idx IS NULL THEN {_trimmed('unit_raw')} END" if with_units

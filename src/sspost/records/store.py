@@ -23,7 +23,7 @@ from sspost.records.prepare import Prepared
 from sspost.records.source import Scan
 from sspost.records.sql import day, lit
 from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, Rules
-from sspost.targets.model import unit_codes
+from sspost.targets.model import unit_aliases, unit_codes
 from sspost.text import fold
 
 if TYPE_CHECKING:
@@ -174,7 +174,9 @@ class RecordStore:
         names = {fold(name): i for name, i in spellings.items()}
         date_format = self.options.date_format or targets.input.date_format
         self.rules = Rules(names, date_format, self._kept_columns(), spellings,
-                           unit_codes=units, province_codes=provinces)
+                           unit_codes=units, province_codes=provinces,
+                           unit_aliases=tuple((alias, units.index(code)) for alias, code
+                                              in sorted(unit_aliases(targets.units).items())))
 
     def _create_tables(self, merged: dict[str, str], provinces: tuple[str, ...],
                        units: tuple[str, ...]) -> None:

@@ -80,6 +80,9 @@ class UnitBaseline(Strict):
 class Unit(Strict):
     code: UnitCode
     name: Text
+    aliases: list[UnitCode] = Field(
+        default_factory=list,
+        description="Other codes exports name the unit by (VSS's collection-point code).")
     targets: dict[ProgramCode, Count] = Field(default_factory=dict)
     baseline: UnitBaseline | None = None
     units: list[Unit] = Field(default_factory=list)
@@ -88,6 +91,15 @@ class Unit(Strict):
 def unit_codes(units: list[Unit]) -> set[str]:
     """Every code of the unit tree under `units`, theirs included."""
     return {code for unit in units for code in (unit.code, *unit_codes(unit.units))}
+
+
+def unit_aliases(units: list[Unit]) -> dict[str, str]:
+    """Each alias in the unit tree under `units`, and the code of the unit it names."""
+    out: dict[str, str] = {}
+    for unit in units:
+        out.update({alias: unit.code for alias in unit.aliases})
+        out.update(unit_aliases(unit.units))
+    return out
 
 
 class Campaign(Strict):

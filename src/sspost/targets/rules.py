@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from sspost import input_format
 from sspost.measures import previous_period
 from sspost.problems import Problem, Severity
-from sspost.targets.model import TargetFile, Unit
+from sspost.targets.model import TargetFile, Unit, unit_codes
 from sspost.targets.yamlpos import Document, Path
 from sspost.text import fold
 
@@ -161,6 +161,8 @@ def campaigns(model: TargetFile, doc: Document) -> Iterator[Problem]:
 
 def units(model: TargetFile, doc: Document) -> Iterator[Problem]:
     seen: dict[str, Path] = {}
+    aliases: dict[str, str] = {}  # alias -> the unit it names: unique, never another's code
+    codes = unit_codes(model.units)
 
     def walk(nodes: list[Unit], path: Path) -> Iterator[Problem]:
         for i, unit in enumerate(nodes):
@@ -170,6 +172,12 @@ def units(model: TargetFile, doc: Document) -> Iterator[Problem]:
                 yield doc.problem((*here, "code"), "duplicate-unit",
                                   f'unit code "{unit.code}" is already used at line {line}')
             seen.setdefault(unit.code, here)
+            for j, alias in enumerate(unit.aliases):
+                named = aliases.setdefault(alias, unit.code)
+                if named != unit.code or alias in codes:
+                    owner = named if named != unit.code else alias
+                    yield doc.problem((*here, "aliases", j), "duplicate-unit",
+                                      f'unit alias "{alias}" already names unit {owner}')
             for code in unit.targets:
                 if code not in model.programs:
                     yield _undeclared(model, doc, (*here, "targets", code), code)
