@@ -226,3 +226,38 @@ def test_unit_aliases_name_their_unit_and_are_checked(tmp_path: Path) -> None:
     checked = run("validate", twice)
     assert checked.exit_code == 1
     assert checked.stdout.count("[duplicate-unit]") == 2, checked.stdout
+
+
+def test_a_csv_laid_out_as_a_form_is_read_as_one(tmp_path: Path) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN.replace(
+        '{code: "01-001", name: Ba Đình}', '{code: "01-001", name: Ba Đình, aliases: [BI0113G]}'))
+    form = tmp_path / "d03.csv"
+    form.write_text(
+        "BẢO HIỂM XÃ HỘI VIỆT NAM;;;;;;;Mẫu D03-TS\n"                      # 1
+        "Mã đơn vị/Điểm thu: BI0113G;;;;;;;\n"                             # 2
+        ";;;;;;;\n"                                                         # 3
+        'STT;Họ và tên;Mã số BHXH;"Số CCCD/\nĐDCN/hộ chiếu";Ngày biên lai;'  # 4-5 header
+        "Thời gian tham gia;;Ghi chú\n"
+        ";;;;;Từ tháng;Số tháng;\n"                                         # 6 header
+        "A;B;1;2;3;4;5;6\n"                                                 # 7 numbering
+        "I;Tăng;;;;;;\n"                                                    # 8 section
+        "1;Nguyễn Văn An;0112345601;;2025-03-01;03/2025;12;\n"              # 9
+        "2;Trần Thị Bình;;001 095 012 345;2025-03-02;03/2025;12;\n"         # 10
+        "3;Lê Văn Cường;0112345603;;2025-02-30;03/2025;12;\n"               # 11 bad date
+        ";Cộng tăng;;;;;;\n"                                                # 12 subtotal
+        "II;Giảm;;;;;;\n"                                                   # 13 section
+        "1;Phạm Văn Dũng;0112345604;;2025-03-04;03/2025;12;chuyển đi\n"     # 14 decrease
+        ";;;;Hà Nội, ngày 31 tháng 3 năm 2025;;;\n"                         # 15 footer
+        ";Người lập biểu;;;Thủ trưởng đơn vị;;;\n", encoding="utf-8")       # 16 footer
+    result = run("progress", plan, form, "--by", "unit", "-f", "json", "--as-of", "2025-11-30")
+    assert result.exit_code == 0, result.stderr
+    doc = result.json()
+    r = doc["reconciliation"]
+    assert [(x["line"], x["reason"]) for x in r["rejected_rows"]] == [(11, "date")]
+    assert (r["rows_read"], r["accepted"]) == (3, 2)
+    assert r["files"][0]["skipped"] == {"title": 2, "header": 2, "numbering": 1, "section": 2,
+                                        "subtotal": 1, "decrease": 1, "footer": 2}
+    assert r["files"][0]["ids_in_groups"] == 1
+    units = {(x["program"], x["unit"]): x["achieved"] for x in doc["breakdown"]["rows"]}
+    assert units[("household_hi", "01-001")] == 2  # the title block's code, an alias
+    assert "001 095 012 345" not in result.stdout + result.stderr

@@ -19,6 +19,7 @@ from typing import Any
 from sspost.sample import _people
 
 LAYOUTS = ("d03", "d05", "import")
+_STREAMED_FROM = 50_000
 _FORM = {"d03": ("D03-TS", "household_hi"), "d05": ("D05-TS", "voluntary_si")}
 
 
@@ -43,7 +44,11 @@ def write_form(path: str, layout: str, rows: int, seed: int, start: dt.date, end
     rng = random.Random(seed)
     province = province or "01"
     people = _people(rng, start, end, province)
-    book = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False})
+    # A big workbook streams its rows (XlsxWriter's constant memory: merged cells written as
+    # their top-left cell, which is all a reader sees of them).
+    big = rows > _STREAMED_FROM
+    book = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                      "constant_memory": big})
     if layout == "import":
         written = _import_sheet(book, people, rows, rng)
     else:  # one collection point's list: a district office of the province
@@ -75,12 +80,16 @@ class _Sheet:
                 self.sheet.write_string(self.row, col, value, self.wrap)
         self.row += 1
 
-    def merged(self, first_row: int, first_col: int, last_row: int, last_col: int,
-               text: str) -> None:
-        if (first_row, first_col) == (last_row, last_col):
-            self.sheet.write_string(first_row, first_col, text, self.wrap)
-        else:
-            self.sheet.merge_range(first_row, first_col, last_row, last_col, text, self.wrap)
+    def header(self, cells: list[tuple[int, int, int, int, str]]) -> None:
+        """Header cells (first row, first column, last row, last column, text), merged where
+        they span several, written in row order (as a streamed sheet must be)."""
+        streamed = self.book.constant_memory
+        for first_row, first_col, last_row, last_col, text in sorted(cells):
+            if (first_row, first_col) == (last_row, last_col) or streamed:
+                self.sheet.write_string(first_row, first_col, text, self.wrap)
+            else:
+                self.sheet.merge_range(first_row, first_col, last_row, last_col, text,
+                                       self.wrap)
 
 
 _NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em",
@@ -114,29 +123,22 @@ def _list_form(book: Any, layout: str, people: Any, rows: int, rng: random.Rando
     written.skip("title", 5)
     top = s.row
     if layout == "d03":
-        for col, text in enumerate(["STT", "Họ và tên", "Mã số BHXH",
-                                    "Số CCCD/\nCNTND\nĐDCN/hộ chiếu", "Ngày biên lai"]):
-            s.merged(top, col, top + 1, col, text)
-        s.merged(top, 5, top, 6, "Thời gian tham gia")
-        s.merged(top + 1, 5, top + 1, 5, "Từ tháng")
-        s.merged(top + 1, 6, top + 1, 6, "Số tháng")
-        s.merged(top, 7, top + 1, 7, "Ghi chú")
+        s.header([*((top, col, top + 1, col, text) for col, text in enumerate(
+            ["STT", "Họ và tên", "Mã số BHXH", "Số CCCD/\nCNTND\nĐDCN/hộ chiếu",
+             "Ngày biên lai"])),
+            (top, 5, top, 6, "Thời gian tham gia"), (top + 1, 5, top + 1, 5, "Từ tháng"),
+            (top + 1, 6, top + 1, 6, "Số tháng"), (top, 7, top + 1, 7, "Ghi chú")])
         s.row = top + 2
         written.skip("header", 2)
     else:  # D05-TS: a header of four rows
-        for col, text in enumerate(["STT", "Họ và tên", "Mã số BHXH", "Số định danh\ncá nhân"]):
-            s.merged(top, col, top + 3, col, text)
-        s.merged(top, 4, top, 8, "Đóng BHXH tự nguyện")
-        s.merged(top + 1, 4, top + 3, 4, "Ngày biên lai")
-        s.merged(top + 1, 5, top + 1, 6, "Thời gian đóng")
-        s.merged(top + 2, 5, top + 3, 5, "Từ tháng")
-        s.merged(top + 2, 6, top + 3, 6, "Số tháng")
-        s.merged(top + 1, 7, top + 1, 8, "Số tiền")
-        s.merged(top + 2, 7, top + 2, 7, "Mức thu nhập")
-        s.merged(top + 2, 8, top + 2, 8, "Số tiền đóng")
-        s.merged(top + 3, 7, top + 3, 7, "(đồng)")
-        s.merged(top + 3, 8, top + 3, 8, "(đồng)")
-        s.merged(top, 9, top + 3, 9, "Ghi chú")
+        s.header([*((top, col, top + 3, col, text) for col, text in enumerate(
+            ["STT", "Họ và tên", "Mã số BHXH", "Số định danh\ncá nhân"])),
+            (top, 4, top, 8, "Đóng BHXH tự nguyện"), (top + 1, 4, top + 3, 4, "Ngày biên lai"),
+            (top + 1, 5, top + 1, 6, "Thời gian đóng"), (top + 2, 5, top + 3, 5, "Từ tháng"),
+            (top + 2, 6, top + 3, 6, "Số tháng"), (top + 1, 7, top + 1, 8, "Số tiền"),
+            (top + 2, 7, top + 2, 7, "Mức thu nhập"), (top + 2, 8, top + 2, 8, "Số tiền đóng"),
+            (top + 3, 7, top + 3, 7, "(đồng)"), (top + 3, 8, top + 3, 8, "(đồng)"),
+            (top, 9, top + 3, 9, "Ghi chú")])
         s.row = top + 4
         written.skip("header", 4)
     s.write(["A", "B", "1", "2", "3", "4", "5", "6", "7", "8"][: 8 if layout == "d03" else 10])

@@ -40,6 +40,7 @@ _NOTE = re.compile(r"(?:lưu ý|ghi chú|chú ý|note)\b", re.IGNORECASE)
 _DECREASE = re.compile(r"\bgiảm\b", re.IGNORECASE)
 _INCREASE = re.compile(r"\btăng\b", re.IGNORECASE)
 _ID_LIKE = re.compile(r"\d[\d .-]{7,}\d")
+_DIGIT = re.compile(r"\d")
 _DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}.*|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
 
 
@@ -153,6 +154,11 @@ def section_of(row: Sequence[str]) -> str | None:
     return None
 
 
+def has_digit(text: str) -> bool:
+    """Whether an id cell holds an id at all (a note typed across it holds no digit)."""
+    return _DIGIT.search(text) is not None
+
+
 @dataclass
 class RowKinds:
     """Tells apart the rows under a header, one at a time (its state: in a decrease section,
@@ -166,15 +172,16 @@ class RowKinds:
         """The kind of a row that is not data (advancing the state), or None for data."""
         if self.in_footer:
             return FOOTER
-        cells = [c.strip() for c in row if c.strip()]
-        # An id holds digits: a note typed across the id column (`LƯU Ý: ...`) is no id.
+        # An id holds digits: a note typed across the id column (`LƯU Ý: ...`) is no id. A
+        # data row (nearly every row) is told by this alone.
         has_id = (self.id_column is not None and self.id_column < len(row)
-                  and any(ch.isdigit() for ch in row[self.id_column]))
-        if not has_id and any(_FOOTER.search(c) for c in cells):
-            self.in_footer = True
-            return FOOTER
+                  and has_digit(row[self.id_column]))
         if has_id:
             return DECREASE if self.decreasing else None
+        cells = [c.strip() for c in row if c.strip()]
+        if any(_FOOTER.search(c) for c in cells):
+            self.in_footer = True
+            return FOOTER
         title = section_of(row)
         if title is not None:
             if _DECREASE.search(title):
@@ -194,5 +201,5 @@ def header_text(name: str) -> str:
     return " ".join(name.split()) if "\n" in name or "\r" in name else name
 
 
-__all__ = ["KINDS", "Header", "RowKinds", "TitleBlock", "find_header", "header_key",
-           "header_text", "is_numbering", "section_of", "title_block"]
+__all__ = ["KINDS", "Header", "RowKinds", "TitleBlock", "find_header", "has_digit",
+           "header_key", "header_text", "is_numbering", "section_of", "title_block"]

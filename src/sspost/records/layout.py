@@ -13,7 +13,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from sspost.problems import UsageError
-from sspost.records.prepare import BARE_CR, HEADER_LINES, SEP_LINE, SPREADSHEET, sep_line
+from sspost.records.prepare import (
+    BARE_CR,
+    FORM,
+    HEADER_LINES,
+    SEP_LINE,
+    SPREADSHEET,
+    sep_line,
+)
 from sspost.records.source import canonical_encoding, is_utf8
 from sspost.shown import clean
 from sspost.text import fold, header_key
@@ -94,10 +101,15 @@ class Layout:
         return self.prepare == SPREADSHEET
 
     @property
+    def from_rows(self) -> bool:
+        """Read from a sheet's rows or a CSV form's records into a CSV of its own."""
+        return self.prepare in (SPREADSHEET, FORM)
+
+    @property
     def lines_before_header(self) -> int:
         """In the file's UTF-8 text: a `sep=` line; none in a sheet's CSV (its title rows are
         left out there, though `header_line` keeps the sheet's numbering)."""
-        return 0 if self.spreadsheet else self.header_line - 1
+        return 0 if self.from_rows else self.header_line - 1
 
     @property
     def aggregate(self) -> bool:

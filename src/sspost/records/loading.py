@@ -24,6 +24,7 @@ from sspost.records.lines import (
 )
 from sspost.records.prepare import (
     BARE_CR,
+    FORM,
     LONG_LINE,
     MIXED_ENDINGS,
     PARSER_STOP,
@@ -32,6 +33,7 @@ from sspost.records.prepare import (
     Prepared,
     is_spreadsheet,
     prepare_csv,
+    prepare_csv_form,
     prepare_sheet,
 )
 from sspost.records.source import Scan, checksum, first_bad_utf8, is_utf8, scan, transcode
@@ -72,10 +74,17 @@ def load(store: RecordStore, paths: list[str]) -> None:
             if is_spreadsheet(unpacked):
                 layouts.append(_sheet_layout(store, index, unpacked, columns))
                 continue
-            layouts.append(detect_layout(
-                unpacked, columns, encoding=store.options.encoding or input_format.encoding,
-                delimiter=store.options.delimiter or input_format.delimiter,
-                program=_program_option(store)))
+            encoding = store.options.encoding or input_format.encoding
+            delimiter = store.options.delimiter or input_format.delimiter
+            try:
+                layouts.append(detect_layout(unpacked, columns, encoding=encoding,
+                                             delimiter=delimiter,
+                                             program=_program_option(store)))
+            except UsageError as no_header:  # a form: a title block above its header?
+                form = _csv_form_layout(store, index, unpacked, columns, encoding)
+                if form is None:
+                    raise no_header from None
+                layouts.append(form)
     # Rows of empty fields are filtered where a read is done once and kept (--db), or
     # would cost a whole second read to redo (a UTF-8 copy); elsewhere only when found.
     layouts = [replace(layout, skip_empty=True)
@@ -115,15 +124,41 @@ def load(store: RecordStore, paths: list[str]) -> None:
                       "SELECT file_idx, reason, d, count(*) AS n FROM checked GROUP BY ALL")
 
 
+# A form has no program column (its code says it): a header is found without one.
+_FORM_REQUIRED = [{"date"}, {"participant_id", "participants"}]
+
+
+def _csv_form_layout(store: RecordStore, index: int, path: str, columns: dict[str, str],
+                     encoding: str | None) -> Layout | None:
+    """A CSV whose first line is not its header, read as a form (a title block above its
+    header, sections, a footer) the way a sheet is; None when it is not one either."""
+    plain = detect_layout(path, columns, encoding=encoding, require=False)
+    text_path = _readable(store, index, path, plain)
+    folder = Path(store.folder)
+    prepared = prepare_csv_form(path, text_path, lambda name: recognise(name, columns),
+                                _FORM_REQUIRED, folder / f"{index}.form.csv",
+                                folder / f"{index}.rows.txt",
+                                lambda names: set(map_header(path, names, columns).values()))
+    if prepared is None:
+        return None
+    layout = _prepared_layout(store, index, path, prepared, columns)
+    return replace(layout, encoding=plain.encoding, prepare=FORM)
+
+
 def _sheet_layout(store: RecordStore, index: int, path: str, columns: dict[str, str]) -> Layout:
     """A spreadsheet's first (or --sheet) sheet as CSV; its layout, named for people."""
-    # A form has no program column (its code says it): the header is found without one.
-    required = [{"date"}, {"participant_id", "participants"}]
     folder = Path(store.folder)
     prepared = prepare_sheet(path, store.options.sheet, lambda name: recognise(name, columns),
-                             required, ",", folder / f"{index}.sheet.csv",
+                             _FORM_REQUIRED, ",", folder / f"{index}.sheet.csv",
                              folder / f"{index}.rows.txt",
                              lambda names: set(map_header(path, names, columns).values()))
+    layout = _prepared_layout(store, index, path, prepared, columns)
+    return replace(layout, encoding=Path(path).suffix.lower().lstrip("."), prepare=SPREADSHEET)
+
+
+def _prepared_layout(store: RecordStore, index: int, path: str, prepared: Prepared,
+                     columns: dict[str, str]) -> Layout:
+    """The layout of the CSV made of a sheet's (or a CSV form's) rows, named for people."""
     store.rewritten[index] = prepared
     form = prepared.title.form
     forms = {code.upper(): program for code, program in store.targets.input.forms.items()}
@@ -131,14 +166,14 @@ def _sheet_layout(store: RecordStore, index: int, path: str, columns: dict[str, 
     try:
         layout = detect_layout(prepared.read_path, columns, encoding="utf-8", delimiter=",",
                                program=program)
-    except UsageError as exc:  # about the CSV made of the sheet: said of the user's file
+    except UsageError as exc:  # about the CSV made of the rows: said of the user's file
+        where = f"sheet {prepared.sheet!r} row" if prepared.sheet else "line"
         raise UsageError(str(exc).replace(
-            f"{prepared.read_path}:1", f"{path}: sheet {prepared.sheet!r} row "
-            f"{prepared.header_line}")) from None
+            f"{prepared.read_path}:1", f"{path}: {where} {prepared.header_line}")) from None
     unit = prepared.title.unit if "unit" not in layout.positions else None
     positions = {**layout.positions, "number_id": layout.field_count - 1}  # prepare.NUMBER_ID
-    return replace(layout, encoding=Path(path).suffix.lower().lstrip("."), positions=positions,
-                   header_line=prepared.header_line, prepare=SPREADSHEET, unit=unit, form=form)
+    return replace(layout, positions=positions, header_line=prepared.header_line, unit=unit,
+                   form=form)
 
 
 def _program_option(store: RecordStore) -> str | None:
@@ -206,7 +241,7 @@ def _reuse(store: RecordStore, path: str, plain: str, layout: Layout, scanned: S
 def _readable(store: RecordStore, index: int, path: str, layout: Layout) -> str:
     """The file at `path` (unpacked, when it came compressed) as UTF-8 text with its own
     lines: the file, or a UTF-8 copy of it."""
-    if layout.spreadsheet:
+    if layout.from_rows:
         return store.rewritten[index].read_path
     if is_utf8(layout.encoding):
         return path

@@ -40,6 +40,7 @@ SPANNING = "a record spans lines, or a quote does not close"
 MIXED_ENDINGS = "lines end in both CRLF and LF"
 LONG_LINE = "a line longer than the engine reads"
 HEADER_LINES = "a header cell holds a line break"
+FORM = "a form (rows above its header)"
 _SEP_LINE = re.compile(r"sep=(.)\s*", re.IGNORECASE)
 _MAX_RECORD_LINES = 64  # a quoted field longer than this is an unclosed quote, not a note
 # A line longer than this is not an export's (a participant row is a few hundred bytes): the
@@ -314,6 +315,41 @@ def _no_header(path: str, sheet: str, first: list[tuple[int, list[str]]],
         + f"); map a column with --column CANONICAL=HEADER{where}")
 
 
+def csv_rows(text_path: str, delimiter: str) -> Iterator[SheetRow]:
+    """A UTF-8 CSV's records as rows numbered by the physical line each starts on (a CSV
+    form, read as a sheet is: records.forms)."""
+    with open(text_path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        end = 0
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            if record:
+                yield start, record
+
+
+def form_delimiter(text_path: str) -> str:
+    """The delimiter of a CSV form: the candidate most lines of its start hold (its first
+    line is a title, with none)."""
+    with open(text_path, encoding="utf-8-sig", errors="replace") as handle:
+        lines = list(itertools.islice(handle, _HEADER_ROWS + forms.HEADER_ROWS_MAX))
+    return max((",", ";", "\t", "|"), key=lambda d: (sum(d in line for line in lines),
+                                                      sum(line.count(d) for line in lines)))
+
+
+def prepare_csv_form(path: str, text_path: str, recognise: Recognise,
+                     required: list[set[str]], target: Path, text_target: Path,
+                     read: Callable[[list[str]], set[int]] | None = None) -> Prepared | None:
+    """A CSV laid out as a form (a title block above its header), as a sheet is read; None
+    when no header is found in its first rows either."""
+    delimiter = form_delimiter(text_path)
+    rows = csv_rows(text_path, delimiter)
+    first = _first_rows(rows)
+    if forms.find_header(_as_text(first), recognise, required) is None:
+        return None
+    return _prepare_rows(path, None, first, rows, recognise, required, ",", target,
+                         text_target, read)
+
+
 def prepare_sheet(path: str, sheet: str | None, recognise: Recognise, required: list[set[str]],
                   delimiter: str, target: Path, text_target: Path,
                   read: Callable[[list[str]], set[int]] | None = None) -> Prepared:
@@ -328,12 +364,23 @@ def prepare_sheet(path: str, sheet: str | None, recognise: Recognise, required: 
     """
     chosen, rows = _sheet_rows(path, sheet)
     first_cells = _first_rows(rows)
-    first = _as_text(first_cells)
-    found = forms.find_header(first, recognise, required)
+    found = forms.find_header(_as_text(first_cells), recognise, required)
     if found is None:
-        raise _no_header(path, chosen, first, recognise, required,
+        raise _no_header(path, chosen, _as_text(first_cells), recognise, required,
                          lambda: [] if sheet is not None
                          else _sheets_with_header(path, chosen, recognise, required))
+    return _prepare_rows(path, chosen, first_cells, rows, recognise, required, delimiter,
+                         target, text_target, read)
+
+
+def _prepare_rows(path: str, chosen: str | None, first_cells: list[SheetRow],
+                  rows: Iterator[SheetRow], recognise: Recognise, required: list[set[str]],
+                  delimiter: str, target: Path, text_target: Path,
+                  read: Callable[[list[str]], set[int]] | None) -> Prepared:
+    """The rows of a sheet (or of a CSV form) as CSV: see prepare_sheet."""
+    first = _as_text(first_cells)
+    found = forms.find_header(first, recognise, required)
+    assert found is not None
     start, found_header = found
     header = found_header.names
     width = len(header)
@@ -342,10 +389,13 @@ def prepare_sheet(path: str, sheet: str | None, recognise: Recognise, required: 
     prepared = Prepared(str(target), text_path=str(text_target), header_line=header_line,
                         sheet=chosen, columns=[*columns, -1],  # -1: NUMBER_ID's column
                         title=forms.title_block([cells for _, cells in first[:start]]))
-    kinds = forms.RowKinds(found_header.columns.get("participant_id"))
-    after_header = first[start:]
+    id_column = found_header.columns.get("participant_id")
+    kinds = forms.RowKinds(id_column)
+    # The row a numbering row may be: the first one under the header that holds anything.
+    numbering_row = _next_row(first[start:], header_line)
     # The id columns whose cells may hold numbers: said to the engine row by row (NUMBER_ID).
     ids = [i for i, name in enumerate(header) if recognise(name) == "participant_id"]
+    leading = columns == list(range(len(columns)))  # the columns read are the first ones
     with open(target, "w", encoding="utf-8", newline="") as out, \
             open(text_target, "w", encoding="utf-8", newline="") as text_out:
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
@@ -353,7 +403,9 @@ def prepare_sheet(path: str, sheet: str | None, recognise: Recognise, required: 
         lines_written = 0
         for number, cells in itertools.chain(first_cells, rows):
             row = [_cell_text(v) for v in cells]
-            number_id = any(i < len(cells) and _is_number(cells[i]) for i in ids)
+            number_id = False
+            for i in ids:  # one or two columns: a loop, not a generator, per row
+                number_id = number_id or (i < len(cells) and _is_number(cells[i]))
             used = list(row)
             while used and used[-1] == "":
                 used.pop()
@@ -370,18 +422,27 @@ def prepare_sheet(path: str, sheet: str | None, recognise: Recognise, required: 
             if number <= header_line:
                 prepared.skip(number, forms.HEADER)
                 continue
-            if after_header and number == _next_row(after_header, header_line) \
-                    and forms.is_numbering(used):
+            if number == numbering_row and forms.is_numbering(used):
                 prepared.skip(number, forms.NUMBERING)
                 continue
-            kind = kinds.kind(used[:width])
+            # A row with an id outside a decrease section and the footer is data: told here,
+            # without a call, for the million rows of a big sheet.
+            plain_data = (id_column is not None and id_column < len(used)
+                          and not kinds.decreasing and not kinds.in_footer
+                          and forms.has_digit(used[id_column]))
+            kind = None if plain_data else kinds.kind(used[:width])
             if kind is not None:
                 prepared.skip(number, kind)
                 continue
             # A cell beside the header's last column (a note in an unheaded column) is not a
             # field (SPEC section 4): the row is read without it.
-            writer.writerow([row[i][:_MAX_FIELD] if i < len(row) else "" for i in columns]
-                            + ["1" if number_id else ""])
+            if leading and len(shown) <= _MAX_FIELD:  # the usual row: a slice, nothing cut
+                fields = row[:len(columns)]
+                fields += [""] * (len(columns) - len(fields))
+            else:
+                fields = [row[i][:_MAX_FIELD] if i < len(row) else "" for i in columns]
+            fields.append("1" if number_id else "")
+            writer.writerow(fields)
             prepared.number_ids += number_id
             prepared.spans.append((number, number))
     return prepared

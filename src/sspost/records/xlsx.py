@@ -34,6 +34,7 @@ MAX_COLUMNS = 16_384  # and columns (XFD)
 # addresses and ids as text holds a few million; a bomb of 30 million took 2.2 GB.
 MAX_SHARED_STRINGS = 12_000_000
 MAX_SHARED_BYTES = 1 << 30
+_UNPACKED = 1_000_000
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 # Excel's built-in number formats that show a date or a time (ECMA-376 part 1, 18.8.30, and
@@ -127,24 +128,35 @@ def _is_date_format(code: str) -> bool:
 
 
 class _Texts:
-    """A workbook's shared strings, packed: their UTF-8 bytes in one buffer and where each
-    starts (a Python string each would cost 50-75 bytes more per text)."""
+    """A workbook's shared strings: the first million as Python strings (a lookup per cell
+    must be cheap), the rest packed, their UTF-8 bytes in one buffer and where each starts (a
+    Python string each would cost 50-75 bytes more per text: 30 million took 2.2 GB)."""
 
     def __init__(self) -> None:
+        self._texts: list[str] = []
         self._bytes = bytearray()
         self._starts = array("Q", [0])
+        self._size = 0
 
     def append(self, text: str) -> None:
-        self._bytes += text.encode("utf-8", errors="surrogatepass")
-        self._starts.append(len(self._bytes))
-        if len(self._starts) > MAX_SHARED_STRINGS + 1 or len(self._bytes) > MAX_SHARED_BYTES:
+        self._size += len(text)
+        if len(self._texts) < _UNPACKED:
+            self._texts.append(text)
+        else:
+            self._bytes += text.encode("utf-8", errors="surrogatepass")
+            self._starts.append(len(self._bytes))
+        count = len(self._texts) + len(self._starts) - 1
+        if count > MAX_SHARED_STRINGS or self._size > MAX_SHARED_BYTES:
             raise ValueError(f"it holds more than {MAX_SHARED_STRINGS:,} distinct texts or "
                              f"{MAX_SHARED_BYTES >> 20:,} MB of them; save the sheet as CSV")
 
     def __getitem__(self, index: int) -> str:
-        if not 0 <= index < len(self._starts) - 1:
-            raise IndexError(f"shared string {index} of {len(self._starts) - 1}")
-        return self._bytes[self._starts[index]:self._starts[index + 1]].decode(
+        if 0 <= index < len(self._texts):
+            return self._texts[index]
+        packed = index - len(self._texts)
+        if not 0 <= packed < len(self._starts) - 1:
+            raise IndexError(f"shared string {index} of {len(self._texts) + len(self._starts)}")
+        return self._bytes[self._starts[packed]:self._starts[packed + 1]].decode(
             "utf-8", errors="surrogatepass")
 
 
