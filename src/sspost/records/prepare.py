@@ -340,11 +340,12 @@ def prepare_csv_form(path: str, text_path: str, recognise: Recognise,
                      required: list[set[str]], target: Path, text_target: Path,
                      read: Callable[[list[str]], set[int]] | None = None) -> Prepared | None:
     """A CSV laid out as a form (a title block above its header), as a sheet is read; None
-    when no header is found in its first rows either."""
+    when no header is found under its first line either."""
     delimiter = form_delimiter(text_path)
     rows = csv_rows(text_path, delimiter)
     first = _first_rows(rows)
-    if forms.find_header(_as_text(first), recognise, required) is None:
+    found = forms.find_header(_as_text(first), recognise, required)
+    if found is None or found[1].first_row == 1:  # no form: the plain CSV's error stands
         return None
     return _prepare_rows(path, None, first, rows, recognise, required, ",", target,
                          text_target, read)
