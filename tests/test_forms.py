@@ -261,3 +261,9 @@ def test_a_csv_laid_out_as_a_form_is_read_as_one(tmp_path: Path) -> None:
     units = {(x["program"], x["unit"]): x["achieved"] for x in doc["breakdown"]["rows"]}
     assert units[("household_hi", "01-001")] == 2  # the title block's code, an alias
     assert "001 095 012 345" not in result.stdout + result.stderr
+    listed = run("check", plan, form, "--show-skipped").stdout.splitlines()
+    assert f"{form}:4: header" in listed and f"{form}:6: header" in listed
+    assert f"{form}:14: decrease" in listed and f"{form}:16: footer" in listed
+    as_json = run("check", plan, form, "--show-skipped", "-f", "json").json()["skipped_rows"]
+    assert {"file": str(form), "line": 7, "kind": "numbering"} in as_json
+    assert len(as_json) == sum(r["files"][0]["skipped"].values())

@@ -308,10 +308,13 @@ def check(
     sheet: Sheet = None,
     member: Member = None,
     program: ProgramOption = None,
+    show_skipped: Annotated[bool, typer.Option(
+        "--show-skipped", help="Also list the rows that are not data (a form's title, header, "
+        "sections, subtotals, footer, notes, decreases), with their lines.")] = False,
 ) -> None:
     """Report bad rows and the reconciliation only; exit 1 when any row is rejected."""
     from sspost.progress import build_check
-    from sspost.render.json_format import check_json
+    from sspost.render.json_format import check_json, skipped_lines
     from sspost.render.problems import PROBLEM_RENDERERS
 
     check_outputs(_inputs(targets, data, id_map), _outputs(rejects=rejects, db=db))
@@ -325,10 +328,11 @@ def check(
                          rejects=str(rejects) if rejects else None)
     recon = result.reconciliation
     if output_format is CheckFormat.json:
-        sys.stdout.write(check_json(result))
+        sys.stdout.write(check_json(result, show_skipped))
     else:
         problems = [row.as_problem() for row in recon.rejected_rows]
         sys.stdout.write(PROBLEM_RENDERERS[output_format.value](problems, []))
+        sys.stdout.write(skipped_lines(result) if show_skipped else "")
     _tell(recon, result.warnings, "en", shown=0)  # the rows themselves went to stdout
     if recon.rejected:
         raise typer.Exit(Exit.PROBLEMS)

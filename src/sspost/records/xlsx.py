@@ -150,6 +150,14 @@ class _Texts:
             raise ValueError(f"it holds more than {MAX_SHARED_STRINGS:,} distinct texts or "
                              f"{MAX_SHARED_BYTES >> 20:,} MB of them; save the sheet as CSV")
 
+    @property
+    def unpacked(self) -> bool:
+        return len(self._starts) == 1
+
+    @property
+    def texts(self) -> list[str]:
+        return self._texts
+
     def __getitem__(self, index: int) -> str:
         if 0 <= index < len(self._texts):
             return self._texts[index]
@@ -266,7 +274,10 @@ class Workbook:
 
     def _rows(self, sheet: str) -> Iterator[Row]:
         # The handlers run for each of a sheet's millions of elements: they do the least.
-        strings = self._shared_strings()
+        shared = self._shared_strings()
+        # A plain list when nothing was packed (every workbook but the biggest): indexing a
+        # list is what a sheet's millions of text cells can afford, not a method call.
+        strings: _Texts | list[str] = shared.texts if shared.unpacked else shared
         date_styles = {str(index) for index, is_date in enumerate(self._date_styles())
                        if is_date}
         epoch = _EPOCH_1904 if self._date1904 else _EPOCH_1900

@@ -135,9 +135,20 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False) -> str
     return json_text(progress_json(result))
 
 
-def check_json(result: CheckResult) -> str:
-    doc = {"schema_version": SCHEMA_VERSION, "generator": result.generator,
-           "targets": result.targets, "as_of": result.as_of.isoformat(),
-           "reconciliation": reconciliation_json(result.reconciliation),
-           "warnings": [str(n) for n in result.warnings]}
+def check_json(result: CheckResult, show_skipped: bool = False) -> str:
+    doc: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION, "generator": result.generator,
+        "targets": result.targets, "as_of": result.as_of.isoformat(),
+        "reconciliation": reconciliation_json(result.reconciliation),
+        "warnings": [str(n) for n in result.warnings]}
+    if show_skipped:  # check --show-skipped: the rows that are not data, one by one
+        doc["skipped_rows"] = [{"file": f.path, "line": line, "kind": kind}
+                               for f in result.reconciliation.files
+                               for line, kind in f.skipped_lines]
     return json_text(doc)
+
+
+def skipped_lines(result: CheckResult) -> str:
+    """check --show-skipped as text: `file:line: kind`, a line each."""
+    return "".join(f"{f.path}:{line}: {kind}\n" for f in result.reconciliation.files
+                   for line, kind in f.skipped_lines)
