@@ -45,11 +45,12 @@ def test_a_form_gives_the_counts_of_its_people_with_no_option(
         people[program].add(pid)
     assert {p["program"]: p["achieved"] for p in doc["programs"]} == \
         {program: len(ids) for program, ids in people.items()}
-    assert (r["rows_read"], r["accepted"], r["rejected"]) == (len(written.data),) * 2 + (0,)
-    skipped = dict(written.skipped)
-    if written.decreases:
-        skipped["decrease"] = written.decreases
-    assert r["files"][0]["skipped"] == skipped
+    rows = len(written.data) + written.decreases  # rows under Giảm are read, never counted
+    assert (r["rows_read"], r["accepted"], r["rejected"]) == (rows, rows, 0)
+    assert r.get("decreases", 0) == written.decreases
+    assert r["accepted"] == r["counted"] + r["outside_window"] + r["duplicate_records"] + \
+        r.get("decreases", 0)
+    assert r["files"][0]["skipped"] == written.skipped
     if layout != "import":
         assert r["files"][0]["taken"]["form"] == layout.upper() + "-TS"
         assert r["files"][0]["taken"]["unit"] == "01-001"
@@ -64,7 +65,8 @@ def test_sample_writes_a_form_through_the_cli(tmp_path: Path) -> None:
     plan = write(tmp_path / "plan.yaml", PLAN)
     first = run("check", plan, book, "-f", "json")
     assert first.exit_code == 0, first.stderr
-    assert first.json()["reconciliation"]["rows_read"] == 40 - 2  # two rows under Giảm
+    assert first.json()["reconciliation"]["rows_read"] == 40
+    assert first.json()["reconciliation"]["decreases"] == 2  # read, never counted
     refused = run("sample", "--layout", "d03", "-o", tmp_path / "x.csv")
     assert refused.exit_code == 2 and ".xlsx" in refused.stderr
 
@@ -254,16 +256,17 @@ def test_a_csv_laid_out_as_a_form_is_read_as_one(tmp_path: Path) -> None:
     doc = result.json()
     r = doc["reconciliation"]
     assert [(x["line"], x["reason"]) for x in r["rejected_rows"]] == [(11, "date")]
-    assert (r["rows_read"], r["accepted"]) == (3, 2)
+    assert (r["rows_read"], r["accepted"], r["decreases"]) == (4, 3, 1)
     assert r["files"][0]["skipped"] == {"title": 2, "header": 2, "numbering": 1, "section": 2,
-                                        "subtotal": 1, "decrease": 1, "footer": 2}
+                                        "subtotal": 1, "footer": 2}
     assert r["files"][0]["ids_in_groups"] == 1
     units = {(x["program"], x["unit"]): x["achieved"] for x in doc["breakdown"]["rows"]}
     assert units[("household_hi", "01-001")] == 2  # the title block's code, an alias
     assert "001 095 012 345" not in result.stdout + result.stderr
     listed = run("check", plan, form, "--show-skipped").stdout.splitlines()
     assert f"{form}:4: header" in listed and f"{form}:6: header" in listed
-    assert f"{form}:14: decrease" in listed and f"{form}:16: footer" in listed
+    assert f"{form}:13: section" in listed and f"{form}:16: footer" in listed
+    assert f"{form}:14: decrease" not in listed  # a row, read: not skipped
     as_json = run("check", plan, form, "--show-skipped", "-f", "json").json()["skipped_rows"]
     assert {"file": str(form), "line": 7, "kind": "numbering"} in as_json
     assert len(as_json) == sum(r["files"][0]["skipped"].values())

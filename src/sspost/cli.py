@@ -309,8 +309,8 @@ def check(
     member: Member = None,
     program: ProgramOption = None,
     show_skipped: Annotated[bool, typer.Option(
-        "--show-skipped", metavar="", help="Also list the rows that are not data (a form's title, header, "
-        "sections, subtotals, footer, notes, decreases), with their lines.")] = False,
+        "--show-skipped", metavar="", help="Also list the rows that are not data (a form's "
+        "title, header, sections, subtotals, footer, notes), with their lines.")] = False,
 ) -> None:
     """Report bad rows and the reconciliation only; exit 1 when any row is rejected."""
     from sspost.progress import build_check

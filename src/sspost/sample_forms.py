@@ -26,7 +26,8 @@ _FORM = {"d03": ("D03-TS", "household_hi"), "d05": ("D05-TS", "voluntary_si")}
 @dataclass
 class Written:
     """What a form holds, for the reader to be checked against: its data rows' ids and
-    dates by program, the rows under `Giảm`, and every other row by kind."""
+    dates by program, how many rows lie under `Giảm` (read, never counted), and every other
+    row by kind."""
 
     data: list[tuple[str, str, str]] = field(default_factory=list)  # (id, date, program)
     decreases: int = 0

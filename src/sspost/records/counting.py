@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sspost.records import earliest, rejects
 from sspost.records.model import (
+    DECREASE,
     REASONS,
     Counts,
     FileReport,
@@ -111,11 +112,15 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
     con = store.con
     per_file = {i: [0, 0] for i in range(len(store.sources))}
     by_reason = dict.fromkeys(REASONS, 0)
-    outside = in_window = 0
+    outside = in_window = decreases = 0
     for file_idx, reason, rows, inside in con.execute(
         f"SELECT file_idx, reason, sum(n), coalesce(sum(n) FILTER (WHERE {window}), 0) "
         "FROM row_counts GROUP BY ALL"
     ).fetchall():
+        if reason == DECREASE:  # accepted, never counted
+            per_file[int(file_idx)][0] += int(rows)
+            decreases += int(rows)
+            continue
         per_file[int(file_idx)][reason is not None] += int(rows)
         if reason is not None:
             by_reason[REASONS[int(reason)]] += int(rows)
@@ -146,6 +151,7 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
         counted=counted, outside_window=outside, duplicate_records=in_window - counted,
         rejected_by_reason={k: v for k, v in by_reason.items() if v},
         rejected_rows=rejects.rejected_rows(store, store.options.max_errors),
+        decreases=decreases,
     )
 
 

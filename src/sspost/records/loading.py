@@ -171,7 +171,9 @@ def _prepared_layout(store: RecordStore, index: int, path: str, prepared: Prepar
         raise UsageError(str(exc).replace(
             f"{prepared.read_path}:1", f"{path}: {where} {prepared.header_line}")) from None
     unit = prepared.title.unit if "unit" not in layout.positions else None
-    positions = {**layout.positions, "number_id": layout.field_count - 1}  # prepare.NUMBER_ID
+    # The two columns records.prepare adds: NUMBER_ID and DECREASE_ROW.
+    positions = {**layout.positions, "number_id": layout.field_count - 2,
+                 "decrease": layout.field_count - 1}
     return replace(layout, positions=positions, header_line=prepared.header_line, unit=unit,
                    form=form)
 

@@ -42,6 +42,9 @@ REASON_CATALOGUE = (
            "their leading zeros: format the id column as text and export again"),
 )
 REASONS = tuple(reason.code for reason in REASON_CATALOGUE)
+# The stored "reason" of a row under a form's `Giảm` section that is a good row: accepted, and
+# never counted as enrolled (SPEC section 4, Forms). Not a reason for rejecting anything.
+DECREASE = 255
 REASON_BY_CODE = {reason.code: reason for reason in REASON_CATALOGUE}
 
 
@@ -86,7 +89,8 @@ class FileReport:
 class Reconciliation:
     """Every data row accounted for (SPEC section 4).
 
-    rows_read = accepted + rejected; accepted = counted + outside_window + duplicate_records.
+    rows_read = accepted + rejected;
+    accepted = counted + outside_window + duplicate_records + decreases.
     """
 
     files: list[FileReport]
@@ -98,6 +102,7 @@ class Reconciliation:
     duplicate_records: int
     rejected_by_reason: dict[str, int]
     rejected_rows: list[RejectedRow]
+    decreases: int = 0  # accepted rows under a form's `Giảm`: people leaving, never counted
 
 
 @dataclass(frozen=True)

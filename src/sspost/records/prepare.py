@@ -295,6 +295,7 @@ def _is_number(value: object) -> bool:
 
 
 NUMBER_ID = "sspost:id-was-a-number"  # the column that says a row's id cell held a number
+DECREASE_ROW = "sspost:decrease"  # and the one that says it lies under a form's `Giảm`
 
 
 def _no_header(path: str, sheet: str, first: list[tuple[int, list[str]]],
@@ -388,7 +389,7 @@ def _prepare_rows(path: str, chosen: str | None, first_cells: list[SheetRow],
     header_line = found_header.last_row
     columns = sorted(read(header)) if read is not None else list(range(width))
     prepared = Prepared(str(target), text_path=str(text_target), header_line=header_line,
-                        sheet=chosen, columns=[*columns, -1],  # -1: NUMBER_ID's column
+                        sheet=chosen, columns=[*columns, -1, -1],  # NUMBER_ID, DECREASE_ROW
                         title=forms.title_block([cells for _, cells in first[:start]]))
     id_column = found_header.columns.get("participant_id")
     kinds = forms.RowKinds(id_column)
@@ -400,7 +401,8 @@ def _prepare_rows(path: str, chosen: str | None, first_cells: list[SheetRow],
     with open(target, "w", encoding="utf-8", newline="") as out, \
             open(text_target, "w", encoding="utf-8", newline="") as text_out:
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        writer.writerow([forms.header_text(header[i]) for i in columns] + [NUMBER_ID])
+        writer.writerow([forms.header_text(header[i]) for i in columns]
+                        + [NUMBER_ID, DECREASE_ROW])
         lines_written = 0
         for number, cells in itertools.chain(first_cells, rows):
             row = [_cell_text(v) for v in cells]
@@ -432,7 +434,7 @@ def _prepare_rows(path: str, chosen: str | None, first_cells: list[SheetRow],
                           and not kinds.decreasing and not kinds.in_footer
                           and forms.has_digit(used[id_column]))
             kind = None if plain_data else kinds.kind(used[:width])
-            if kind is not None:
+            if kind is not None and kind != forms.DECREASE:
                 prepared.skip(number, kind)
                 continue
             # A cell beside the header's last column (a note in an unheaded column) is not a
@@ -443,6 +445,7 @@ def _prepare_rows(path: str, chosen: str | None, first_cells: list[SheetRow],
             else:
                 fields = [row[i][:_MAX_FIELD] if i < len(row) else "" for i in columns]
             fields.append("1" if number_id else "")
+            fields.append("1" if kind == forms.DECREASE else "")  # read, never counted
             writer.writerow(fields)
             prepared.number_ids += number_id
             prepared.spans.append((number, number))

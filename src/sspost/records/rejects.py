@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sspost.outputs import replacing
 from sspost.problems import UsageError
 from sspost.records.lines import read_spans, record_spans
-from sspost.records.model import REASON_BY_CODE, REASONS, RejectedRow
+from sspost.records.model import DECREASE, REASON_BY_CODE, REASONS, RejectedRow
 from sspost.shown import clean, inert_cell
 
 if TYPE_CHECKING:
@@ -30,7 +30,8 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
         out += [RejectedRow(source.path, line, "field_count", why, text, (line, line))
                 for line, (why, text) in engine]
         rows = store.con.execute(
-            "SELECT rowid, reason FROM checked WHERE file_idx = ? AND reason IS NOT NULL "
+            f"SELECT rowid, reason FROM checked WHERE file_idx = ? AND reason IS NOT NULL "
+            f"AND reason <> {DECREASE} "
             "ORDER BY rowid" + ("" if limit is None else f" LIMIT {int(limit)}"), [i],
         ).fetchall()
         if not rows:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sspost.catalogue import Notice
 from sspost.problems import UsageError
-from sspost.records.model import REASON_BY_CODE, REASONS, Reconciliation
+from sspost.records.model import DECREASE, REASON_BY_CODE, REASONS, Reconciliation
 
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
@@ -46,7 +46,7 @@ def stop_if_mostly_rejected(store: RecordStore,
         "GROUP BY file_idx, reason").fetchall()
     for index, reason, n in rows:
         per_file.setdefault(int(index), Counter())[
-            "" if reason is None else REASONS[int(reason)]] += int(n)
+            "" if reason is None or reason == DECREASE else REASONS[int(reason)]] += int(n)
     for index in suspects:
         source = store.sources[index]
         counts = per_file.get(index, Counter())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sspost.records.dates import date_sql, seconds_sql
 from sspost.records.layout import Layout
-from sspost.records.model import REASONS
+from sspost.records.model import DECREASE, REASONS
 from sspost.records.sql import csv_scan, day, lit
 
 # The day the 12-digit personal number replaced the 10-digit code as the participant's id.
@@ -118,7 +118,7 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
                if two_ids else code_text)
     scan = (
         f"SELECT {id_text} AS id_text, {code_text} AS code_text, {field('date')} AS date_text, "
-        f"{field('number_id')} AS number_id, "
+        f"{field('number_id')} AS number_id, {field('decrease')} AS decrease_flag, "
         f"{field('program')} AS program_text, {field('unit')} AS unit_raw, "
         f"{field('province')} AS province_raw, {field('staff_id')} AS staff_text, "
         f"trim({field('participants')}) AS n_text, {nul if check_nul else 'false'} AS has_nul "
@@ -189,6 +189,8 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
                       f"THEN {reason('province')}")
     if layout.aggregate:
         checks.append(f"WHEN n IS NULL OR n < 0 THEN {reason('participants')}")
+    if "decrease" in layout.positions:  # a good row under `Giảm`: accepted, never counted
+        checks.append(f"WHEN decrease_flag = '1' THEN {DECREASE}")
     values = {"file_idx": f"{index}::USMALLINT", "pid": "pid", "d": "d", "program": "program",
               "unit": rules.kept("unit", "unit_idx"), "unit_text": unknown_unit,
               "province": rules.kept("province", "province_idx"),

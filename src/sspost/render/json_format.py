@@ -103,6 +103,9 @@ def reconciliation_json(r: Reconciliation) -> dict[str, Any]:
         "rows_read": r.rows_read, "accepted": r.accepted, "rejected": r.rejected,
         "counted": r.counted, "outside_window": r.outside_window,
         "duplicate_records": r.duplicate_records,
+        # A form's rows under `Giảm`: said only where there are some (a plain export's JSON
+        # stays as it was).
+        **({"decreases": r.decreases} if r.decreases else {}),
         "rejected_by_reason": r.rejected_by_reason,
         "rejected_rows": [{"file": x.file, "line": x.line, "reason": x.reason,
                            "message": x.message} for x in r.rejected_rows],

@@ -16,7 +16,8 @@ def reconciliation_lines(r: Reconciliation, lang: str = "en", shown: int = 20) -
     w = Words(lang)
     lines = [w.say("recon.read", rows=r.rows_read, files=len(r.files), accepted=r.accepted,
                    rejected=r.rejected, counted=r.counted, outside=r.outside_window,
-                   duplicates=r.duplicate_records)]
+                   duplicates=r.duplicate_records)
+             + (w.say("recon.decreases", n=r.decreases) if r.decreases else "")]
     for f in r.files:
         line = (w.say("recon.file_sheet", path=f.path, sheet=repr(f.sheet), rows=f.rows_read)
                 if f.sheet is not None else
