@@ -142,7 +142,8 @@ def _reconcile(store: RecordStore, window: str) -> Reconciliation:
                         s.prepared.sheet if s.prepared else None, s.layout.date_format,
                         dict(s.layout.headers), dict(s.prepared.skipped) if s.prepared else {},
                         s.layout.taken(), s.prepared.number_ids if s.prepared else 0,
-                        grouped[i], tuple(s.prepared.skipped_lines) if s.prepared else ())
+                        grouped[i], tuple(s.prepared.skipped_lines) if s.prepared else (),
+                        s.layout.repeated)
              for i, s in enumerate(store.sources)]
     accepted = sum(f.accepted for f in files)
     rejected = sum(f.rejected for f in files)

@@ -19,6 +19,7 @@ from sspost.records.prepare import (
     HEADER_LINES,
     SEP_LINE,
     SPREADSHEET,
+    repeated_headers,
     sep_line,
 )
 from sspost.records.source import canonical_encoding, is_utf8
@@ -81,6 +82,8 @@ class Layout:
     program: str | None = None
     unit: str | None = None
     form: str | None = None  # a form's code (`D03-TS`), from its title block
+    # Headers of columns read that the file repeats (import sheets do): the first is read.
+    repeated: tuple[str, ...] = ()
 
     def has(self, column: str) -> bool:
         """Whether rows have a value for `column`: a field of their own, or the file's."""
@@ -183,7 +186,9 @@ def detect_layout(
     positions = _map_columns(path, names, columns, program is not None) if require else {}
     headers = tuple((c, clean(" ".join(names[i].split()), 80)) for c, i in positions.items())
     return Layout(encoding, delimiter, len(names), positions, header_line, prepare,
-                  headers=headers, program=program)
+                  headers=headers, program=program,
+                  repeated=repeated_headers(names, set(positions.values())))
+
 
 
 def _first_line(path: str, text: str, whole: bool) -> tuple[str, str, str]:

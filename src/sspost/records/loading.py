@@ -175,7 +175,7 @@ def _prepared_layout(store: RecordStore, index: int, path: str, prepared: Prepar
     positions = {**layout.positions, "number_id": layout.field_count - 2,
                  "decrease": layout.field_count - 1}
     return replace(layout, positions=positions, header_line=prepared.header_line, unit=unit,
-                   form=form)
+                   form=form, repeated=prepared.repeated)
 
 
 def _program_option(store: RecordStore) -> str | None:

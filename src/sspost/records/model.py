@@ -83,6 +83,7 @@ class FileReport:
     number_ids: int = 0  # ids read from a spreadsheet's number cells (their zeros lost)
     grouped_ids: int = 0  # ids written in groups (`0123 456 789`), read as their digits
     skipped_lines: tuple[tuple[int, str], ...] = ()  # (line, kind) of rows that are not data
+    repeated: tuple[str, ...] = ()  # headers of columns read that the file repeats
 
 
 @dataclass(frozen=True)

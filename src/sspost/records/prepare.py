@@ -29,6 +29,8 @@ from typing import TextIO
 
 from sspost.problems import UsageError
 from sspost.records import forms, xlsx
+from sspost.shown import clean
+from sspost.text import header_key
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 # Why a file is prepared (Layout.prepare), as said on stderr and in JSON.
@@ -93,6 +95,7 @@ class Prepared:
     skipped: dict[str, int] = field(default_factory=dict)  # rows that are not data, by kind
     skipped_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, kind)
     number_ids: int = 0  # data rows whose id a number cell held
+    repeated: tuple[str, ...] = ()  # headers of columns read that the sheet repeats
 
     def skip(self, line: int, kind: str) -> None:
         self.skipped[kind] = self.skipped.get(kind, 0) + 1
@@ -276,6 +279,13 @@ def _sheet_rows(path: str, sheet: str | None) -> tuple[str, Iterator[SheetRow]]:
 Recognise = Callable[[str], "str | None"]
 
 
+def repeated_headers(names: list[str], read: set[int]) -> tuple[str, ...]:
+    """The headers of the columns read that name another column of the sheet too."""
+    keys = [header_key(name) for name in names]
+    return tuple(clean(" ".join(names[i].split()), 80) for i in sorted(read)
+                 if i < len(keys) and keys.count(keys[i]) > 1)
+
+
 def _first_rows(rows: Iterator[SheetRow]) -> list[SheetRow]:
     """The rows a header may be among (and the rows a header of several rows spans)."""
     first: list[SheetRow] = []
@@ -393,6 +403,7 @@ def _prepare_rows(path: str, chosen: str | None, first_cells: list[SheetRow],
                         title=forms.title_block([cells for _, cells in first[:start]]))
     id_column = found_header.columns.get("participant_id")
     kinds = forms.RowKinds(id_column)
+    prepared.repeated = repeated_headers(header, set(columns))
     # The row a numbering row may be: the first one under the header that holds anything.
     numbering_row = _next_row(first[start:], header_line)
     # The id columns whose cells may hold numbers: said to the engine row by row (NUMBER_ID).

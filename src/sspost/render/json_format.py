@@ -89,6 +89,8 @@ def _form_keys(f: FileReport) -> dict[str, Any]:
         out["ids_from_number_cells"] = f.number_ids
     if f.grouped_ids:
         out["ids_in_groups"] = f.grouped_ids
+    if f.repeated:
+        out["repeated_headers"] = list(f.repeated)
     return out
 
 

@@ -32,6 +32,8 @@ def reconciliation_lines(r: Reconciliation, lang: str = "en", shown: int = 20) -
         line += w.say("recon.columns", columns=", ".join(renamed)) if renamed else ""
         if f.grouped_ids:
             line += w.say("recon.grouped", n=f.grouped_ids)
+        if f.repeated:
+            line += w.say("recon.repeated", headers=", ".join(repr(h) for h in f.repeated))
         if f.taken:
             line += w.say("recon.taken", taken=", ".join(f"{k} {v}" for k, v in f.taken.items()))
         if f.skipped:
