@@ -175,9 +175,11 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     if "number_id" in layout.positions and not layout.aggregate:
         # A number cell's id lost its leading zeros: 9 or 11 digits, or 10 from the day
         # personal numbers became the ids (a Hà Nội number 001... then looks like a code).
-        checks.append(f"WHEN number_id = '1' AND (regexp_full_match(trim(id_text), "
-                      f"'[0-9]{{9}}|[0-9]{{11}}') OR (length(pid_text) = 10 AND "
-                      f"d >= {day(PERSONAL_NUMBERS_FROM)})) THEN {reason('numeric_id')}")
+        # (A good id skips the pattern: only one that is none pays for it.)
+        checks.append(f"WHEN number_id = '1' AND ((length(pid_text) = 10 AND "
+                      f"d >= {day(PERSONAL_NUMBERS_FROM)}) OR (pid_text IS NULL AND "
+                      f"regexp_full_match(trim(id_text), '[0-9]{{9}}|[0-9]{{11}}'))) "
+                      f"THEN {reason('numeric_id')}")
     if not layout.aggregate:
         # Only rows already bad pay for the pattern: a spreadsheet's `1.23457E+11`.
         scientific = "'[0-9]([.,][0-9]+)?[eE][+]?[0-9]{1,2}'"
