@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sspost.text import fold, header_key
 
@@ -56,7 +56,6 @@ class Header:
 class TitleBlock:
     form: str | None = None  # `D03-TS`, from `Mẫu D03-TS`
     unit: str | None = None  # from `Mã đơn vị/Điểm thu: BI0113G`
-    said: list[str] = field(default_factory=list)  # what was taken, for stderr
 
 
 def title_block(rows: Sequence[Sequence[str]]) -> TitleBlock:
@@ -66,10 +65,8 @@ def title_block(rows: Sequence[Sequence[str]]) -> TitleBlock:
         for cell in row:
             if block.form is None and (match := _FORM_CODE.search(cell)):
                 block.form = match.group(1).upper()
-                block.said.append(f"form {block.form}")
             if block.unit is None and (match := _TITLE_UNIT.search(cell)):
                 block.unit = match.group(1)
-                block.said.append(f"unit {block.unit}")
     return block
 
 
