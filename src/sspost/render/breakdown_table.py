@@ -9,7 +9,13 @@ from rich.text import Text
 from sspost.breakdowns import Breakdown, BreakdownRow
 from sspost.catalogue import section
 from sspost.progress import ProgressResult
-from sspost.render.fitting import fits, keep_figures_whole, records
+from sspost.render.fitting import (
+    drop_empty_columns,
+    fits,
+    keep_figures_whole,
+    records,
+    shorten_names,
+)
 from sspost.render.words import STATUS_STYLE, Words
 from sspost.shown import clean_all
 
@@ -91,12 +97,17 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
                 table.add_row(*row_of(w.row_key(r.key) + (f" {r.name}" if r.name else ""),
                                       w.number(r.achieved), w.percent(r.share),
                                       *_last_year(r, w, on)))
+        shortened = False
         if b.by == "unit" and not fits(console, table, wrapping=True):
             table.columns.pop(4)  # the bar goes first: the figures beside it say the same
+            drop_empty_columns(table)  # then a column with nothing in it
             keep_figures_whole(table)  # then headers wrap too
+            # and names end in an ellipsis rather than wrap and break the tree
+            shortened = shorten_names(table, console.width)
         if b.by == "month":  # five short figures: headers wrap, figures keep whole
             keep_figures_whole(table)
-        console.print(table if fits(console, table, wrapping=True) else records(table, 1))
+        console.print(table if fits(console, table, wrapping=True, shortened=shortened)
+                      else records(table, 1))
         if b.by == "unit" and program.program in b.reported:
             reported, with_target = b.reported[program.program]
             console.print(Text(h["reported"].format(n=reported, m=with_target), style="dim"))

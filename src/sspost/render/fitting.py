@@ -14,7 +14,8 @@ from rich.text import Text
 _WORDS_MIN = 12  # a column of words keeps this many cells before it wraps
 
 
-def fits(console: Console, table: Table, *, wrapping: bool = False) -> bool:
+def fits(console: Console, table: Table, *, wrapping: bool = False,
+         shortened: bool = False) -> bool:
     """Whether `table` shows whole at the console's width: every figure whole and no line cut.
 
     Without `wrapping`, at its natural width (nothing wraps); with it, once its columns of
@@ -27,7 +28,37 @@ def fits(console: Console, table: Table, *, wrapping: bool = False) -> bool:
                     legacy_windows=False, emoji=False, highlight=False)
     probe.print(table, crop=False)
     drawn = probe.file.getvalue().splitlines()  # type: ignore[attr-defined]
-    return all(cell_len(line) <= console.width and "…" not in line for line in drawn)
+    # `shortened`: names may end in an ellipsis (figures fold, never end in one).
+    return all(cell_len(line) <= console.width and (shortened or "…" not in line)
+               for line in drawn)
+
+
+def drop_empty_columns(table: Table) -> None:
+    """Columns with nothing in any row (a unit's "no data" mark when every unit reported)."""
+    for index in reversed(range(len(table.columns))):
+        column = table.columns[index]
+        if all(not (c.plain if isinstance(c, Text) else str(c)).strip() for c in column.cells):
+            table.columns.pop(index)
+
+
+_NAME_SHORTEST = 8  # cells a shortened name keeps, or the table is not worth keeping
+
+
+def shorten_names(table: Table, width: int) -> bool:
+    """The first column's names end in an ellipsis where the figures (each as wide as its
+    widest cell) leave them too little of `width`, rather than wrapping: one line a row, and a
+    figure never shortened. False when the names would keep fewer than a few cells."""
+    frame = 3 * len(table.columns) + 1  # a border and a blank either side of every cell
+    # Each figure column as wide as its widest cell or its header, whichever is wider.
+    others = sum(max(column.min_width or 0, cell_len(str(column.header)))
+                 for column in table.columns[1:])
+    room = width - frame - others
+    if room < _NAME_SHORTEST:
+        return False
+    column = table.columns[0]
+    column.no_wrap, column.overflow = True, "ellipsis"
+    column.min_width, column.max_width = min(column.min_width or room, room), room
+    return True
 
 
 def keep_figures_whole(table: Table, words: int = 1) -> Table:
