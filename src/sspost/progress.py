@@ -53,6 +53,9 @@ class ProgramProgress:
         return Label(self.label, self.label_vi).text(lang)
 
 
+REJECTED_SHARE = "warning.rejected_share"  # the notice said beside the figures
+
+
 @dataclass(frozen=True)
 class ProgressResult:
     generator: str
@@ -66,6 +69,12 @@ class ProgressResult:
     reconciliation: Reconciliation
     warnings: list[Notice]
     last_year_reconciliation: Reconciliation | None = None  # with --baseline-data
+
+    @property
+    def beside_figures(self) -> list[Notice]:
+        """The warnings a table or workbook shows under its figures, not only on stderr: the
+        share of rows rejected (SPEC section 4)."""
+        return [w for w in self.warnings if w.key == REJECTED_SHARE]
 
 
 @dataclass(frozen=True)
@@ -131,7 +140,7 @@ def rejected_share(reconciliation: Reconciliation) -> Notice | None:
     if not r.rows_read or r.rejected <= REJECTED_SHARE_SAID * r.rows_read:
         return None
     reason = max(r.rejected_by_reason, key=lambda k: (r.rejected_by_reason[k], k))
-    return Notice.of("rejected_share", share=Share(r.rejected / r.rows_read),
+    return Notice.of(REJECTED_SHARE.removeprefix("warning."), share=Share(r.rejected / r.rows_read),
                      rejected=r.rejected, rows=r.rows_read, reason=reason,
                      fix=REASON_BY_CODE[reason].fix)
 

@@ -25,7 +25,7 @@ LAUNCH = dt.date(2025, 4, 12)
 Record = tuple[str, str, str, str, str, str]
 
 
-def _people(rng: random.Random, start: dt.date, end: dt.date,
+def people_records(rng: random.Random, start: dt.date, end: dt.date,
             province: str | None = None) -> Iterator[list[Record]]:
     provinces = [(old, new) for old, _, new, _ in reference_rows()
                  if province is None or old == province]
@@ -66,7 +66,7 @@ def write_sample(out: TextIO, rows: int, seed: int, start: dt.date, end: dt.date
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
     written = 0
-    people = _people(rng, start, end, province)
+    people = people_records(rng, start, end, province)
     while written < rows:
         for record in next(people)[: rows - written]:
             writer.writerow(record)

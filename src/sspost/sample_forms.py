@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from sspost.sample import _people
+from sspost.sample import people_records
 
 LAYOUTS = ("d03", "d05", "import")
 _STREAMED_FROM = 50_000
@@ -44,7 +44,7 @@ def write_form(path: str, layout: str, rows: int, seed: int, start: dt.date, end
 
     rng = random.Random(seed)
     province = province or "01"
-    people = _people(rng, start, end, province)
+    people = people_records(rng, start, end, province)
     # A big workbook streams its rows (XlsxWriter's constant memory: merged cells written as
     # their top-left cell, which is all a reader sees of them).
     big = rows > _STREAMED_FROM

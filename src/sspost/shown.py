@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 
 _LONGEST = 200  # characters of one value shown in a message
 
@@ -42,9 +41,6 @@ _ID_DIGITS = 8  # a run of this many digits could be an id (or what is left of o
 # ten grouped digits or more are an id that a number cell wrote with thousands separators.
 _SMALL_GROUPED = 9
 
-_BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
-         "\u2069", "\u200e", "\u200f", "\u061c"}
-
 
 def mask(participant_id: str) -> str:
     """SPEC section 7: all but the last two characters hidden."""
@@ -69,15 +65,14 @@ def mask_ids(text: str) -> str:
     return _TOKEN.sub(_replace, text)
 
 
-def _invisible(ch: str) -> bool:
-    """Characters that change how text around them looks: controls, bidi overrides, line and
-    paragraph separators."""
-    return ch in _BIDI or ch in "\u2028\u2029" or unicodedata.category(ch) in ("Cc", "Cs", "Co")
-
-
-# What `_invisible` finds, as one pattern, for whole documents (C0 controls left to JSON).
-_INVISIBLE = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-                        "\u2028\u2029\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]")
+# Characters that change how the text around them looks, not what it says: C1 controls,
+# bidi overrides and marks, line and paragraph separators, surrogates, private use. The one
+# list: JSON and YAML escape them, a line of plain text replaces them (with C0 controls).
+_INVISIBLE_CHARS = ("\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                    "\u2028\u2029\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff")
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")  # JSON escapes C0 controls itself
+_UNSHOWN = re.compile(f"[\u0000-\u001f{_INVISIBLE_CHARS}]")
+_BLANKS = re.compile("[\t\n\r\v\f]")
 
 
 def _escape_invisible(text: str) -> str:
@@ -104,20 +99,12 @@ def yaml_quoted(text: str) -> str:
 
 
 def has_invisible(text: str) -> bool:
-    return any(_invisible(ch) for ch in text)
-
-
-def _visible(ch: str) -> str:
-    if ch in "\t\n\r\v\f":
-        return " "
-    if ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cs", "Co"):
-        return "\ufffd"
-    return ch
+    return _UNSHOWN.search(text) is not None
 
 
 def clean(text: str, longest: int = _LONGEST) -> str:
     """One line of plain text: controls replaced, ids masked, at most `longest` characters."""
-    text = "".join(_visible(ch) for ch in str(text))
+    text = _UNSHOWN.sub("\ufffd", _BLANKS.sub(" ", str(text)))
     text = mask_ids(text)
     return text if len(text) <= longest else text[: longest - 1] + "…"
 

@@ -300,15 +300,11 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, plain: str,
         again = replace(again, prepare=_needs_preparing(scanned) if refused is None
                         else PARSER_STOP)
     if again != layout or scanned.has_nul != check_nul:
-        if refused is None:
-            store.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
-        store.con.execute(f"DROP TABLE IF EXISTS rejects_{index}; "
-                          f"DROP TABLE IF EXISTS rejects_{index}_scan")
         layout = again
         if prepared is None and layout.prepare:
             prepared = _prepare(store, index, text_path, layout)
-        refused = _insert(store, index, path, _engine_path(text_path, prepared), layout,
-                          check_nul=scanned.has_nul)
+        refused = _read_again(store, index, path, _engine_path(text_path, prepared), layout,
+                              scanned.has_nul)
     if refused is not None:
         raise UsageError(f"{path}: cannot read as CSV: {refused}")
     parsed = _parsed_rows(store, index)
@@ -320,12 +316,9 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, plain: str,
             text_path, plain, layout, scanned, parsed[1], len(engine_rejects))):
         # Records spanning lines, a quote that never closes or a line the engine will not
         # read (a long note): read line by line instead.
-        store.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
-        store.con.execute(f"DROP TABLE rejects_{index}; DROP TABLE rejects_{index}_scan")
         layout = replace(layout, prepare=LONG_LINE if long_line else SPANNING)
         prepared = _prepare(store, index, text_path, layout)
-        refused = _insert(store, index, path, prepared.read_path, layout,
-                          check_nul=scanned.has_nul)
+        refused = _read_again(store, index, path, prepared.read_path, layout, scanned.has_nul)
         if refused is not None:
             raise UsageError(f"{path}: cannot read as CSV: {refused}")
         parsed = _parsed_rows(store, index)
@@ -345,6 +338,16 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, plain: str,
         cache.remember(store.con, index, _fingerprint(store, index, layout, source.scan),
                        source.first_rowid, source.parsed_rows, source.scan,
                        source.engine_rejects, layout.prepare if prepared is not None else "")
+
+
+def _read_again(store: RecordStore, index: int, path: str, read_path: str, layout: Layout,
+                check_nul: bool) -> str | None:
+    """Stage file `index` anew, the rows and lines the engine set aside of its last read
+    forgotten; returns what `_insert` does."""
+    store.con.execute("DELETE FROM checked WHERE file_idx = ?", [index])
+    store.con.execute(f"DROP TABLE IF EXISTS rejects_{index}; "
+                      f"DROP TABLE IF EXISTS rejects_{index}_scan")
+    return _insert(store, index, path, read_path, layout, check_nul=check_nul)
 
 
 def _insert(store: RecordStore, index: int, path: str, read_path: str, layout: Layout, *,
@@ -420,11 +423,13 @@ def _parsed_rows(store: RecordStore, index: int) -> tuple[int, int]:
 def _unaccounted(text_path: str, plain: str, layout: Layout, scanned: Scan, parsed: int,
                  engine_rejected: int) -> bool:
     """Whether the engine's read of a file left lines out (lines.unaccounted_lines)."""
-    # A UTF-8 copy is counted on its own lines: the original's bytes may not be ASCII's.
-    physical = (scanned.lines if text_path == plain
-                else line_counts(text_path, layout.delimiter)[0])
-    left = unaccounted_lines(physical, layout.header_line, parsed, engine_rejected,
-                             lambda: line_counts(text_path, layout.delimiter)[1])
+    if text_path == plain:
+        left = unaccounted_lines(scanned.lines, layout.header_line, parsed, engine_rejected,
+                                 lambda: line_counts(text_path, layout.delimiter)[1])
+    else:  # a UTF-8 copy, counted on its own lines (the original's bytes may not be ASCII's)
+        physical, blank = line_counts(text_path, layout.delimiter)
+        left = unaccounted_lines(physical, layout.header_line, parsed, engine_rejected,
+                                 lambda: blank)
     return left != 0
 
 

@@ -19,6 +19,8 @@ from sspost.records.sql import csv_scan, day, lit
 
 # The day the 12-digit personal number replaced the 10-digit code as the participant's id.
 PERSONAL_NUMBERS_FROM = dt.date(2025, 8, 1)
+# An id written in groups of digits (`0123 456 789`, `001.095.012.345`): read as its digits.
+_ID_IN_GROUPS = "'[0-9]+([ .-][0-9]+)+'"
 # A 12-digit personal number and a 10-digit code with the same digits are different people.
 PERSONAL_NUMBER_OFFSET = 10**12
 # Room for the program's index next to the participant key in one integer (see `who`).
@@ -134,8 +136,8 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     # An id written in groups (`0123 456 789`, `001.095.012.345`) is its digits: only a row
     # that is not one as written pays for the patterns.
     digits = "regexp_replace(trim(id_text), '[ .-]', '', 'g')"
-    grouped = (f"regexp_full_match(trim(id_text), '[0-9]+([ .-][0-9]+)+') "
-               f"AND regexp_full_match({digits}, {id_pattern})")
+    in_groups = f"regexp_full_match(trim(id_text), {_ID_IN_GROUPS})"
+    grouped = f"{in_groups} AND regexp_full_match({digits}, {id_pattern})"
     pid_text = (f"CASE WHEN regexp_full_match(id_text, {id_pattern}) THEN id_text "
                 f"WHEN regexp_full_match(trim(id_text), {id_pattern}) THEN trim(id_text) "
                 f"WHEN {grouped} THEN {digits} END")
@@ -199,8 +201,8 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
               "staff": rules.kept("staff", _trimmed("staff_text")),
               "secs": rules.kept("secs", seconds), "n": "n",
               # Said (how many ids were written in groups); a length test spares most rows.
-              "grouped": ("CASE WHEN strlen(id_text) > strlen(pid_text) AND regexp_full_match("
-                          "trim(id_text), '[0-9]+([ .-][0-9]+)+') THEN true END"),
+              "grouped": (f"CASE WHEN strlen(id_text) > strlen(pid_text) AND {in_groups} "
+                          "THEN true END"),
               "paired": ("CASE WHEN length(pid_text) = 12 AND regexp_full_match(trim(code_text), "
                          "'[0-9]{10}') THEN trim(code_text)::BIGINT END" if two_ids
                          else "NULL::BIGINT"),

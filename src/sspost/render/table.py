@@ -74,9 +74,8 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False,
     else:
         labels = [clean_all(p.label_in(lang)) for p in result.programs]
         console.print(stacked([progress, closing], labels))
-    for warning in result.warnings:  # rows rejected: said beside the figures they change
-        if warning.key == "warning.rejected_share":
-            console.print(Text(clean_all("⚠ " + warning.text(lang)), style="bold"))
+    for warning in result.beside_figures:  # rows rejected: said beside what they change
+        console.print(Text(clean_all("⚠ " + warning.text(lang)), style="bold"))
     for note in notes:
         console.print(Text(clean_all(note), style="dim"))
     if result.breakdown is not None:

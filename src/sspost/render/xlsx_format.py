@@ -43,8 +43,7 @@ def render(result: ProgressResult, lang: str) -> bytes:
         for r, row in enumerate(rows, start=1):
             for col, value in enumerate(row):
                 _cell(sheet, r, col, header[col], value, formats)
-        said = [w for w in result.warnings if w.key == "warning.rejected_share"]
-        for r, warning in enumerate(said, start=len(rows) + 2):  # under the figures it changes
+        for r, warning in enumerate(result.beside_figures, start=len(rows) + 2):
             sheet.write_string(r, 0, clean_all("⚠ " + warning.text(lang)))
     book.close()
     return buffer.getvalue()
