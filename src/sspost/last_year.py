@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from sspost import records
 from sspost.breakdowns import Breakdown, BreakdownRow, Plan
 from sspost.measures import (
     LastYear,
@@ -21,16 +22,8 @@ from sspost.measures import (
     same_day_last_year,
 )
 from sspost.outputs import last_year_db
-from sspost.progress import BreakdownRequest, ProgressResult, breakdown_of, keeping
-from sspost.records import (
-    ReadOptions,
-    Reconciliation,
-    RecordStore,
-    counting,
-    dimensions,
-    loading,
-    sanity,
-)
+from sspost.progress import BreakdownRequest, ProgressResult, breakdown_of
+from sspost.records import ReadOptions, Reconciliation
 from sspost.targets import TargetFile
 from sspost.targets.model import Period
 
@@ -64,20 +57,18 @@ def count_last_year(
     """Last year's exports counted up to the same day last year as `as_of`."""
     plan = previous_plan(targets)
     day = same_day_last_year(min(as_of, targets.period.end))
-    with RecordStore(plan, keeping(options, breakdown)) as store:
-        loading.load(store, data)
+    keep = breakdown.by if breakdown else None
+    with records.open(plan, data, options, keep=keep) as run:
         # The whole earlier period first, for the burn-up's curve: a participant's first
         # record is the same whatever the window's end, so these days cumulate to any day.
-        counting.count(store, plan.period.end)
-        per_day = dimensions.counts_by(store, "day")
-        kept = dimensions.ATTRIBUTES.get(breakdown.by) if breakdown else None
-        counts = counting.count(store, day, kept)
-        sanity.stop_if_mostly_rejected(store, counts.reconciliation)
+        per_day = run.count(plan.period.end).by("day")
+        counted = run.count(day, keep)
+        counts = counted.counts
+        run.stop_if_mostly_rejected(counts.reconciliation)
         rows: dict[tuple[str, str], int] = {}
         if breakdown is not None:
             totals = {p: c.achieved for p, c in counts.programs.items()}
-            last = breakdown_of(store, Plan(plan, day, totals),
-                                replace(breakdown, limit=None))
+            last = breakdown_of(counted, Plan(plan, day, totals), replace(breakdown, limit=None))
             rows = {(r.program, _this_years_key(breakdown.by, r.key)): r.achieved
                     for r in last.rows}
     return LastYearData(day, {p: c.achieved for p, c in counts.programs.items()}, rows,

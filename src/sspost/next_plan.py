@@ -15,21 +15,13 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 
-from sspost import provinces
+from sspost import provinces, records
 from sspost.breakdowns import Plan, by_unit
 from sspost.catalogue import Notice
 from sspost.measures import national_total
 from sspost.problems import UsageError
-from sspost.progress import BreakdownRequest, keeping, warnings_for
-from sspost.records import (
-    ReadOptions,
-    Reconciliation,
-    RecordStore,
-    counting,
-    dimensions,
-    loading,
-    sanity,
-)
+from sspost.progress import warnings_for
+from sspost.records import ReadOptions, Reconciliation
 from sspost.targets import TargetFile
 from sspost.targets.model import Period, Unit
 
@@ -96,18 +88,18 @@ def next_plan(targets: TargetFile, data: list[str], *,
     """The next period's plan, its baselines counted from `data` over this plan's period."""
     period = targets.period
     old_label = period_label(period)
-    with RecordStore(targets, keeping(options, BreakdownRequest("unit"))) as store:
-        loading.load(store, data)
-        latest, _ = sanity.latest_dates(store)
+    with records.open(targets, data, options, keep="unit") as run:
+        latest, _ = run.latest()
         if latest is None:
-            sanity.stop_if_mostly_rejected(store)
+            run.stop_if_mostly_rejected()
             raise UsageError(
                 f"no accepted record is dated inside {old_label} ({period.start}..{period.end}):"
                 " `plan next` counts the period this plan is for, so give it that period's "
                 "exports")
-        has_units = "unit" in store.columns
-        counts = counting.count(store, latest, "unit" if has_units else None)
-        sanity.stop_if_mostly_rejected(store, counts.reconciliation)
+        has_units = run.has_units
+        counted = run.count(latest, "unit" if has_units else None)
+        counts = counted.counts
+        run.stop_if_mostly_rejected(counts.reconciliation)
         recon = counts.reconciliation
         if recon.outside_window > recon.counted + recon.duplicate_records:
             raise UsageError(
@@ -115,14 +107,14 @@ def next_plan(targets: TargetFile, data: list[str], *,
                 f"outside {old_label} ({period.start}..{period.end}): are these the exports of "
                 "the period this plan is for?")
         totals = {p: c.achieved for p, c in counts.programs.items()}
-        per_day = dimensions.counts_by(store, "day")
+        per_day = counted.by("day")
         units: dict[tuple[str, str], int] = {}
         if has_units and targets.units:
             plan = Plan(targets, latest, totals)
-            sent = dimensions.units_with_records(store, latest)
-            breakdown = by_unit(plan, dimensions.counts_by(store, "unit"), sent, None, "code")
+            breakdown = by_unit(plan, counted.by("unit"), counted.units_with_records(), None,
+                                "code")
             units = {(r.program, r.key): r.achieved for r in breakdown.rows}
-        warnings = warnings_for(targets, counts, id_map=store.options.id_map is not None)
+        warnings = warnings_for(targets, counts, id_map=run.id_mapped)
         if targets.units and not has_units:
             warnings.append(Notice.of("next_plan_no_units"))
     if latest < period.end:

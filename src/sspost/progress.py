@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from sspost import __version__, provinces
+from sspost import __version__, provinces, records
 from sspost.breakdowns import Breakdown, Plan, by_month, by_province, by_staff, by_unit
 from sspost.campaigns import CampaignResult, campaign_results
 from sspost.catalogue import Label, Notice, Share
 from sspost.measures import LastYear, Measures, NationalTotal, national_total
 from sspost.problems import UsageError
-from sspost.records import (
-    Counts,
-    ReadOptions,
-    Reconciliation,
-    RecordStore,
-    counting,
-    dimensions,
-    loading,
-    sanity,
-)
-from sspost.records.model import REASON_BY_CODE
-from sspost.records.rejects import write_rejects
+from sspost.records import REASON_BY_CODE, Counted, Counts, ReadOptions, Reconciliation, Run
 from sspost.shown import clean
 from sspost.targets import TargetFile
 
@@ -85,19 +74,22 @@ class BreakdownRequest:
     limit: int | None = None
 
 
-def resolve_as_of(targets: TargetFile, store: RecordStore, as_of: dt.date | None) -> dt.date:
-    period = targets.period
+def resolve_as_of(run: Run, as_of: dt.date | None) -> tuple[dt.date, Notice | None]:
+    """The as-of date asked for, else the latest record's (with a warning when that rests on a
+    handful of far-off records)."""
+    period = run.targets.period
+    warning = None
     if as_of is None:
-        as_of, store.as_of_warning = sanity.latest_dates(store)
+        as_of, warning = run.latest()
         if as_of is None:
-            sanity.stop_if_mostly_rejected(store)  # the likelier cause, said first
+            run.stop_if_mostly_rejected()  # the likelier cause, said first
             raise UsageError(
                 f"no accepted record is dated inside the period {period.start}..{period.end}; "
                 "give the report date with --as-of"
             )
     if as_of < period.start:
         raise UsageError(f"--as-of {as_of} is before the period starts ({period.start})")
-    return as_of
+    return as_of, warning
 
 
 def program_progress(plan: Plan, counts: Counts) -> list[ProgramProgress]:
@@ -188,14 +180,13 @@ def build_check(
     options: ReadOptions | None = None, rejects: str | None = None,
 ) -> CheckResult:
     """Read the CSVs only for their bad rows and reconciliation."""
-    with RecordStore(targets, options) as store:
-        loading.load(store, data)
+    with records.open(targets, data, options) as run:
         if as_of is None:  # no record in the period is no reason to stop a check
-            as_of = sanity.latest_dates(store)[0] or targets.period.end
-        as_of = resolve_as_of(targets, store, as_of)
-        counts = counting.count(store, as_of)
+            as_of = run.latest()[0] or targets.period.end
+        as_of = resolve_as_of(run, as_of)[0]
+        counts = run.count(as_of).counts
         if rejects is not None:
-            write_rejects(store, rejects)
+            run.write_rejects(rejects)
     return CheckResult(f"sspost {__version__}", targets_path, as_of, counts.reconciliation,
                        warnings_for(targets, counts, id_map=bool(options and options.id_map)))
 
@@ -205,32 +196,25 @@ def build_progress(
     options: ReadOptions | None = None, rejects: str | None = None,
     breakdown: BreakdownRequest | None = None, roster: set[str] | None = None,
 ) -> ProgressResult:
-    with RecordStore(targets, keeping(options, breakdown)) as store:
-        loading.load(store, data)
-        return collect(store, targets_path, resolve_as_of(targets, store, as_of),
-                       rejects=rejects, breakdown=breakdown, roster=roster)
-
-
-def keeping(options: ReadOptions | None, breakdown: BreakdownRequest | None) -> ReadOptions:
-    """The read options, asking the store to keep the column a breakdown groups on."""
-    column = dimensions.ATTRIBUTES.get(breakdown.by) if breakdown else None
-    return replace(options or ReadOptions(),
-                   breakdown_columns=frozenset({column} if column else ()))
+    with records.open(targets, data, options, keep=breakdown.by if breakdown else None) as run:
+        return collect(run, targets_path, *resolve_as_of(run, as_of), rejects=rejects,
+                       breakdown=breakdown, roster=roster)[0]
 
 
 def collect(
-    store: RecordStore, targets_path: str, as_of: dt.date, *, rejects: str | None = None,
-    breakdown: BreakdownRequest | None = None, roster: set[str] | None = None,
-) -> ProgressResult:
-    """Everything `progress` reports, from a store whose files are loaded."""
-    targets = store.targets
-    kept = dimensions.ATTRIBUTES.get(breakdown.by) if breakdown else None
-    counts = counting.count(store, as_of, kept)
-    sanity.stop_if_mostly_rejected(store, counts.reconciliation)  # before anything is written
+    run: Run, targets_path: str, as_of: dt.date, as_of_warning: Notice | None = None, *,
+    rejects: str | None = None, breakdown: BreakdownRequest | None = None,
+    roster: set[str] | None = None,
+) -> tuple[ProgressResult, Counted]:
+    """Everything `progress` reports, from a run whose files are loaded; and the window
+    counted, for what else a caller reads of it."""
+    targets = run.targets
+    counted = run.count(as_of, keep=breakdown.by if breakdown else None)
+    counts = counted.counts
+    run.stop_if_mostly_rejected(counts.reconciliation)  # before anything is written
     if rejects is not None:
-        write_rejects(store, rejects)
+        run.write_rejects(rejects)
     plan = Plan(targets, as_of, {p: c.achieved for p, c in counts.programs.items()})
-    has_staff = any("staff_id" in s.layout.positions for s in store.sources)
     return ProgressResult(
         generator=f"sspost {__version__}",
         targets=targets_path,
@@ -238,22 +222,20 @@ def collect(
         period_end=targets.period.end,
         as_of=as_of,
         programs=program_progress(plan, counts),
-        breakdown=breakdown_of(store, plan, breakdown) if breakdown else None,
+        breakdown=breakdown_of(counted, plan, breakdown) if breakdown else None,
         campaigns=campaign_results(
-            targets,
-            dimensions.campaign_staff_counts(store, {c.date for c in targets.campaigns}, as_of),
-            has_staff, roster),
+            targets, counted.campaign_staff({c.date for c in targets.campaigns}),
+            run.has_staff, roster),
         reconciliation=counts.reconciliation,
-        warnings=warnings_for(targets, counts, id_map=store.options.id_map is not None)
-        + ([store.as_of_warning] if store.as_of_warning else []),
-    )
+        warnings=warnings_for(targets, counts, id_map=run.id_mapped)
+        + ([as_of_warning] if as_of_warning else []),
+    ), counted
 
 
-def breakdown_of(store: RecordStore, plan: Plan, request: BreakdownRequest) -> Breakdown:
-    counts = dimensions.counts_by(store, request.by)
+def breakdown_of(counted: Counted, plan: Plan, request: BreakdownRequest) -> Breakdown:
+    counts = counted.by(request.by)
     if request.by == "unit":
-        sent = dimensions.units_with_records(store, plan.as_of)
-        return by_unit(plan, counts, sent, request.depth, request.sort)
+        return by_unit(plan, counts, counted.units_with_records(), request.depth, request.sort)
     if request.by == "province":
         return by_province(plan, counts, provinces.names(), request.sort)
     if request.by == "month":

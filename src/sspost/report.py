@@ -12,12 +12,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
+from sspost import records
 from sspost.breakdowns import BreakdownRow
 from sspost.last_year import LastYearData, cumulative_by_day, with_last_year
 from sspost.measures import elapsed
 from sspost.problems import UsageError
-from sspost.progress import BreakdownRequest, ProgressResult, collect, keeping
-from sspost.records import ReadOptions, RecordStore, dimensions, loading, sanity
+from sspost.progress import BreakdownRequest, ProgressResult, collect
+from sspost.records import ReadOptions, Run
 from sspost.targets import TargetFile
 
 
@@ -98,12 +99,12 @@ def parse_month(month: str, targets: TargetFile) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def report_as_of(store: RecordStore, first: dt.date, last: dt.date) -> dt.date:
+def report_as_of(run: Run, first: dt.date, last: dt.date) -> dt.date:
     """The month's last day, or the latest record inside it when the month is not over."""
-    latest = sanity.latest_dates(store)[0]
+    latest = run.latest()[0]
     if latest is not None and first <= latest < last:
         return latest
-    return min(last, store.targets.period.end)
+    return min(last, run.targets.period.end)
 
 
 def build_report(
@@ -113,11 +114,10 @@ def build_report(
 ) -> MonthlyReport:
     first, last = parse_month(month, targets)
     request = BreakdownRequest("unit" if targets.units else "province")
-    with RecordStore(targets, keeping(options, request)) as store:
-        loading.load(store, data)
-        as_of = report_as_of(store, first, last)
-        result = collect(store, targets_path, as_of, breakdown=request, roster=roster)
-        per_day = dimensions.counts_by(store, "day")
+    with records.open(targets, data, options, keep=request.by) as run:
+        as_of = report_as_of(run, first, last)
+        result, window = collect(run, targets_path, as_of, breakdown=request, roster=roster)
+        per_day = window.by("day")
     result, counted = with_last_year(result, targets, baseline_data or [], options=options,
                                      breakdown=request)
     series = [_series(targets, code, per_day, as_of, first, counted)

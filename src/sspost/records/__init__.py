@@ -1,6 +1,15 @@
-"""Participant CSVs: layout detection, reading into the engine, counting, reconciliation."""
+"""Participant exports: read, checked and counted, behind one door (`records.open`, see run).
 
-from sspost.records.model import Counts, Reconciliation, RejectedRow
-from sspost.records.store import ReadOptions, RecordStore
+Reading: archive, source (the scan of a file's bytes), layout and forms (its header), prepare
+and xlsx (files the engine cannot read as they are), staging (each row typed and checked),
+loading (all of it into the store) and cache (--db). Counting: tie_rule and key (the earliest
+record), counting, earliest (--db), dimensions (breakdowns), rejects and sanity.
+"""
 
-__all__ = ["Counts", "ReadOptions", "Reconciliation", "RecordStore", "RejectedRow"]
+from sspost.records.layout import CANONICAL
+from sspost.records.model import REASON_BY_CODE, Counts, FileReport, Reconciliation, RejectedRow
+from sspost.records.run import KEPT, Counted, Run, open
+from sspost.records.store import ReadOptions
+
+__all__ = ["CANONICAL", "KEPT", "REASON_BY_CODE", "Counted", "Counts", "FileReport",
+           "ReadOptions", "Reconciliation", "RejectedRow", "Run", "open"]

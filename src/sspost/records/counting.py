@@ -23,6 +23,9 @@ from sspost.records.staging import PERSONAL_NUMBER_OFFSET, PROGRAM_SLOTS
 from sspost.records.tie_rule import first_key
 
 if TYPE_CHECKING:
+    from sspost.records.key import FirstKey
+
+if TYPE_CHECKING:
     from sspost.records.store import RecordStore
 
 
@@ -39,12 +42,13 @@ def participant_sql(store: RecordStore) -> tuple[str, str]:
             "LEFT JOIN id_map m ON m.old_pid = c.pid")
 
 
-def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> Counts:
-    """Counts for the window ending `as_of`.
+def count(store: RecordStore, as_of: dt.date,
+          attribute: str | None = None) -> tuple[Counts, FirstKey]:
+    """Counts for the window ending `as_of`, and the shape of the order key they were made with.
 
     `attribute` (unit, province or staff) is kept from each participant's earliest record, for
-    a breakdown by it; the order key of that record is kept (`first`, see `FirstKey`), and
-    `store.counted` is that key's shape, to read the day (days since 1970) back from it.
+    a breakdown by it; the order key of that record is kept (`first`, see `FirstKey`), and the
+    key returned is its shape, to read the day (days since 1970) back from it.
     """
     con = store.con
     window = window_sql(store, as_of)
@@ -64,7 +68,6 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
         ordered = (f"SELECT {who} AS who, min({key.sql}) AS first FROM checked c {join} "
                    f"WHERE {accepted} AND {window} GROUP BY ALL")
     kept = key.attribute(attribute) if attribute else "NULL::INTEGER"
-    store.counted = key  # the day is worked out where read: a stored column costs more
     con.execute(f"CREATE OR REPLACE TEMP TABLE firsts AS "
                 f"SELECT who, first, {kept} AS attribute FROM ({ordered})")
     # Aggregate-layout rows stand for their counts; they have no participant to de-duplicate.
@@ -75,13 +78,14 @@ def count(store: RecordStore, as_of: dt.date, attribute: str | None = None) -> C
         FROM checked
         WHERE reason IS NULL AND file_idx IN ({aggregate}) AND {window}
     """)
-    return Counts(
+    counts = Counts(
         as_of=as_of,
         programs=_program_counts(store),
         reconciliation=_reconcile(store, window),
         unknown_units=_unknown_units(store, window),
         ambiguous_codes=store.ambiguous_codes,
     )
+    return counts, key  # the day is worked out where read: a stored column costs more
 
 
 def _last_day(store: RecordStore) -> dt.date:

@@ -38,22 +38,17 @@ _ROW_CODES = {"staff": "(SELECT idx FROM staff_codes WHERE code = staff)",
               "province": "(SELECT place FROM province_place_of_row WHERE row = province)"}
 
 
-def _counted(store: RecordStore) -> FirstKey:
-    """The key of the window counted last: a breakdown reads the window `counting.count` made."""
-    if store.counted is None:
-        raise RuntimeError("counting.count(store, as_of) comes before a breakdown")
-    return store.counted
-
-
-def counts_by(store: RecordStore, dimension: str) -> dict[tuple[str, str | None], int]:
-    """(program code, key) -> participants, for one dimension.
+def counts_by(store: RecordStore, counted: FirstKey,
+              dimension: str) -> dict[tuple[str, str | None], int]:
+    """(program code, key) -> participants, for one dimension, of the window `counting.count`
+    made last with the key `counted`.
 
     unit, province and staff need `counting.count(store, ..., attribute=dimension)` to have kept it.
     """
     attribute = ATTRIBUTES.get(dimension)
     # Participants are summed per stored key first, so the key is read for a few rows only.
     person_key, row_key = ("attribute", _ROW_CODES.get(attribute, attribute)) if attribute else (
-        _counted(store).day("first"), "(d - DATE '1970-01-01')::BIGINT")
+        counted.day("first"), "(d - DATE '1970-01-01')::BIGINT")
     rows = store.con.execute(f"""
         SELECT program, {_KEYS[dimension]} AS k, sum(n) FROM (
             SELECT program, key, sum(n) AS n FROM (
@@ -78,15 +73,14 @@ def units_with_records(store: RecordStore, as_of: dt.date) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date,
-                          ) -> dict[tuple[str, dt.date], dict[str | None, int]]:
+def campaign_staff_counts(store: RecordStore, counted: FirstKey, days: set[dt.date],
+                          as_of: dt.date) -> dict[tuple[str, dt.date], dict[str | None, int]]:
     """(program, day) -> participants signed up that day per staff member, for every campaign
     day in one pass: a participant counts on the day of their earliest record, for the staff
     member of the record the tie rule picks (SPEC section 4)."""
     if not days:
         return {}
     listed = ", ".join(map(sql.day, sorted(days)))
-    counted = _counted(store)
     if counted.complete:  # the counted key names each participant's record by the whole rule
         day = counted.day("first")
         rows = store.con.execute(f"""
@@ -101,7 +95,7 @@ def campaign_staff_counts(store: RecordStore, days: set[dt.date], as_of: dt.date
             ) GROUP BY ALL
         """).fetchall()
     else:
-        rows = _campaign_rows_counts(store, days, listed, as_of)
+        rows = _campaign_rows_counts(store, counted, days, listed, as_of)
     counts: dict[tuple[str, dt.date], dict[str | None, int]] = {}
     for program, day, staff, n in rows:
         per_staff = counts.setdefault((store.programs[int(program)], day), {})
@@ -113,8 +107,8 @@ def _epoch_days(days: set[dt.date]) -> str:
     return ", ".join(str((day - dt.date(1970, 1, 1)).days) for day in sorted(days))
 
 
-def _campaign_rows_counts(store: RecordStore, days: set[dt.date], listed: str,
-                          as_of: dt.date) -> list[tuple[Any, ...]]:
+def _campaign_rows_counts(store: RecordStore, counted: FirstKey, days: set[dt.date],
+                          listed: str, as_of: dt.date) -> list[tuple[Any, ...]]:
     """(program, day, staff, participants) rows of campaign days (`listed` as SQL dates), when
     the counted key holds the day alone or part of the rule: the rows of those days are ordered
     by the whole of it."""
@@ -135,7 +129,7 @@ def _campaign_rows_counts(store: RecordStore, days: set[dt.date], listed: str,
         FROM checked c {join}
         WHERE c.reason IS NULL AND c.d IN ({listed}) AND c.file_idx NOT IN ({aggregate})
     """)
-    first_day = _counted(store).day("f.first")
+    first_day = counted.day("f.first")
     store.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE campaign_rows AS
         SELECT * FROM campaign_rows WHERE who IN (

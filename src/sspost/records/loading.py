@@ -60,7 +60,7 @@ def read_rows(path: str, delimiter: str | None = None) -> list[list[str]]:
 def load(store: RecordStore, paths: list[str]) -> None:
     """Read `paths` into `checked`, one Source each on `store.sources` (the module's
     docstring); with --db, reuse the files whose rows are cached."""
-    store.tie_parts = {}  # new rows: the tie rule's codes are worked out again
+    store.forget_tie_parts()
     input_format = store.targets.input
     columns = {k: v for k, v in input_format.columns.model_dump().items() if v}
     columns.update(store.options.columns)

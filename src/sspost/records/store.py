@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from sspost.catalogue import Notice
 from sspost.problems import UsageError
 from sspost.provinces import merged_into
 from sspost.records.layout import Layout
@@ -29,7 +28,6 @@ from sspost.text import fold
 if TYPE_CHECKING:
     import duckdb
 
-    from sspost.records.key import FirstKey
     from sspost.targets.model import TargetFile
 
 __all__ = ["ReadOptions", "RecordStore", "Source"]
@@ -126,11 +124,8 @@ class RecordStore:
         self.programs = list(targets.programs)
         self.sources: list[Source] = []
         self.columns: tuple[str, ...] = BASE_COLUMNS  # of `checked`: see load
-        self.as_of_warning: Notice | None = None  # set when the default as-of date is doubtful
         # The tie rule's parts of the order key, by the rows they rank (tie_rule.first_key).
-        self.tie_parts: dict[str, tuple[list[tuple[str, str, int]], dict[str, int]]] = {}
-        # The key `firsts.first` was made with (set by counting.count; the breakdowns read it).
-        self.counted: FirstKey | None = None
+        self._tie_parts: dict[str, tuple[list[tuple[str, str, int]], dict[str, int]]] = {}
         self.rewritten: dict[int, Prepared] = {}  # files records.prepare rewrote, by index
         # Rows carrying both ids joined the two in `id_map` (loading); codes paired with
         # several personal numbers, joined to none (a warning).
@@ -244,6 +239,19 @@ class RecordStore:
     def close(self) -> None:
         self.con.close()
         self._tmp.cleanup()
+
+    def tie_parts(self, table: str, make: Callable[[dict[str, int]], list[tuple[str, str, int]]],
+                  ) -> tuple[list[tuple[str, str, int]], dict[str, int]]:
+        """The tie rule's parts over `table`, made once per load (`make` fills the places of
+        empty values it is given): the same for every count of the rows loaded."""
+        if table not in self._tie_parts:
+            places: dict[str, int] = {}
+            self._tie_parts[table] = (make(places), places)
+        return self._tie_parts[table]
+
+    def forget_tie_parts(self) -> None:
+        """New rows: the tie rule's codes are worked out again."""
+        self._tie_parts = {}
 
     def column(self, name: str, table: str = "") -> str:
         """SQL for a column of `checked` (qualified by `table`), NULL when the run stores none."""

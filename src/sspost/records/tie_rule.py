@@ -37,10 +37,7 @@ def first_key(store: RecordStore, as_of: dt.date, *, tie: str | None,
     parts: list[tuple[str, str, int]] = [("day", f"c.d - {day_sql(start)}", day_bits)]
     empty: dict[str, int] = {}
     if tie:
-        cached = store.tie_parts.get(table)  # the same for every count of a loaded store
-        if cached is None:
-            places: dict[str, int] = {}
-            cached = store.tie_parts[table] = (_tie_parts(store, places, table), places)
+        cached = store.tie_parts(table, lambda places: _tie_parts(store, places, table))
         needed = TIE_ORDER[:TIE_ORDER.index(tie) + 1]
         parts += [p for p in cached[0] if p[0] in needed]
         empty = {k: v for k, v in cached[1].items() if k in needed}
