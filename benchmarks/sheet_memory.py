@@ -30,11 +30,6 @@ from python_calamine import CalamineWorkbook
 n = sum(1 for _ in CalamineWorkbook.from_path(PATH).get_sheet_by_index(0).iter_rows())
 print(n)
 """,
-    "sspost.records.xlsx (expat, row by row)": """
-from sspost.records.xlsx import Workbook
-book = Workbook(PATH)
-print(sum(1 for _ in book.rows(next(iter(book.sheets)))))
-""",
     "openpyxl read_only iter_rows": """
 import openpyxl
 book = openpyxl.load_workbook(PATH, read_only=True)

@@ -277,7 +277,7 @@ def test_an_output_is_complete_or_absent(tmp_path: Path, plan: Path, export: Pat
     def half_written(*args: object) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setitem(formats.PROGRESS_RENDERERS, "json", half_written)
+    monkeypatch.setitem(formats.PROGRESS, "json", half_written)
     result = run("progress", plan, export, "-o", out)
     assert result.exit_code == 130
     assert out.read_text(encoding="utf-8") == "the previous run's output"

@@ -264,9 +264,8 @@ def test_as_of_with_no_records_in_the_period(tmp_path: Path, plan: Path) -> None
 
 def test_every_format_choice_has_a_renderer() -> None:
     from sspost.cli import ProblemFormat, ProgressFormat
-    from sspost.render.formats import PROGRESS_RENDERERS
+    from sspost.render.formats import PROGRESS
     from sspost.render.problems import PROBLEM_RENDERERS
 
-    # xlsx is written to a file by xlsx_format; csv_bom is csv with --bom
-    assert {f.value for f in ProgressFormat} - {"xlsx"} == set(PROGRESS_RENDERERS) - {"csv_bom"}
+    assert {f.value for f in ProgressFormat} == set(PROGRESS)
     assert {f.value for f in ProblemFormat} - {"auto"} == set(PROBLEM_RENDERERS)

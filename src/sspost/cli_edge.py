@@ -13,12 +13,12 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 import typer.core
 
-from sspost.problems import Exit, UsageError, interrupted
+from sspost.problems import Exit, Failure, UsageError, exit_code, interrupted
 from sspost.shown import clean
 
 _LONGEST_LINE = 1000
@@ -44,6 +44,22 @@ def error(message: str) -> None:
     say(f"sspost: error: {message}")
 
 
+def fail(message: str, code: int = Exit.USAGE) -> NoReturn:
+    """Stop the command here: one error line, and the exit code."""
+    error(message)
+    raise typer.Exit(code)
+
+
+def finish(failures: list[Failure]) -> None:
+    """The end of every command that ran to its end: what failed said, and its exit code."""
+    for failure in failures:
+        if failure.message:
+            error(failure.message)
+    code = exit_code(failures)
+    if code != Exit.OK:
+        raise typer.Exit(code)
+
+
 def silence_stdout() -> None:
     """After a broken pipe, Python's own flush at exit would print a traceback."""
     try:
@@ -62,6 +78,13 @@ def _usage_message(exc: typer.TyperException) -> str:
 
 class Edge(typer.core.TyperGroup):
     """The command group, run so that it never ends in a traceback or a Rich box."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # the reader went away (`| head`): said by the exit code only
+            silence_stdout()  # (click would exit 1 for it, as if problems were found)
+            raise typer.Exit(Exit.USAGE) from None
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,

@@ -6,14 +6,16 @@ Option values that cannot be used raise UsageError, which the CLI prints as one 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 
@@ -99,7 +101,7 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
 
 
 def parse_columns(pairs: list[str]) -> dict[str, str]:
-    from sspost.records.layout import CANONICAL
+    from sspost.records import CANONICAL
 
     columns = {}
     for pair in pairs:
@@ -125,56 +127,163 @@ def date_format_option(value: str | None) -> str | None:
         raise UsageError(f"--date-format {exc}") from None
 
 
+# The --help panels, common ones first.
+COUNTING = "What to count"
+OUTPUT = "Output"
+READING = "Reading the exports"
+ENGINE = "Engine"
+
 AsOf = Annotated[str | None, typer.Option(
     "--as-of", metavar="DATE",
-    help="Report date YYYY-MM-DD (default: the latest record date in the period).")]
+    help="Report date YYYY-MM-DD (default: the latest record date in the period).",
+    rich_help_panel=COUNTING)]
 Columns = Annotated[list[str] | None, typer.Option(
     "--column", metavar="CANONICAL=HEADER",
-    help="Map a header onto a column: CANONICAL=Header (repeatable).")]
+    help="Map a header onto a column: CANONICAL=Header (repeatable).", rich_help_panel=READING)]
 DateFormat = Annotated[str | None, typer.Option(
-    "--date-format", metavar="FORMAT", help='Another accepted date format, e.g. "%d/%m/%Y".')]
+    "--date-format", metavar="FORMAT", help='Another accepted date format, e.g. "%d/%m/%Y".',
+    rich_help_panel=READING)]
 Delimiter = Annotated[str | None, typer.Option(
     "--delimiter", metavar="CHAR",
-    help="Field delimiter: , ; | or tab (default: detected from the header).")]
+    help="Field delimiter: , ; | or tab (default: detected from the header).",
+    rich_help_panel=READING)]
 Encoding = Annotated[str | None, typer.Option(
     "--encoding", metavar="NAME",
     help="Encoding of the CSVs, e.g. windows-1258 (default: UTF-8, or UTF-16 "
-    "with a byte-order mark).")]
+    "with a byte-order mark).", rich_help_panel=READING)]
 IdMap = Annotated[Path | None, typer.Option(
     "--id-map", metavar="FILE",
-    help="CSV old_id,new_id: a 10-digit code and the 12-digit number replacing it.")]
+    help="CSV old_id,new_id: a 10-digit code and the 12-digit number replacing it.",
+    rich_help_panel=READING)]
 MaxErrors = Annotated[int, typer.Option(
-    "--max-errors", metavar="N", min=0, help="Bad rows listed in JSON (and at most 20 on stderr).")]
+    "--max-errors", metavar="N", min=0, help="Bad rows listed in JSON (and at most 20 on stderr).",
+    rich_help_panel=OUTPUT)]
 Rejects = Annotated[Path | None, typer.Option(
     "--rejects", metavar="FILE",
-    help="Write every rejected row here, as it was, with file, line and reason.")]
-Strict = Annotated[bool, typer.Option("--strict", metavar="", help="Exit 1 on any bad row.")]
+    help="Write every rejected row here, as it was, with file, line and reason.",
+    rich_help_panel=OUTPUT)]
+Strict = Annotated[bool, typer.Option("--strict", metavar="", help="Exit 1 on any bad row.",
+    rich_help_panel=OUTPUT)]
 MemoryLimit = Annotated[str | None, typer.Option(
     "--memory-limit", metavar="SIZE",
     help="Engine memory limit, e.g. 1GB (default: 512MB); beyond it the "
-    "engine spills to a temporary directory.")]
+    "engine spills to a temporary directory.", rich_help_panel=ENGINE)]
 Sheet = Annotated[str | None, typer.Option(
     "--sheet", metavar="NAME", help="The sheet read from spreadsheet files (default: the "
-    "first).")]
+    "first).", rich_help_panel=READING)]
 ProgramOption = Annotated[str | None, typer.Option(
     "--program", metavar="CODE",
     help="The program of every row of files that have no program column (a form's comes from "
-    "the plan's input.forms).")]
+    "the plan's input.forms).", rich_help_panel=READING)]
 Member = Annotated[str | None, typer.Option(
-    "--member", metavar="NAME", help="The file read from a .zip that holds several.")]
+    "--member", metavar="NAME", help="The file read from a .zip that holds several.",
+    rich_help_panel=READING)]
 Threads = Annotated[int | None, typer.Option(
     "--threads", metavar="N",
     min=1, max=1024, help="Engine threads (default: the CPU count, at most 8; "
-    "never more than the CPU count).")]
+    "never more than the CPU count).", rich_help_panel=ENGINE)]
 BaselineData = Annotated[list[str] | None, typer.Option(
     "--baseline-data", metavar="FILE",
     help="Last year's exports, to compare with last year at the same day; repeat the option "
     "for more files, or give a quoted pattern ('exports/2024-*.csv'). With --db, their rows "
-    "are kept beside it in FILE.last-year.")]
+    "are kept beside it in FILE.last-year.", rich_help_panel=COUNTING)]
 Db = Annotated[Path | None, typer.Option(
     "--db", metavar="FILE",
     help="Keep the typed rows in this DuckDB file: a rerun parses only files that are "
-    "new or changed (e.g. another --as-of, or this month's file added).")]
+    "new or changed (e.g. another --as-of, or this month's file added).", rich_help_panel=ENGINE)]
+
+OutputFile = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
+                                                help="Write here, not stdout.",
+                                                rich_help_panel=OUTPUT)]
+Bom = Annotated[bool, typer.Option(
+    "--bom", metavar="", help="--format csv: start with a UTF-8 byte-order mark, so that Excel "
+    "shows Vietnamese letters right.", rich_help_panel=OUTPUT)]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language for people.",
+                                          rich_help_panel=OUTPUT)]
+ProgressFormatOption = Annotated[ProgressFormat | None, typer.Option(
+    "--format", "-f", help="Default: from the --output extension (.json .csv .md .xlsx), "
+    "else table.", rich_help_panel=OUTPUT)]
+FailOnOption = Annotated[FailOn | None, typer.Option(
+    "--fail-on", help="Exit 1 when a program is at this status or worse.",
+    rich_help_panel=OUTPUT)]
+ByOption = Annotated[By | None, typer.Option("--by", help="Add a breakdown.",
+                                             rich_help_panel=COUNTING)]
+Depth = Annotated[int | None, typer.Option(
+    "--depth", metavar="N", min=1, help="Levels of the unit tree shown (--by unit).",
+    rich_help_panel=COUNTING)]
+SortOption = Annotated[Sort, typer.Option(
+    "--sort", help="Row order: auto is laggards first (lowest pace, or fewest "
+    "participants), months in order.", rich_help_panel=COUNTING)]
+Limit = Annotated[int | None, typer.Option(
+    "--limit", metavar="N", min=1, help="--by staff: only the N lowest and N highest.",
+    rich_help_panel=COUNTING)]
+Staff = Annotated[Path | None, typer.Option(
+    "--staff", metavar="FILE",
+    help="Roster CSV (staff_id, unit): rostered staff without records count "
+    "as not meeting a campaign quota.", rich_help_panel=COUNTING)]
+Targets = Annotated[Path, typer.Argument(help="Target file (YAML).")]
+Data = Annotated[list[Path], typer.Argument(
+    help="Participant exports (CSV or spreadsheets), read as one set.")]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the exports are read and the engine run: the options every command that reads
+    records takes, declared once (READING_OPTIONS) and collected here by `reads_records`."""
+
+    column: list[str] | None = None
+    date_format: str | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    id_map: Path | None = None
+    sheet: str | None = None
+    member: str | None = None
+    program: str | None = None
+    max_errors: int = 100
+    memory_limit: str | None = None
+    threads: int | None = None
+    db: Path | None = None
+
+    def options(self, data: list[Path]) -> ReadOptions:
+        """The settings records/ is given; a value it cannot use is a UsageError."""
+        return read_options(column=self.column, date_format=self.date_format,
+                            delimiter=self.delimiter, encoding=self.encoding,
+                            id_map=self.id_map, max_errors=self.max_errors,
+                            memory_limit=self.memory_limit, threads=self.threads, data=data,
+                            db=self.db, sheet=self.sheet, member=self.member,
+                            program=self.program)
+
+
+READING_OPTIONS: dict[str, object] = {
+    "column": Columns, "date_format": DateFormat, "delimiter": Delimiter, "encoding": Encoding,
+    "id_map": IdMap, "sheet": Sheet, "member": Member, "program": ProgramOption,
+    "max_errors": MaxErrors, "memory_limit": MemoryLimit, "threads": Threads, "db": Db,
+}
+
+C = TypeVar("C", bound=Callable[..., None])
+
+
+def reads_records(command: C) -> C:
+    """The command with every reading option after its own, handed to it as one `reading:
+    Reading` value (Typer reads a command's options from its signature, so that is what this
+    sets)."""
+    own = [p for p in inspect.signature(command, eval_str=True).parameters.values()
+           if p.name != "reading"]
+    defaults = Reading()
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind,
+                               default=getattr(defaults, name))
+             for name, kind in READING_OPTIONS.items()]
+
+    @functools.wraps(command)
+    def run(**values: Any) -> None:
+        reading = Reading(**{name: values.pop(name) for name in READING_OPTIONS})
+        command(reading=reading, **values)
+
+    signature = inspect.Signature(
+        [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + added)
+    run.__signature__ = signature  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    return cast(C, run)
 
 
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sspost.targets.loader import PLACEHOLDER, Placeholders
+from sspost.problems import Failure, Problem, Severity
+from sspost.targets.loader import PLACEHOLDER, Placeholders, read_plan_and_placeholders
 from sspost.targets.model import TargetFile, Unit
 
 KINDS = ("added", "removed", "changed", "moved")
@@ -145,3 +146,34 @@ def diff(old: TargetFile, new: TargetFile, placeholders: tuple[Placeholders, Pla
                                   parent_target, parent))
     return sorted(changes, key=lambda c: (c.path.split("[")[0].split(".")[0] != "programs",
                                           c.path))
+
+
+@dataclass(frozen=True)
+class Compared:
+    """`sspost diff` of two files: the problems each has, and the changes when both read."""
+
+    problems: list[Problem]
+    changes: list[Change] | None  # None when a file cannot be read as a plan
+    unreadable: str | None = None  # that file
+    errors: int = 0  # problems that are errors: the plans break a rule
+
+    def failures(self, *, exit_code: bool) -> list[Failure]:
+        """A plan that breaks a rule fails as validate would; --exit-code: any change fails."""
+        out = [Failure(message=f"{self.errors:,} error{'s' * (self.errors != 1)} in the plans "
+                               "(above)")] if self.errors else []
+        return out + ([Failure()] if exit_code and self.changes else [])
+
+
+def compare_files(old: str, new: str) -> Compared:
+    """Both files read in turn (stopping at one that is not a plan), then compared."""
+    plans, problems, placeholders = [], list[Problem](), list[Placeholders]()
+    for path in (old, new):
+        plan, found, unfilled = read_plan_and_placeholders(path)
+        problems += found
+        if plan is None:
+            return Compared(problems, None, path)
+        plans.append(plan)
+        placeholders.append(unfilled)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    return Compared(problems, diff(plans[0], plans[1], (placeholders[0], placeholders[1])),
+                    errors=errors)

@@ -53,6 +53,22 @@ class Exit:
     INTERRUPTED = 130
 
 
+@dataclass(frozen=True)
+class Failure:
+    """Why a run that wrote its output still fails (`--strict`, `--fail-on`, rows rejected by
+    `check`, errors found by `validate`): its exit code, and what to say ("" when the output
+    already says it)."""
+
+    code: int = Exit.PROBLEMS
+    message: str = ""
+
+
+def exit_code(failures: list[Failure]) -> int:
+    """The run's exit code: the gravest failure's (a usage error over problems found), else 0.
+    Every command ends here, or in the edge's handling of an exception (cli_edge)."""
+    return max((f.code for f in failures), default=Exit.OK)
+
+
 class UsageError(Exception):
     """Input that cannot be used at all: a missing file, a bad option value, undecodable bytes.
 

@@ -10,7 +10,7 @@ from sspost.breakdowns import Breakdown, Plan, by_month, by_province, by_staff, 
 from sspost.campaigns import CampaignResult, campaign_results
 from sspost.catalogue import Label, Notice, Share
 from sspost.measures import LastYear, Measures, NationalTotal, national_total
-from sspost.problems import UsageError
+from sspost.problems import Failure, UsageError
 from sspost.records import REASON_BY_CODE, Counted, Counts, ReadOptions, Reconciliation, Run
 from sspost.shown import clean
 from sspost.targets import TargetFile
@@ -241,3 +241,23 @@ def breakdown_of(counted: Counted, plan: Plan, request: BreakdownRequest) -> Bre
     if request.by == "month":
         return by_month(plan, counts, request.sort)
     return by_staff(plan, counts, request.sort, request.limit)
+
+
+# --fail-on: the statuses at or worse than each.
+_AT_OR_WORSE = {"behind": ("behind",), "at_risk": ("behind", "at_risk")}
+
+
+def failures(result: ProgressResult, *, fail_on: str | None, strict: bool) -> list[Failure]:
+    """Why a progress run that wrote its result fails: a program at the --fail-on status or
+    worse, any row rejected under --strict."""
+    out = []
+    late = [p.program for p in result.programs
+            if fail_on and p.measures.status in _AT_OR_WORSE[fail_on]]
+    if late:
+        out.append(Failure(message=(
+            f"--fail-on {fail_on}: {', '.join(late)} {'is' if len(late) == 1 else 'are'} "
+            f"{(fail_on or '').replace('_', ' ')}{' or worse' if fail_on == 'at_risk' else ''}")))
+    rejected = result.reconciliation.rejected
+    if strict and rejected:
+        out.append(Failure(message=f"--strict: {rejected:,} row{'s' * (rejected != 1)} rejected"))
+    return out

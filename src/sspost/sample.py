@@ -72,3 +72,4 @@ def write_sample(out: TextIO, rows: int, seed: int, start: dt.date, end: dt.date
             writer.writerow(record)
             written += 1
     return written
+

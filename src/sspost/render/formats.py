@@ -1,18 +1,86 @@
-"""The progress renderers by `--format` name."""
+"""The renderers, one interface per result kind: `render(result, style) -> text or bytes`.
+
+Only the CLI writes what they return. Each registry is keyed by the `--format` name (the monthly
+report's by file name).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
-from sspost.progress import ProgressResult
 from sspost.render import csv_format, json_format, markdown, table
 
-Renderer = Callable[[ProgressResult, str, bool], str]
+if TYPE_CHECKING:
+    from sspost.progress import CheckResult, ProgressResult
+    from sspost.report import MonthlyReport
 
-PROGRESS_RENDERERS: dict[str, Renderer] = {
-    "table": table.render,
-    "json": json_format.render,
-    "csv": csv_format.render,
-    "csv_bom": csv_format.render_with_bom,
-    "markdown": markdown.render,
+
+@dataclass(frozen=True)
+class Style:
+    """How the reader asked for it."""
+
+    lang: str = "en"
+    color: bool = False  # Rich colour on a terminal
+    bom: bool = False  # CSV: a UTF-8 byte-order mark first, for Excel
+    show_skipped: bool = False  # check: the rows that are not data too
+
+
+R = TypeVar("R")
+Renderer = Callable[[R, Style], str | bytes]
+
+
+def _workbook(result: ProgressResult, style: Style) -> bytes:
+    from sspost.render import xlsx_format  # XlsxWriter only when a workbook is asked for
+
+    return xlsx_format.render(result, style.lang)
+
+
+def _csv(result: ProgressResult, style: Style) -> str:
+    return (csv_format.render_with_bom if style.bom else csv_format.render)(result)
+
+
+PROGRESS: dict[str, Renderer[ProgressResult]] = {
+    "table": lambda result, style: table.render(result, style.lang, style.color),
+    "json": lambda result, style: json_format.render(result),
+    "csv": _csv,
+    "markdown": lambda result, style: markdown.render(result, style.lang),
+    "xlsx": _workbook,
+}
+
+
+def _check_problems(name: str) -> Renderer[CheckResult]:
+    def render(result: CheckResult, style: Style) -> str:
+        from sspost.render.problems import PROBLEM_RENDERERS
+
+        problems = [row.as_problem() for row in result.reconciliation.rejected_rows]
+        text = PROBLEM_RENDERERS[name](problems, [])
+        return text + (json_format.skipped_lines(result) if style.show_skipped else "")
+    return render
+
+
+CHECK: dict[str, Renderer[CheckResult]] = {
+    "text": _check_problems("text"),
+    "github": _check_problems("github"),
+    "json": lambda result, style: json_format.check_json(result, style.show_skipped),
+}
+
+
+def _report_page(kind: str) -> Renderer[MonthlyReport]:
+    def render(report: MonthlyReport, style: Style) -> str:
+        from sspost.render import report_html
+
+        return (report_html.render_html if kind == "html"
+                else report_html.render_markdown)(report, style.lang)
+    return render
+
+
+# The monthly report's files, in the order they are written and named.
+REPORT: dict[str, Renderer[MonthlyReport]] = {
+    "report.html": _report_page("html"),
+    "report.md": _report_page("markdown"),
+    "progress.json": lambda report, style: PROGRESS["json"](report.result, style),
+    "progress.csv": lambda report, style: csv_format.render(report.result),
+    "progress.xlsx": lambda report, style: _workbook(report.result, style),
 }

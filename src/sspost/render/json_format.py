@@ -6,8 +6,7 @@ from typing import Any
 
 from sspost.breakdowns import Breakdown, BreakdownRow
 from sspost.progress import CheckResult, ProgramProgress, ProgressResult
-from sspost.records import Reconciliation
-from sspost.records.model import FileReport
+from sspost.records import FileReport, Reconciliation
 from sspost.shown import json_text
 
 SCHEMA_VERSION = 1
