@@ -201,14 +201,14 @@ def test_charted_keeps_the_extremes_and_says_how_many() -> None:
     import datetime as dt
 
     from sspost.breakdowns import BreakdownRow
-    from sspost.measures import Thresholds, measure
+    from sspost.measures import PaceThresholds, measure
     from sspost.report import charted
 
     def row(key: str, achieved: int, target: int | None) -> BreakdownRow:
         m = None if target is None else measure(
             target=target, achieved=achieved, start=dt.date(2025, 1, 1),
             end=dt.date(2025, 12, 31), as_of=dt.date(2025, 6, 30), phasing="linear",
-            thresholds=Thresholds(0.95, 0.8))
+            thresholds=PaceThresholds(0.95, 0.8))
         return BreakdownRow("voluntary_si", key, None, achieved, depth=2, target=target,
                             measures=m)
 

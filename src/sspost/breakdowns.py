@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sspost.measures import Measures, Thresholds, elapsed, measure
+from sspost.measures import Measures, PaceThresholds, elapsed, measure
 from sspost.shown import clean_all
 from sspost.targets.model import TargetFile, Unit
 
@@ -51,8 +51,9 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """What every breakdown needs from the target file and the run."""
+class PlanAt:
+    """The plan at the as-of date: what every measure and breakdown needs of the target file
+    and the run."""
 
     targets: TargetFile
     as_of: dt.date
@@ -62,7 +63,7 @@ class Plan:
         t = self.targets
         return measure(target=target, achieved=achieved, start=t.period.start, end=t.period.end,
                        as_of=self.as_of, phasing=t.phasing,
-                       thresholds=Thresholds(t.thresholds.on_track, t.thresholds.at_risk))
+                       thresholds=PaceThresholds(t.thresholds.on_track, t.thresholds.at_risk))
 
 
 def _pace_key(row: BreakdownRow) -> tuple[Any, ...]:
@@ -87,7 +88,7 @@ def _sorted(rows: list[BreakdownRow], sort: str, default: str) -> list[Breakdown
 class _UnitWalk:
     """One program's walk down the unit tree."""
 
-    plan: Plan
+    plan: PlanAt
     program: str
     own: dict[str, int]  # unit code -> participants whose earliest record names it
     sent: set[str]
@@ -116,7 +117,7 @@ class _UnitWalk:
         return shown + below, achieved, reporting
 
 
-def by_unit(plan: Plan, counts: dict[tuple[str, str | None], int], sent: set[str],
+def by_unit(plan: PlanAt, counts: dict[tuple[str, str | None], int], sent: set[str],
             depth: int | None, sort: str) -> Breakdown:
     rows: list[BreakdownRow] = []
     reported: dict[str, tuple[int, int]] = {}
@@ -147,7 +148,7 @@ def _share(part: int, total: int) -> float | None:
     return part / total if total else None
 
 
-def by_province(plan: Plan, counts: dict[tuple[str, str | None], int],
+def by_province(plan: PlanAt, counts: dict[tuple[str, str | None], int],
                 names: dict[str, str], sort: str) -> Breakdown:
     rows: list[BreakdownRow] = []
     for program in plan.targets.programs:
@@ -159,7 +160,7 @@ def by_province(plan: Plan, counts: dict[tuple[str, str | None], int],
     return Breakdown("province", rows)
 
 
-def by_staff(plan: Plan, counts: dict[tuple[str, str | None], int], sort: str,
+def by_staff(plan: PlanAt, counts: dict[tuple[str, str | None], int], sort: str,
              limit: int | None) -> Breakdown:
     rows: list[BreakdownRow] = []
     for program in plan.targets.programs:
@@ -189,7 +190,7 @@ def _month_end(month: str, cap: dt.date) -> dt.date:
     return min(first_next - dt.timedelta(days=1), cap)
 
 
-def by_month(plan: Plan, counts: dict[tuple[str, str | None], int], sort: str) -> Breakdown:
+def by_month(plan: PlanAt, counts: dict[tuple[str, str | None], int], sort: str) -> Breakdown:
     t = plan.targets
     rows: list[BreakdownRow] = []
     for program, spec in t.programs.items():

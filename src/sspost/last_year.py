@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from sspost import records
-from sspost.breakdowns import Breakdown, BreakdownRow, Plan
+from sspost.breakdowns import Breakdown, BreakdownRow, PlanAt
 from sspost.measures import (
     LastYear,
     last_year_from_cumulative,
@@ -68,7 +68,7 @@ def count_last_year(
         rows: dict[tuple[str, str], int] = {}
         if breakdown is not None:
             totals = {p: c.achieved for p, c in counts.programs.items()}
-            last = breakdown_of(counted, Plan(plan, day, totals), replace(breakdown, limit=None))
+            last = breakdown_of(counted, PlanAt(plan, day, totals), replace(breakdown, limit=None))
             rows = {(r.program, _this_years_key(breakdown.by, r.key)): r.achieved
                     for r in last.rows}
     return LastYearData(day, {p: c.achieved for p, c in counts.programs.items()}, rows,

@@ -13,7 +13,7 @@ Phasing = str | dict[str, float]
 
 
 @dataclass(frozen=True)
-class Thresholds:
+class PaceThresholds:
     on_track: float
     at_risk: float
 
@@ -89,7 +89,7 @@ def last_year_from_cumulative(cumulative: dict[str, int], start: dt.date, end: d
     return LastYear(day, _by_day(values, first, last, day), "cumulative")  # day <= last
 
 
-def status(achieved: int, target: int, pace: float | None, thresholds: Thresholds) -> str:
+def status(achieved: int, target: int, pace: float | None, thresholds: PaceThresholds) -> str:
     if achieved >= target:
         return "achieved"
     if pace is None:  # nothing expected yet: nobody is behind a zero
@@ -121,7 +121,7 @@ class Measures:
 
 def measure(
     *, target: int, achieved: int, start: dt.date, end: dt.date, as_of: dt.date,
-    phasing: Phasing, thresholds: Thresholds,
+    phasing: Phasing, thresholds: PaceThresholds,
 ) -> Measures:
     fraction = elapsed(start, end, as_of, phasing)
     expected = target * fraction
@@ -146,7 +146,10 @@ def measure(
 
 
 @dataclass(frozen=True)
-class NationalTotal:
+class NationalTotalAt:
+    """The VSS figure a share is of at the as-of date (targets.model.NationalTotal is an entry
+    of the plan)."""
+
     participants: int
     as_of: dt.date
     stale: bool
@@ -155,10 +158,10 @@ class NationalTotal:
 
 def national_total(
     entries: list[tuple[dt.date, int, str | None]], as_of: dt.date, period_end: dt.date,
-) -> NationalTotal | None:
+) -> NationalTotalAt | None:
     """The latest VSS figure dated on or before `as_of` (and not after the period)."""
     usable = [e for e in entries if e[0] <= as_of and e[0] <= period_end]
     if not usable:
         return None
     date, participants, source = max(usable, key=lambda e: e[0])
-    return NationalTotal(participants, date, (as_of - date).days > STALE_AFTER_DAYS, source)
+    return NationalTotalAt(participants, date, (as_of - date).days > STALE_AFTER_DAYS, source)

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 
 from sspost import provinces, records
-from sspost.breakdowns import Plan, by_unit
+from sspost.breakdowns import PlanAt, by_unit
 from sspost.catalogue import Notice
 from sspost.measures import national_total
 from sspost.problems import UsageError
@@ -110,7 +110,7 @@ def next_plan(targets: TargetFile, data: list[str], *,
         per_day = counted.by("day")
         units: dict[tuple[str, str], int] = {}
         if has_units and targets.units:
-            plan = Plan(targets, latest, totals)
+            plan = PlanAt(targets, latest, totals)
             breakdown = by_unit(plan, counted.by("unit"), counted.units_with_records(), None,
                                 "code")
             units = {(r.program, r.key): r.achieved for r in breakdown.rows}

@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sspost import __version__, provinces, records
-from sspost.breakdowns import Breakdown, Plan, by_month, by_province, by_staff, by_unit
+from sspost.breakdowns import Breakdown, PlanAt, by_month, by_province, by_staff, by_unit
 from sspost.campaigns import CampaignResult, campaign_results
 from sspost.catalogue import Label, Notice, Share
-from sspost.measures import LastYear, Measures, NationalTotal, national_total
+from sspost.measures import LastYear, Measures, NationalTotalAt, national_total
 from sspost.problems import Failure, UsageError
 from sspost.records import REASON_BY_CODE, Counted, Counts, ReadOptions, Reconciliation, Run
 from sspost.shown import clean
@@ -17,7 +17,7 @@ from sspost.targets import TargetFile
 
 
 @dataclass(frozen=True)
-class Baseline:
+class ReportedBaseline:
     period: str
     participants: int
     national_share: float | None
@@ -29,9 +29,9 @@ class ProgramProgress:
     label: str
     label_vi: str | None
     measures: Measures
-    national_total: NationalTotal | None
+    national_total: NationalTotalAt | None
     share: float | None
-    baseline: Baseline | None
+    baseline: ReportedBaseline | None
     vs_baseline: float | None
     id_kinds: dict[str, int]
     last_year: LastYear | None = None  # set by last_year.attach
@@ -92,7 +92,7 @@ def resolve_as_of(run: Run, as_of: dt.date | None) -> tuple[dt.date, Notice | No
     return as_of, warning
 
 
-def program_progress(plan: Plan, counts: Counts) -> list[ProgramProgress]:
+def program_progress(plan: PlanAt, counts: Counts) -> list[ProgramProgress]:
     targets = plan.targets
     out = []
     for code, program in targets.programs.items():
@@ -111,8 +111,8 @@ def program_progress(plan: Plan, counts: Counts) -> list[ProgramProgress]:
             measures=measures,
             national_total=total,
             share=count.achieved / total.participants if total else None,
-            baseline=Baseline(baseline.period, baseline.participants, baseline.national_share)
-            if baseline else None,
+            baseline=ReportedBaseline(baseline.period, baseline.participants,
+                                      baseline.national_share) if baseline else None,
             vs_baseline=count.achieved / baseline.participants
             if baseline and baseline.participants else None,
             id_kinds={"social_insurance_code": count.social_insurance_codes,
@@ -214,7 +214,7 @@ def collect(
     run.stop_if_mostly_rejected(counts.reconciliation)  # before anything is written
     if rejects is not None:
         run.write_rejects(rejects)
-    plan = Plan(targets, as_of, {p: c.achieved for p, c in counts.programs.items()})
+    plan = PlanAt(targets, as_of, {p: c.achieved for p, c in counts.programs.items()})
     return ProgressResult(
         generator=f"sspost {__version__}",
         targets=targets_path,
@@ -232,7 +232,7 @@ def collect(
     ), counted
 
 
-def breakdown_of(counted: Counted, plan: Plan, request: BreakdownRequest) -> Breakdown:
+def breakdown_of(counted: Counted, plan: PlanAt, request: BreakdownRequest) -> Breakdown:
     counts = counted.by(request.by)
     if request.by == "unit":
         return by_unit(plan, counts, counted.units_with_records(), request.depth, request.sort)

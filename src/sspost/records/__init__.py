@@ -1,6 +1,6 @@
 """Participant exports: read, checked and counted, behind one door (`records.open`, see run).
 
-Reading: archive, source (the scan of a file's bytes), layout and forms (its header), prepare
+Reading: archive, scan (of a file's bytes), layout and forms (its header), prepare
 and xlsx (files the engine cannot read as they are), staging (each row typed and checked),
 loading (all of it into the store) and cache (--db). Counting: tie_rule and key (the earliest
 record), counting, earliest (--db), dimensions (breakdowns), rejects and sanity.

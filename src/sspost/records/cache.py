@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from sspost import __version__
 from sspost.problems import UsageError
 from sspost.records import earliest
-from sspost.records.source import Scan
+from sspost.records.scan import Scan
 
 if TYPE_CHECKING:
     import duckdb

@@ -22,7 +22,7 @@ from sspost.records.prepare import (
     repeated_headers,
     sep_line,
 )
-from sspost.records.source import canonical_encoding, is_utf8
+from sspost.records.scan import canonical_encoding, is_utf8
 from sspost.shown import clean
 from sspost.text import fold, header_key
 

@@ -36,7 +36,7 @@ from sspost.records.prepare import (
     prepare_csv_form,
     prepare_sheet,
 )
-from sspost.records.source import Scan, checksum, first_bad_utf8, is_utf8, scan, transcode
+from sspost.records.scan import Scan, checksum, first_bad_utf8, is_utf8, scan, transcode
 from sspost.records.sql import csv_scan
 from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, staging_sql
 from sspost.records.store import RecordStore, Source

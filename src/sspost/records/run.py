@@ -5,7 +5,7 @@
         by_unit = counted.by("unit")
 
 Everything a command needs goes through `Run` and `Counted`; the modules behind them are the
-package's two halves, reading (archive, source, layout, forms, prepare, xlsx, staging, loading,
+package's two halves, reading (archive, scan, layout, forms, prepare, xlsx, staging, loading,
 cache) and counting (tie_rule, key, counting, earliest, dimensions, rejects, sanity).
 """
 

@@ -19,7 +19,7 @@ from sspost.problems import UsageError
 from sspost.provinces import merged_into
 from sspost.records.layout import Layout
 from sspost.records.prepare import Prepared
-from sspost.records.source import Scan
+from sspost.records.scan import Scan
 from sspost.records.sql import day, lit
 from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, Rules
 from sspost.targets.model import unit_aliases, unit_codes
