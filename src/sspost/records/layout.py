@@ -26,7 +26,10 @@ from sspost.records.scan import canonical_encoding, is_utf8
 from sspost.shown import clean
 from sspost.text import fold, header_key
 
-CANONICAL = ("participant_id", "date", "program", "unit", "province", "staff_id", "participants")
+CANONICAL = ("participant_id", "date", "program", "unit", "province", "staff_id", "participants",
+             "coverage_from", "months", "coverage_to")
+# What a payment covers (SPEC section 5a): read where present, never required.
+COVERAGE = ("coverage_from", "months", "coverage_to")
 # The common Vietnamese names of each column (SPEC section 4), recognised without --column:
 # matched folded (NFC, case, blanks) and also without tone marks, as some systems export them.
 KNOWN_HEADERS = {
@@ -45,6 +48,9 @@ KNOWN_HEADERS = {
     "staff_id": ("Mã nhân viên", "Mã số nhân viên thu", "Mã nhân viên thu", "MaNhanvienThu",
                  "Nhân viên", "Người thu", "Mã người thu"),
     "participants": ("Số người", "Số người tham gia", "Số lượng"),
+    "coverage_from": ("Từ tháng", "Từ tháng/năm", "Từ ngày", "TuNgay", "TUNGAY", "TUTHANG"),
+    "months": ("Số tháng", "Số tháng đóng", "Sothang", "SOTHANG"),
+    "coverage_to": ("Đến tháng", "Đến ngày", "DENTHANG"),
 }
 # Of the participant_id names, those of the 12-digit personal number: a file with one of each
 # kind carries both ids of a person (SPEC section 4, Two ids on one row).

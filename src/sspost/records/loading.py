@@ -270,6 +270,8 @@ def _columns_read(store: RecordStore, layouts: list[Layout]) -> tuple[str, ...]:
         "n": any(layout.aggregate for layout in layouts),
         "paired": any("personal_number" in layout.positions for layout in layouts),
         "grouped": any(not layout.aggregate for layout in layouts),
+        "cover_from": "cover_from" in store.rules.keep,
+        "cover_to": "cover_to" in store.rules.keep,
     }
     return tuple(c for c in CHECKED_COLUMNS if c in BASE_COLUMNS or optional.get(c))
 

@@ -40,6 +40,11 @@ REASON_CATALOGUE = (
     # looks like a 10-digit code, and would count one person twice (SPEC section 4, Reading).
     Reason("numeric_id", "participant_id", "a spreadsheet kept the ids as numbers and dropped "
            "their leading zeros: format the id column as text and export again"),
+    # A cover that is not a real range: months of 0 or above 60, an end before the start, a
+    # month or day that is none (SPEC section 5a).
+    Reason("coverage", "coverage_from", "are the coverage columns (Từ tháng, Số tháng, Đến "
+           "tháng) the right ones? map them with --column coverage_from=HEADER, months=HEADER "
+           "or coverage_to=HEADER"),
 )
 REASONS = tuple(reason.code for reason in REASON_CATALOGUE)
 # The stored "reason" of a row under a form's `Giảm` section that is a good row: accepted, and

@@ -120,6 +120,9 @@ def reason_message(reason: str, value: str, date_hint: str, *, spreadsheet: bool
                 "and export again")
     if reason == "province":
         return f"unknown province code {shown!r}"
+    if reason == "coverage":
+        return (f"the cover is not a real range (from {shown!r}): a month (mm/yyyy) or day "
+                "to start and end, 1 to 60 months, an end on or after the start")
     if not value:
         return "missing participants count"
     return f"participants must be a whole number >= 0 (got {shown!r})"

@@ -12,8 +12,9 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 
+from sspost.records import coverage
 from sspost.records.dates import date_sql, seconds_sql
-from sspost.records.layout import Layout
+from sspost.records.layout import COVERAGE, Layout
 from sspost.records.model import DECREASE, REASONS
 from sspost.records.sql import csv_scan, day, lit
 
@@ -32,7 +33,8 @@ PROGRAM_SLOTS = 256
 CHECKED_COLUMNS = {"file_idx": "USMALLINT", "pid": "BIGINT", "d": "DATE", "program": "UTINYINT",
                    "unit": "INTEGER", "unit_text": "VARCHAR", "province": "UTINYINT",
                    "staff": "VARCHAR", "secs": "INTEGER", "n": "BIGINT", "reason": "UTINYINT",
-                   "paired": "BIGINT", "grouped": "BOOLEAN"}
+                   "paired": "BIGINT", "grouped": "BOOLEAN", "cover_from": "DATE",
+                   "cover_to": "DATE"}
 BASE_COLUMNS = ("file_idx", "pid", "d", "program", "reason")
 
 
@@ -57,6 +59,8 @@ class Rules:
     # Other codes of the plan's units (unit `aliases`): alias -> the index of its unit's code.
     unit_aliases: tuple[tuple[str, int], ...] = ()
     province_codes: tuple[str, ...] = ()
+    # renewals.coverage_months: program index -> months a payment covers (SPEC section 5a).
+    coverage_months: tuple[tuple[int, int], ...] = ()
 
     @property
     def has_units(self) -> bool:
@@ -98,6 +102,23 @@ def _code_of(column: str, codes: tuple[str, ...]) -> str:
     return f"coalesce({code(column)}, {code(_trimmed(column))})"
 
 
+_COVER_FIELDS = {"coverage_from": "cov_from", "months": "cov_months", "coverage_to": "cov_to"}
+
+
+def _with_covers(typed: str, date_format: str | None, rules: Rules) -> str:
+    """The typed rows with their cover's first and last day, and whether it is a bad one
+    (records.coverage), in two more steps of the same pass."""
+    plan_months = ("CASE program " + " ".join(f"WHEN {i} THEN {m}" for i, m in
+                                              rules.coverage_months) + " END"
+                   if rules.coverage_months else "NULL::INTEGER")
+    sql = coverage.typed_sql(date_format, plan_months)
+    given = (f"SELECT *, {sql['start_given']} AS cov_start_given, {sql['end_given']} AS "
+             f"cov_end_given, {sql['months']} AS cov_n_months FROM ({typed})")
+    spans = f"SELECT *, {sql['cover_from']} AS cover_from, {sql['cover_to']} AS cover_to " \
+            f"FROM ({given})"
+    return f"SELECT *, coalesce({sql['bad_cover']}, false) AS bad_cover FROM ({spans})"
+
+
 def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
                 check_nul: bool, columns: tuple[str, ...] = tuple(CHECKED_COLUMNS)) -> str:
     """SELECT producing the `checked` rows of one file: `columns`, in that order."""
@@ -123,7 +144,9 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
         f"{field('number_id')} AS number_id, {field('decrease')} AS decrease_flag, "
         f"{field('program')} AS program_text, {field('unit')} AS unit_raw, "
         f"{field('province')} AS province_raw, {field('staff_id')} AS staff_text, "
-        f"trim({field('participants')}) AS n_text, {nul if check_nul else 'false'} AS has_nul "
+        f"trim({field('participants')}) AS n_text, {nul if check_nul else 'false'} AS has_nul, "
+        + ", ".join(f"nullif(trim({field(name)}), '') AS {short}"
+                    for name, short in _COVER_FIELDS.items()) + " "
         f"FROM {csv_scan(read_path, layout, f'rejects_{index}')}"
         + (f" WHERE NOT ({blank})" if layout.skip_empty else "")
     )
@@ -169,6 +192,10 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
              f"{n if layout.aggregate else 'NULL::BIGINT'} AS n "
              f"FROM (SELECT *, {checked_id} FROM ({scan}))")
 
+    covers = any(name in layout.positions for name in COVERAGE)
+    if covers or "cover_from" in rules.keep:
+        typed = _with_covers(typed, layout.date_format or rules.date_format, rules)
+
     def reason(name: str) -> int:
         return REASONS.index(name)
 
@@ -193,6 +220,8 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
                       f"THEN {reason('province')}")
     if layout.aggregate:
         checks.append(f"WHEN n IS NULL OR n < 0 THEN {reason('participants')}")
+    if covers and not layout.aggregate:
+        checks.append(f"WHEN bad_cover THEN {reason('coverage')}")
     if "decrease" in layout.positions:  # a good row under `Giảm`: accepted, never counted
         checks.append(f"WHEN decrease_flag = '1' THEN {DECREASE}")
     values = {"file_idx": f"{index}::USMALLINT", "pid": "pid", "d": "d", "program": "program",
@@ -206,5 +235,7 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
               "paired": ("CASE WHEN length(pid_text) = 12 AND regexp_full_match(trim(code_text), "
                          "'[0-9]{10}') THEN trim(code_text)::BIGINT END" if two_ids
                          else "NULL::BIGINT"),
+              "cover_from": rules.kept("cover_from", "cover_from"),
+              "cover_to": rules.kept("cover_to", "cover_to"),
               "reason": f"CASE {' '.join(checks)} END"}
     return f"SELECT {', '.join(values[c] for c in columns)} FROM ({typed})"

@@ -55,6 +55,7 @@ class ReadOptions:
     sheet: str | None = None  # --sheet: the spreadsheet sheet read (default: the first)
     member: str | None = None  # --member: the file read from a zip holding several
     program: str | None = None  # --program: the program of rows in files without the column
+    covers: bool = False  # keep each record's cover (renewals, SPEC section 5a)
 
 
 @dataclass
@@ -171,7 +172,11 @@ class RecordStore:
         self.rules = Rules(names, date_format, self._kept_columns(), spellings,
                            unit_codes=units, province_codes=provinces,
                            unit_aliases=tuple((alias, units.index(code)) for alias, code
-                                              in sorted(unit_aliases(targets.units).items())))
+                                              in sorted(unit_aliases(targets.units).items())),
+                           coverage_months=tuple(
+                               (self.programs.index(code), months) for code, months
+                               in targets.renewals.coverage_months.items()
+                               if code in self.programs))
 
     def _create_tables(self, merged: dict[str, str], provinces: tuple[str, ...],
                        units: tuple[str, ...]) -> None:
@@ -219,6 +224,8 @@ class RecordStore:
             days = ", ".join(day(c.date) for c in self.targets.campaigns)
             for column in (*order, "secs"):
                 keep.setdefault(column, f"d IN ({days})")
+        if self.options.covers:
+            keep |= dict.fromkeys(("cover_from", "cover_to"), "all")
         if "unit" in keep and not self.targets.units:  # no tree: ties compare units as text
             keep["unit_text"] = keep["unit"]
         return keep

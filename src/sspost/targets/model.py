@@ -119,6 +119,9 @@ class InputColumns(Strict):
     province: Text | None = None
     staff_id: Text | None = None
     participants: Text | None = None
+    coverage_from: Text | None = None
+    months: Text | None = None
+    coverage_to: Text | None = None
 
 
 class InputFormat(Strict):
@@ -129,6 +132,17 @@ class InputFormat(Strict):
     forms: dict[Text, Text] = Field(
         default_factory=dict,
         description="the program of each VSS form's rows, by form code: {D03-TS: household_hi}")
+
+
+class Renewals(Strict):
+    """How covers are read and joined (SPEC section 5a)."""
+
+    grace_days: Annotated[int, Field(strict=True, ge=0, le=366)] = Field(
+        default=30, description="Days after a cover ends within which a payment continues it.")
+    coverage_months: dict[ProgramCode, Annotated[int, Field(strict=True, ge=1, le=60)]] = Field(
+        default_factory=dict,
+        description="Months a payment covers, by program, for exports without coverage "
+        "columns (said as an assumption).")
 
 
 class TargetFile(Strict):
@@ -150,3 +164,4 @@ class TargetFile(Strict):
     units: list[Unit] = Field(default_factory=list)
     campaigns: list[Campaign] = Field(default_factory=list)
     input: InputFormat = Field(default_factory=InputFormat)
+    renewals: Renewals = Field(default_factory=Renewals)
