@@ -3,13 +3,15 @@
 Reading: archive, scan (of a file's bytes), layout and forms (its header), prepare
 and xlsx (files the engine cannot read as they are), staging (each row typed and checked),
 loading (all of it into the store) and cache (--db). Counting: tie_rule and key (the earliest
-record), counting, earliest (--db), dimensions (breakdowns), rejects and sanity.
+record), counting, earliest (--db), dimensions (breakdowns), renewals, rejects and sanity.
 """
 
 from sspost.records.layout import CANONICAL
 from sspost.records.model import REASON_BY_CODE, Counts, FileReport, Reconciliation, RejectedRow
+from sspost.records.renewals import STATES, Due, RenewalCounts, RenewalFigures
 from sspost.records.run import KEPT, Counted, Run, open
 from sspost.records.store import ReadOptions
 
-__all__ = ["CANONICAL", "KEPT", "REASON_BY_CODE", "Counted", "Counts", "FileReport",
-           "ReadOptions", "Reconciliation", "RejectedRow", "Run", "open"]
+__all__ = ["CANONICAL", "KEPT", "REASON_BY_CODE", "STATES", "Counted", "Counts", "Due",
+           "FileReport", "ReadOptions", "Reconciliation", "RejectedRow", "RenewalCounts",
+           "RenewalFigures", "Run", "open"]

@@ -17,13 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from sspost.records import counting, dimensions, loading, rejects, sanity
+from sspost.records import counting, dimensions, loading, rejects, renewals, sanity
+from sspost.records.layout import COVERAGE
 from sspost.records.store import ReadOptions, RecordStore
 
 if TYPE_CHECKING:
     from sspost.catalogue import Notice
     from sspost.records.key import FirstKey
     from sspost.records.model import Counts, Reconciliation
+    from sspost.records.renewals import Due, RenewalCounts
     from sspost.targets import TargetFile
 
 # What a breakdown groups on, and what else it may be asked for: by these a participant's
@@ -87,6 +89,17 @@ class Run:
         self._counts += 1
         return Counted(counts, self, self._counts, key)
 
+    def files_without_covers(self) -> list[str]:
+        """Files of records (not counts) with no coverage column: their covers come from the
+        plan's `renewals.coverage_months`, if it says them."""
+        return [s.path for s in self._store.sources if not s.layout.aggregate
+                and not any(name in s.layout.positions for name in COVERAGE)]
+
+    def export_covers(self, path: str) -> None:
+        """This run's covers (read with `covers=True`) as a Parquet file, for the next
+        period's run to join spells across the two (records.renewals)."""
+        renewals.export_covers(self._store, path)
+
     def write_rejects(self, path: str) -> int:
         """Every rejected row as it was, with file, line and reason: the only output but the
         renewals worklist that holds ids in full."""
@@ -123,6 +136,17 @@ class Counted:
     def units_with_records(self) -> set[str]:
         """Units named by at least one accepted record in the window: they sent data."""
         return dimensions.units_with_records(self.run._current(self), self.as_of)
+
+    def renewals(self, grace_days: int, by: str | None = None,
+                 before: str | None = None) -> RenewalCounts:
+        """Renewals at this window's end (SPEC section 5a), with last period's covers from
+        `before` (Run.export_covers of its run) when given; `by` unit, staff or month."""
+        return renewals.count(self.run._current(self), self.as_of, grace_days, by, before)
+
+    def due_list(self) -> list[Due]:
+        """The due, overdue and lapsed of the last `renewals`, with ids in full (the
+        worklist only)."""
+        return renewals.due_list(self.run._current(self))
 
     def campaign_staff(self, days: set[dt.date],
                        ) -> dict[tuple[str, dt.date], dict[str | None, int]]:
