@@ -94,6 +94,21 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                  "{outliers|record|records} dated after {end}, where the bulk "
                                  "of the data ends: a typo? give the report date with "
                                  "--as-of {end} if it is that",
+        # Renewals (SPEC section 5a).
+        "renewals.title": "Renewals", "renewals.covered": "Covered", "renewals.due": "Due",
+        "renewals.overdue": "Overdue", "renewals.lapsed": "Lapsed", "renewals.renewed": "Renewed",
+        "renewals.renewal_rate": "Renewal rate", "renewals.due_not_counted": "Due to renew",
+        "renewals.gap_share_of_due": "Gap / due", "renewals.month": "Spell ends",
+        "renewals.grace": "a payment within {days} {days|day|days} of a cover's end continues it",
+        "warning.renewals_assumed": "{path} has no coverage columns: each payment is taken to "
+                                    "cover the plan's renewals.coverage_months ({months}) from "
+                                    "its record's month",
+        "warning.renewals_no_last_year": "no last period's files (--baseline-data): the covers "
+                                         "paid last period are unknown, so due to renew is "
+                                         "not given",
+        "warning.renewals_without_cover": "{records} {records|record says|records say} no "
+                                          "cover and the plan gives none for its program: "
+                                          "left out of renewals",
         # The monthly report.
         "report.title": "Enrolment report", "report.generated": "generated",
         "report.headline": "Where we are", "report.attainment": "Attainment",
@@ -199,6 +214,21 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                  "bản ghi sau ngày {end}, nơi phần lớn dữ liệu kết thúc: có "
                                  "nhập nhầm không? nếu đó là ngày báo cáo, hãy dùng "
                                  "--as-of {end}",
+        "renewals.title": "Tái tục", "renewals.covered": "Còn hạn", "renewals.due": "Đến hạn",
+        "renewals.overdue": "Quá hạn", "renewals.lapsed": "Đã dừng",
+        "renewals.renewed": "Đã tái tục",
+        "renewals.renewal_rate": "Tỷ lệ tái tục", "renewals.due_not_counted": "Cần tái tục",
+        "renewals.gap_share_of_due": "Thiếu / cần tái tục", "renewals.month": "Hết hạn",
+        "renewals.grace": "đóng tiếp trong vòng {days} ngày sau khi hết hạn vẫn là tái tục",
+        "warning.renewals_assumed": "{path} không có cột thời gian đóng: mỗi lần đóng được coi "
+                                    "là đóng theo renewals.coverage_months của tệp chỉ tiêu "
+                                    "({months}) từ tháng của bản ghi",
+        "warning.renewals_no_last_year": "không có tệp của kỳ trước (--baseline-data): chưa "
+                                         "biết thời hạn đã đóng kỳ trước, nên không tính số "
+                                         "cần tái tục",
+        "warning.renewals_without_cover": "{records} bản ghi không có thời hạn đóng và tệp "
+                                          "chỉ tiêu không cho số tháng của loại hình đó: không "
+                                          "tính vào tái tục",
         "report.title": "Báo cáo phát triển người tham gia", "report.generated": "lập lúc",
         "report.headline": "Kết quả",
         "report.attainment": "Tỷ lệ hoàn thành", "report.per_month": "cần mỗi tháng",

@@ -32,7 +32,7 @@ from sspost.cli_io import (
 )
 from sspost.cli_options import ProblemFormat, ProgressFormat, Reading, reads_records
 from sspost.outputs import REPORT_FILES, Output, check_outputs
-from sspost.problems import Exit, Failure, UsageError
+from sspost.problems import Exit, Failure, strict_failures
 
 __all__ = ["ProblemFormat", "ProgressFormat", "app", "main"]
 
@@ -102,13 +102,8 @@ def progress(
 @reads_records
 def check(
     targets: opt.Targets, data: opt.Data, as_of: opt.AsOf = None,
-    output_format: Annotated[opt.CheckFormat, typer.Option(
-        "--format", "-f", rich_help_panel=opt.OUTPUT)] = opt.CheckFormat.text,
-    rejects: opt.Rejects = None,
-    show_skipped: Annotated[bool, typer.Option(
-        "--show-skipped", metavar="", rich_help_panel=opt.OUTPUT,
-        help="Also list the rows that are not data (a form's title, header, sections, "
-        "subtotals, footer, notes), with their lines.")] = False, *,
+    output_format: opt.CheckFormatOption = opt.CheckFormat.text, rejects: opt.Rejects = None,
+    show_skipped: opt.ShowSkipped = False, *,
     reading: Reading,
 ) -> None:
     """Report bad rows and the reconciliation only; exit 1 when any row is rejected."""
@@ -128,16 +123,9 @@ def check(
 @reads_records
 def report(
     targets: opt.Targets, data: opt.Data,
-    month: Annotated[str, typer.Option("--month", metavar="YYYY-MM",
-                                       help="The month reported, YYYY-MM.")],
-    output_dir: Annotated[Path, typer.Option(
-        "--output-dir", metavar="DIR", help="Where report.html, report.md, progress.json, "
-        "progress.csv and progress.xlsx are written.", rich_help_panel=opt.OUTPUT)],
-    staff: opt.Staff = None, baseline_data: opt.BaselineData = None,
-    lang: opt.LangOption = opt.Lang.en,
-    stamp: Annotated[bool, typer.Option(
-        "--stamp", metavar="", rich_help_panel=opt.OUTPUT, help="Write the time of writing into "
-        "the report (off: reruns are byte-identical).")] = False, *,
+    month: opt.Month, output_dir: opt.OutputDir, staff: opt.Staff = None,
+    baseline_data: opt.BaselineData = None, lang: opt.LangOption = opt.Lang.en,
+    stamp: opt.Stamp = False, *,
     reading: Reading,
 ) -> None:
     """Write the monthly report: self-contained HTML, Markdown, JSON, CSV and a workbook."""
@@ -167,32 +155,53 @@ def report(
                                            folder=str(output_dir)))
 
 
+@app.command(epilog=example("renewals"))
+@reads_records
+def renewals(
+    targets: opt.Targets, data: opt.Data, as_of: opt.AsOf = None, by: opt.RenewalsBy = None,
+    baseline_data: opt.BaselineData = None, output_format: opt.ProgressFormatOption = None,
+    output: opt.OutputFile = None, lang: opt.LangOption = opt.Lang.en, bom: opt.Bom = False,
+    worklist: opt.Worklist = None, strict: opt.Strict = False, *, reading: Reading,
+) -> None:
+    """Renewals at the as-of date: covered, due, overdue, lapsed, renewed, the renewal rate,
+    and the due not yet counted, from which renewals close the gap."""
+    from sspost.render.formats import RENEWALS, Style
+    from sspost.render.renewals_format import render_worklist
+    from sspost.renewals import build_renewals, by_option
+
+    chosen = opt.progress_format(output_format, output)
+    last_files = opt.baseline_files(baseline_data)
+    check_outputs(inputs(targets, data + last_files, reading.id_map),
+                  outputs(output, None, reading.db, last_year=bool(last_files), worklist=worklist))
+    result = build_renewals(load_targets(targets), str(targets), _paths(data),
+                            last_files=_paths(last_files), as_of=opt.parse_date(as_of, "--as-of"),
+                            options=reading.options(data), by=by_option(by),
+                            worklist=worklist is not None)
+    write(RENEWALS[chosen.value](result, Style(lang.value, use_color(output), bom)), output)
+    if worklist is not None:
+        write(render_worklist(result), worklist)
+    tell(result.reconciliation, result.warnings, lang.value,
+         last_year=result.last_year_reconciliation)
+    finish(strict_failures(result.reconciliation.rejected, strict))
+
+
 @app.command(epilog=example("validate"))
 def validate(
-    targets: Annotated[list[Path], typer.Argument(help="Target files (YAML).")],
-    output_format: Annotated[ProblemFormat, typer.Option(
-        "--format", "-f", help="auto: github under GitHub Actions, text otherwise.",
-    )] = ProblemFormat.auto,
-    strict: Annotated[bool, typer.Option("--strict", metavar="",
-        help="Warnings fail too.")] = False,
+    targets: opt.TargetFiles, output_format: opt.ProblemFormatOption = ProblemFormat.auto,
+    strict: opt.WarningsFail = False,
 ) -> None:
     """Check target files and report every problem with its line, column and rule."""
-    from sspost.problems import Problem, has_errors
+    from sspost.problems import has_errors
     from sspost.render.problems import PROBLEM_RENDERERS, summary
-    from sspost.targets import validate_file
+    from sspost.targets import validate_files
 
-    problems: list[Problem] = []
-    unreadable: list[Failure] = []
-    for path in targets:
-        try:
-            problems += validate_file(str(path))[1]
-        except UsageError as exc:
-            unreadable.append(Failure(Exit.USAGE, str(exc)))
+    problems, messages = validate_files(_paths(targets))
+    unreadable = [Failure(Exit.USAGE, message) for message in messages]
     name = output_format.value
     if name == "auto":
         name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     files = _paths(targets)
-    write(PROBLEM_RENDERERS[name](sorted(problems), files), None)
+    write(PROBLEM_RENDERERS[name](problems, files), None)
     on_terminal = sys.stdout.isatty()  # success is said to a person, quiet in a pipe
     if (problems and name != "json") or (not problems and not unreadable and on_terminal):
         say(f"sspost: {summary(problems, files)}")
@@ -234,25 +243,14 @@ def schema() -> None:
 
 @app.command(epilog=example("sample"))
 def sample(
-    rows: Annotated[int, typer.Option("--rows", metavar="N",
-        min=0, help="opt.Data rows to write.")] = 5000,
-    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Same seed, same file.")] = 2025,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE")] = None,
-    start: Annotated[str, typer.Option("--start", metavar="DATE",
-        help="First record date.")] = "2025-01-01",
-    end: Annotated[str, typer.Option("--end", metavar="DATE",
-        help="Last record date.")] = "2025-11-30",
-    province: Annotated[str | None, typer.Option(
-        "--province", metavar="CODE", help="Only this province's offices (a GSO code before "
-        "the merger, e.g. 01), at the scale of one provincial post office.")] = None,
-    layout: Annotated[str, typer.Option("--layout", metavar="csv|d03|d05|import",
-        help="A plain CSV, or a workbook (-o FILE.xlsx) laid out as VSS's D03-TS or D05-TS "
-        "list or a collection-software import sheet.")] = "csv",
+    rows: opt.SampleRows = 5000, seed: opt.Seed = 2025, output: opt.SampleOutput = None,
+    start: opt.Start = "2025-01-01", end: opt.End = "2025-11-30",
+    province: opt.Province = None, layout: opt.Layout = "csv", covers: opt.Covers = False,
 ) -> None:
     """Write a deterministic synthetic participant CSV (or a form-shaped workbook)."""
     from sspost.sample_request import SampleRequest
 
-    asked = SampleRequest.of(rows, seed, start, end, province, layout, output)
+    asked = SampleRequest.of(rows, seed, start, end, province, layout, output, covers)
     if output is None:
         asked.write(sys.stdout)
     else:

@@ -25,6 +25,10 @@ EXAMPLES = {
     "check": ["sspost check targets/2025.yaml exports/2025-06.csv --rejects rejects.csv"],
     "report": ["sspost report targets/2025.yaml exports/*.csv --month 2025-06 "
                "--output-dir reports/2025-06"],
+    "renewals": ["sspost renewals targets/2025.yaml data/sample-2025.csv "
+                 "--baseline-data data/sample-2024.csv --by unit",
+                 "sspost renewals targets/2025.yaml exports/2025-*.csv --baseline-data "
+                 "'exports/2024-*.csv' --worklist due.csv"],
     "validate": ["sspost validate targets/*.yaml --strict"],
     "schema": ["sspost schema > schema/targets.schema.json"],
     "diff": ["sspost diff <(git show main:targets/2025.yaml) targets/2025.yaml",
@@ -84,10 +88,12 @@ def inputs(targets: Path, data: list[Path], id_map: Path | None = None,
 
 
 def outputs(output: Path | None = None, rejects: Path | None = None,
-            db: Path | None = None, *, last_year: bool = False) -> list[Output]:
+            db: Path | None = None, *, last_year: bool = False,
+            worklist: Path | None = None) -> list[Output]:
     """What a run writes: checked before anything is read (outputs.check_outputs)."""
     outs = [Output("--output", output)] if output else []
     outs += [Output("--rejects", rejects)] if rejects else []
+    outs += [Output("--worklist", worklist)] if worklist else []
     outs += [Output("--db", db, database=True)] if db else []
     kept = Path(last_year_db(str(db))) if db and last_year else None
     return outs + ([Output("--db (last year's rows)", kept, database=True)] if kept else [])

@@ -224,6 +224,51 @@ Staff = Annotated[Path | None, typer.Option(
 Targets = Annotated[Path, typer.Argument(help="Target file (YAML).")]
 Data = Annotated[list[Path], typer.Argument(
     help="Participant exports (CSV or spreadsheets), read as one set.")]
+CheckFormatOption = Annotated[CheckFormat, typer.Option("--format", "-f",
+                                                      rich_help_panel=OUTPUT)]
+ShowSkipped = Annotated[bool, typer.Option(
+    "--show-skipped", metavar="", rich_help_panel=OUTPUT,
+    help="Also list the rows that are not data (a form's title, header, sections, "
+    "subtotals, footer, notes), with their lines.")]
+Month = Annotated[str, typer.Option("--month", metavar="YYYY-MM",
+                                    help="The month reported, YYYY-MM.")]
+OutputDir = Annotated[Path, typer.Option(
+    "--output-dir", metavar="DIR", help="Where report.html, report.md, progress.json, "
+    "progress.csv and progress.xlsx are written.", rich_help_panel=OUTPUT)]
+Stamp = Annotated[bool, typer.Option(
+    "--stamp", metavar="", rich_help_panel=OUTPUT, help="Write the time of writing into "
+    "the report (off: reruns are byte-identical).")]
+TargetFiles = Annotated[list[Path], typer.Argument(help="Target files (YAML).")]
+ProblemFormatOption = Annotated[ProblemFormat, typer.Option(
+    "--format", "-f", help="auto: github under GitHub Actions, text otherwise.")]
+WarningsFail = Annotated[bool, typer.Option("--strict", metavar="", help="Warnings fail too.")]
+Worklist = Annotated[Path | None, typer.Option(
+    "--worklist", metavar="FILE", rich_help_panel=OUTPUT,
+    help="Write the due, overdue and lapsed here, with their latest record: it holds ids in "
+    "full, like --rejects.")]
+RenewalsBy = Annotated[str | None, typer.Option(
+    "--by", metavar="unit|staff|month", rich_help_panel=COUNTING,
+    help="Add a breakdown: by the unit or staff of each participant's latest record, or by "
+    "the month their cover ends.")]
+
+# sspost sample
+SampleRows = Annotated[int, typer.Option("--rows", metavar="N", min=0,
+                                         help="Data rows to write.")]
+Seed = Annotated[int, typer.Option("--seed", metavar="N", help="Same seed, same file.")]
+SampleOutput = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE")]
+Start = Annotated[str, typer.Option("--start", metavar="DATE", help="First record date.")]
+End = Annotated[str, typer.Option("--end", metavar="DATE", help="Last record date.")]
+Province = Annotated[str | None, typer.Option(
+    "--province", metavar="CODE", help="Only this province's offices (a GSO code before "
+    "the merger, e.g. 01), at the scale of one provincial post office.")]
+Layout = Annotated[str, typer.Option(
+    "--layout", metavar="csv|d03|d05|import", help="A plain CSV, or a workbook (-o FILE.xlsx) "
+    "laid out as VSS's D03-TS or D05-TS list or a collection-software import sheet.")]
+
+Covers = Annotated[bool, typer.Option(
+    "--covers", metavar="", help="Payments with their covers (Từ tháng, Số tháng), most "
+    "renewed on time, some late, some never: --rows people, whose payments dated --start to "
+    "--end are written; the same seed gives the same people in every year's file.")]
 
 
 @dataclass(frozen=True)

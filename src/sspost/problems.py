@@ -63,6 +63,13 @@ class Failure:
     message: str = ""
 
 
+def strict_failures(rejected: int, strict: bool) -> list[Failure]:
+    """--strict: any rejected row fails the run."""
+    if strict and rejected:
+        return [Failure(message=f"--strict: {rejected:,} row{'s' * (rejected != 1)} rejected")]
+    return []
+
+
 def exit_code(failures: list[Failure]) -> int:
     """The run's exit code: the gravest failure's (a usage error over problems found), else 0.
     Every command ends here, or in the edge's handling of an exception (cli_edge)."""

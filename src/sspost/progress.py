@@ -10,7 +10,7 @@ from sspost.breakdowns import Breakdown, PlanAt, by_month, by_province, by_staff
 from sspost.campaigns import CampaignResult, campaign_results
 from sspost.catalogue import Label, Notice, Share
 from sspost.measures import LastYear, Measures, NationalTotalAt, national_total
-from sspost.problems import Failure, UsageError
+from sspost.problems import Failure, UsageError, strict_failures
 from sspost.records import REASON_BY_CODE, Counted, Counts, ReadOptions, Reconciliation, Run
 from sspost.shown import clean
 from sspost.targets import TargetFile
@@ -257,7 +257,4 @@ def failures(result: ProgressResult, *, fail_on: str | None, strict: bool) -> li
         out.append(Failure(message=(
             f"--fail-on {fail_on}: {', '.join(late)} {'is' if len(late) == 1 else 'are'} "
             f"{(fail_on or '').replace('_', ' ')}{' or worse' if fail_on == 'at_risk' else ''}")))
-    rejected = result.reconciliation.rejected
-    if strict and rejected:
-        out.append(Failure(message=f"--strict: {rejected:,} row{'s' * (rejected != 1)} rejected"))
-    return out
+    return out + strict_failures(result.reconciliation.rejected, strict)

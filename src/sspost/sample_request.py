@@ -10,7 +10,7 @@ from typing import TextIO
 
 from sspost.problems import UsageError
 from sspost.provinces import reference_rows
-from sspost.sample import write_sample
+from sspost.sample import write_renewals_sample, write_sample
 
 LAYOUTS = ("csv", "d03", "d05", "import")
 
@@ -25,10 +25,11 @@ class SampleRequest:
     end: dt.date
     province: str | None
     layout: str
+    covers: bool = False  # payments with their covers over two years (renewals)
 
     @classmethod
     def of(cls, rows: int, seed: int, start: str, end: str, province: str | None, layout: str,
-           output: Path | None) -> SampleRequest:
+           output: Path | None, covers: bool = False) -> SampleRequest:
         """The request from the options' values; a UsageError names the one that is wrong."""
         first, last = _date(start, "--start"), _date(end, "--end")
         if last < first:
@@ -40,10 +41,16 @@ class SampleRequest:
             raise UsageError(f"--layout {layout!r}: use {', '.join(LAYOUTS)}")
         if layout != "csv" and (output is None or output.suffix.lower() != ".xlsx"):
             raise UsageError(f"--layout {layout} writes a workbook: name it with -o FILE.xlsx")
-        return cls(rows, seed, first, last, province, layout)
+        if covers and layout != "csv":
+            raise UsageError("--covers writes a CSV: leave out --layout")
+        return cls(rows, seed, first, last, province, layout, covers)
 
     def write(self, out: TextIO) -> None:
         """The CSV, to an open text stream."""
+        if self.covers:
+            write_renewals_sample(out, self.rows, self.seed, self.start, self.end,
+                                  self.province)
+            return
         write_sample(out, self.rows, self.seed, self.start, self.end, self.province)
 
     def write_file(self, path: str) -> None:

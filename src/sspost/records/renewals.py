@@ -175,8 +175,10 @@ def _figures_sql(store: RecordStore, as_of: dt.date, grace: int, by: str | None)
                    count(*) FILTER (WHERE s.next_f <= s.t + {int(grace)}) AS continued
             FROM spelled s JOIN people p USING (who)
             WHERE s.t BETWEEN {start} AND {day(as_of)} - {int(grace)} GROUP BY ALL)
-        SELECT program, key, COLUMNS(* EXCLUDE (program, key))
-        FROM states FULL JOIN ended USING (program, key)
+        SELECT coalesce(states.program, ended.program), coalesce(states.key, ended.key),
+               COLUMNS(states.* EXCLUDE (program, key)), COLUMNS(ended.* EXCLUDE (program, key))
+        FROM states FULL JOIN ended ON states.program = ended.program
+                                   AND states.key IS NOT DISTINCT FROM ended.key
     """
 
 

@@ -14,6 +14,7 @@ from sspost.render import csv_format, json_format, markdown, table
 
 if TYPE_CHECKING:
     from sspost.progress import CheckResult, ProgressResult
+    from sspost.renewals import RenewalsResult
     from sspost.report import MonthlyReport
 
 
@@ -83,4 +84,30 @@ REPORT: dict[str, Renderer[MonthlyReport]] = {
     "progress.json": lambda report, style: PROGRESS["json"](report.result, style),
     "progress.csv": lambda report, style: csv_format.render(report.result),
     "progress.xlsx": lambda report, style: _workbook(report.result, style),
+}
+
+
+def _renewals_workbook(result: RenewalsResult, style: Style) -> bytes:
+    from sspost.render import renewals_format
+
+    return renewals_format.render_xlsx(result, style.lang)
+
+
+def _renewals(kind: str) -> Renderer[RenewalsResult]:
+    def render(result: RenewalsResult, style: Style) -> str:
+        from sspost.render import renewals_format as f
+
+        if kind == "table":
+            return f.render_table(result, style.lang, style.color)
+        if kind == "json":
+            return f.render_json(result)
+        if kind == "csv":
+            return f.render_csv(result, style.bom)
+        return f.render_markdown(result, style.lang)
+    return render
+
+
+RENEWALS: dict[str, Renderer[RenewalsResult]] = {
+    **{kind: _renewals(kind) for kind in ("table", "json", "csv", "markdown")},
+    "xlsx": _renewals_workbook,
 }

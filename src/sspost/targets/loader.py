@@ -40,6 +40,19 @@ def read_text(path: str) -> str:
     return raw.decode("utf-8-sig", errors="surrogateescape")
 
 
+def validate_files(paths: list[str]) -> tuple[list[Problem], list[str]]:
+    """Every problem of every file, sorted by position; and the files that cannot be read at
+    all (each a one-line message)."""
+    problems: list[Problem] = []
+    unreadable: list[str] = []
+    for path in paths:
+        try:
+            problems += validate_file(path)[1]
+        except UsageError as exc:
+            unreadable.append(str(exc))
+    return sorted(problems), unreadable
+
+
 def validate_file(path: str) -> tuple[TargetFile | None, list[Problem]]:
     """Every problem of one target file, and the model when it has no errors."""
     model, problems = read_plan(path)
