@@ -16,8 +16,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_every_command_is_documented() -> None:
     commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
-    assert set(commands) == {"progress", "check", "report", "validate", "schema", "sample",
-                             "diff", "plan"}
+    assert set(commands) == {"progress", "check", "report", "renewals", "validate", "schema",
+                             "sample", "diff", "plan"}
     for name in commands:
         assert f"`sspost {name}" in README, name
     assert set(commands["plan"].commands) == {"next"}

@@ -112,12 +112,20 @@ def _make_tables(store: RecordStore, as_of: dt.date, grace: int, before: str | N
     mapped = ("coalesce(m.new_pid, r.pid)" if store.options.id_map is not None
               or store.joined_ids else "r.pid")
     join = "LEFT JOIN id_map m ON m.old_pid = r.pid" if mapped != "r.pid" else ""
+    # The same cover twice (one payment exported twice, or in both years' files) is one
+    # cover: the copy of this period, latest, is kept.
     con.execute(f"CREATE OR REPLACE TEMP TABLE covers AS SELECT {mapped} * {PROGRAM_SLOTS} "
-                f"+ r.program AS who, r.* EXCLUDE (pid, program) FROM ({rows}) r {join}")
+                f"+ r.program AS who, r.* EXCLUDE (pid, program) FROM ({rows}) r {join} "
+                "QUALIFY row_number() OVER (PARTITION BY who, f, t "
+                "ORDER BY now DESC, d DESC, row_id) = 1")
+    # Spells: a cover starting later than `grace` days after every earlier one ended starts
+    # one. A payment renews when its cover starts after its spell began (not a second cover
+    # from the same day); a cover is continued when the next one starts within `grace` days
+    # of its end.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE spelled AS
-        SELECT *, sum(starts::INTEGER) OVER (PARTITION BY who {_ORDER}
-                                             ROWS UNBOUNDED PRECEDING) AS spell
+        SELECT *, sum(starts::INTEGER) OVER running AS spell,
+               max(CASE WHEN starts THEN f END) OVER running AS spell_start
         FROM (
             SELECT *, prev_end IS NULL OR f > prev_end + {int(grace)} AS starts
             FROM (
@@ -126,6 +134,7 @@ def _make_tables(store: RecordStore, as_of: dt.date, grace: int, before: str | N
                           AS prev_end,
                        lead(f) OVER (PARTITION BY who {_ORDER}) AS next_f
                 FROM covers))
+        WINDOW running AS (PARTITION BY who {_ORDER} ROWS UNBOUNDED PRECEDING)
     """)
     # A participant's last spell ends at their latest cover end (a cover starting before an
     # earlier one ends joins its spell); their unit and staff are those of their latest record
@@ -142,7 +151,7 @@ def _make_tables(store: RecordStore, as_of: dt.date, grace: int, before: str | N
             who IN (SELECT who FROM firsts) AS counted_now
         FROM (
             SELECT who, max(t) AS spell_end,
-                   bool_or(now AND NOT starts) AS renewed,
+                   bool_or(now AND f > spell_start) AS renewed,
                    first(unit {latest}) AS unit, first(staff {latest}) AS staff,
                    first(d {latest}) AS latest, first(now {latest}) AS latest_now,
                    first(row_id {latest}) AS latest_row
