@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FUZZERS = ("test_fuzz_edges.py::test_fuzzed_csv_bytes",
            "test_fuzz_edges.py::test_fuzzed_yaml_documents",
            "test_exports_property.py::test_random_exports_agree_with_an_independent_count",
-           "test_validate_fuzz.py::test_validate_answers_every_mutation")
+           "test_validate_fuzz.py::test_validate_answers_every_mutation",
+           "test_renewals.py::test_random_payment_histories")
 
 
 def main() -> int:

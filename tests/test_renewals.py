@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import run
 
-EXAMPLES = int(os.environ.get("SSPOST_FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("SSPOST_FUZZ_EXAMPLES", "8"))
 START, END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
 GRACE = 30
 PLAN = """\
