@@ -353,3 +353,64 @@ def test_every_format_and_vietnamese(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(tmp_path / "renewals.xlsx")
     assert book.sheetnames == ["Renewals", "Unit"]
     assert [c.value for c in book["Renewals"][1]][:3] == ["Program", "Covered", "Due"]
+
+
+def test_progress_and_the_report_show_renewals_where_covers_are_known(tmp_path: Path) -> None:
+    payments = histories(random.Random(8), 150)
+    as_of = dt.date(2025, 6, 30)
+    doc = _renewals(tmp_path, payments, as_of, "--by", "unit")
+    plan = tmp_path / "plan.yaml"
+    this, last = sorted(tmp_path.glob("2025-*.csv")), sorted(tmp_path.glob("2024-*.csv"))
+    before = [a for f in last for a in ("--baseline-data", str(f))]
+    progress = run("progress", plan, *this, *before, "--as-of", as_of.isoformat(), "-f", "json")
+    assert progress.exit_code == 0, progress.stderr
+    due = {e["program"]: e["due_not_counted"] for e in doc["programs"]}
+    assert {p["program"]: p["due_to_renew"] for p in progress.json()["programs"]} == due
+    table = run("progress", plan, *this, *before, "--as-of", as_of.isoformat())
+    assert "Due to renew" in table.stdout
+    alone = run("progress", plan, *this, "--as-of", as_of.isoformat(), "-f", "json")
+    assert all(p["due_to_renew"] is None for p in alone.json()["programs"])
+    assert "Due to renew" not in run("progress", plan, *this).stdout
+
+    report = tmp_path / "report"
+    made = run("report", plan, *this, *before, "--month", "2025-06", "--output-dir", report)
+    assert made.exit_code == 0, made.stderr
+    text = (report / "report.md").read_text(encoding="utf-8")
+    assert "## Renewals" in text
+    for entry in doc["programs"]:
+        rows = [r for r in doc["breakdown"]["rows"] if r["program"] == entry["program"]]
+        label = ("Voluntary social insurance" if entry["program"] == "voluntary_si"
+                 else "Household health insurance")
+        assert f"{label}: {entry['due_not_counted']:,} due to renew and not counted yet" in text
+        assert f"{entry['lapsed']:,} lapsed" in text
+        assert sum(r["due"] for r in rows) == entry["due"]
+    assert "Renewals" in (report / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_grace_days_at_their_edges(tmp_path: Path) -> None:
+    """A payment starting exactly `grace` days after a cover ends continues it; a day later
+    starts a new spell. The same edges for the covers that ended and for overdue."""
+    def paid(pid: str, day: str, start: str, end: str) -> Payment:
+        return Payment(pid, "household_hi", dt.date.fromisoformat(day),
+                       dt.date.fromisoformat(start), dt.date.fromisoformat(end), "A", "S1")
+
+    as_of = dt.date(2025, 6, 30)
+    last = [paid("0100000001", "2024-01-05", "2024-01-01", "2024-12-31"),
+            paid("0100000002", "2024-01-05", "2024-01-01", "2024-12-31"),
+            paid("0100000003", "2024-06-05", "2024-06-01", "2025-05-31")]
+    this = [paid("0100000001", "2025-01-30", "2025-01-30", "2025-12-31"),  # 30 days: renewed
+            paid("0100000002", "2025-01-31", "2025-01-31", "2025-12-31"),  # 31: a new spell
+            paid("0100000004", "2025-02-01", "2025-02-01", "2025-05-31")]  # ends 30 days back
+    for year, payments in ((2024, last), (2025, this)):
+        _write(tmp_path / f"{year}-a.csv", payments, to_month=True)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    doc = run("renewals", plan, tmp_path / "2025-a.csv", "--baseline-data",
+              tmp_path / "2024-a.csv", "--as-of", as_of.isoformat(), "-f", "json").json()
+    hi = next(e for e in doc["programs"] if e["program"] == "household_hi")
+    model = expected(this, last, as_of)["household_hi"]
+    assert (hi["renewed"], hi["covered"], hi["overdue"]) == (1, 2, 2)
+    # The covers ended from the period's start to 30 days back: 0..03's and 0..04's, both on
+    # 31 May (as_of less the grace days, so counted), neither continued.
+    assert hi["renewal_rate"] == 0.0
+    assert hi["renewed"] == model["renewed"] and hi["overdue"] == model["overdue"]

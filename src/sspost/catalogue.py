@@ -117,6 +117,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "report.burnup": "Cumulative progress against the plan",
         "report.by_unit": "By unit", "report.by_province": "By province",
         "report.behind": "Units behind", "report.silent": "Units with targets that sent no data",
+        "report.renewals": "Renewals", "report.due_next_month": "Due next month",
+        "report.due": "Due", "report.overdue": "Overdue", "report.lapsed": "Lapsed",
+        "report.renewal_rate": "Renewal rate",
+        "report.renewals_summary": "{program}: {due} due to renew and not counted yet, {next} "
+                                   "due next month, {lapsed} lapsed; renewal rate {rate}",
         "report.none": "None.", "report.campaigns": "Campaigns", "report.campaign": "Campaign",
         "report.per_staff": "Quota per staff",
         "report.reconciliation": "Input files and reconciliation", "report.file": "File",
@@ -237,6 +242,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "report.by_unit": "Theo đơn vị", "report.by_province": "Theo tỉnh",
         "report.behind": "Đơn vị chậm tiến độ",
         "report.silent": "Đơn vị có chỉ tiêu nhưng chưa gửi dữ liệu",
+        "report.renewals": "Tái tục", "report.due_next_month": "Đến hạn tháng sau",
+        "report.due": "Đến hạn", "report.overdue": "Quá hạn", "report.lapsed": "Đã dừng",
+        "report.renewal_rate": "Tỷ lệ tái tục",
+        "report.renewals_summary": "{program}: {due} người cần tái tục chưa được tính, {next} "
+                                   "người đến hạn tháng sau, {lapsed} người đã dừng; tỷ lệ "
+                                   "tái tục {rate}",
         "report.none": "Không có.", "report.campaigns": "Đợt phát động",
         "report.campaign": "Đợt", "report.per_staff": "Định mức / người",
         "report.reconciliation": "Tệp đầu vào và đối soát", "report.file": "Tệp",

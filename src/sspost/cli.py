@@ -79,6 +79,7 @@ def progress(
     from sspost.last_year import with_last_year
     from sspost.progress import BreakdownRequest, build_progress, failures
     from sspost.render.formats import PROGRESS, Style
+    from sspost.renewals import last_period_covers
 
     chosen = opt.progress_format(output_format, output)
     last_files = opt.baseline_files(baseline_data)
@@ -86,10 +87,12 @@ def progress(
                   outputs(output, rejects, reading.db, last_year=bool(last_files)))
     plan, options = load_targets(targets), reading.options(data)
     request = BreakdownRequest(by.value, depth, sort.value, limit) if by else None
-    result = build_progress(plan, str(targets), _paths(data),
-                            as_of=opt.parse_date(as_of, "--as-of"), options=options,
-                            rejects=str(rejects) if rejects else None, breakdown=request,
-                            roster=load_roster(str(staff)) if staff else None)
+    with last_period_covers(plan, _paths(data), _paths(last_files), options) as last_covers:
+        result = build_progress(plan, str(targets), _paths(data),
+                                as_of=opt.parse_date(as_of, "--as-of"), options=options,
+                                rejects=str(rejects) if rejects else None, breakdown=request,
+                                roster=load_roster(str(staff)) if staff else None,
+                                last_covers=last_covers)
     result = with_last_year(result, plan, _paths(last_files), options=options,
                             breakdown=request)[0]
     write(PROGRESS[chosen.value](result, Style(lang.value, use_color(output), bom)), output)

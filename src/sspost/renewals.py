@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from sspost import __version__, records
@@ -90,13 +92,36 @@ def _covers_known(run: Run) -> list[Notice]:
     out = []
     for path in run.files_without_covers():
         if not months:
-            raise UsageError(
+            raise CoversUnknown(
                 f"{path}: no coverage columns (coverage_from, months, coverage_to: Từ tháng, "
                 "Số tháng, Đến tháng) and the plan has no renewals.coverage_months, so no cover "
                 "can be worked out; map the columns with --column or add the plan key")
         said = ", ".join(f"{code} {n}" for code, n in sorted(months.items()))
         out.append(Notice.of("renewals_assumed", path=path, months=said))
     return out
+
+
+@contextmanager
+def last_period_covers(targets: TargetFile, this_period: list[str], files: list[str],
+                       options: ReadOptions, keep: str | None = None) -> Iterator[str | None]:
+    """For `progress` and `report`: last period's covers as a Parquet file while the block
+    runs, when the covers of both periods' files can be worked out (else None, and nothing is
+    read); `keep` unit or staff: kept of each record, for a breakdown by it."""
+    if not files or not (records.may_have_covers(targets, files, options)
+                         and records.may_have_covers(targets, this_period, options)):
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="sspost-renewals-") as folder:
+        try:
+            path = _last_period_covers(targets, files, replace(options, covers=True), keep,
+                                       folder)[0]
+        except CoversUnknown:
+            path = None
+        yield path
+
+
+class CoversUnknown(UsageError):
+    """A file whose covers nothing says (SPEC section 5a): `renewals` stops (exit 2)."""
 
 
 def _last_period_covers(targets: TargetFile, files: list[str], options: ReadOptions,
@@ -130,7 +155,7 @@ def build_renewals(
             assumptions = _covers_known(run)
             counted = run.count(as_of)
             run.stop_if_mostly_rejected(counted.reconciliation)
-            counts = counted.renewals(grace, by, before)
+            counts = counted.renewals(grace, by, before, worklist=worklist)
             due = counted.due_list() if worklist else None
     plan = PlanAt(targets, as_of, {p: c.achieved for p, c in counted.counts.programs.items()})
     known = before is not None

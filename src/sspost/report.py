@@ -18,7 +18,8 @@ from sspost.last_year import LastYearData, cumulative_by_day, with_last_year
 from sspost.measures import elapsed
 from sspost.problems import UsageError
 from sspost.progress import BreakdownRequest, ProgressResult, collect
-from sspost.records import ReadOptions, Run
+from sspost.records import Counted, ReadOptions, Run
+from sspost.renewals import last_period_covers
 from sspost.targets import TargetFile
 
 
@@ -76,6 +77,28 @@ def _attainment(row: BreakdownRow) -> float | None:
 
 
 @dataclass(frozen=True)
+class UnitRenewals:
+    """A unit's renewals in the report: who must pay again next month, and who lapsed."""
+
+    unit: str | None
+    due_next_month: int
+    due: int
+    overdue: int
+    lapsed: int
+    renewal_rate: float | None
+
+
+@dataclass(frozen=True)
+class ProgramRenewalsShown:
+    program: str
+    due_to_renew: int | None  # due or overdue, not counted this period yet
+    due_next_month: int
+    lapsed: int
+    renewal_rate: float | None
+    units: list[UnitRenewals]
+
+
+@dataclass(frozen=True)
 class MonthlyReport:
     month: str
     name: str  # the plan's name and organisation, for the title
@@ -86,6 +109,7 @@ class MonthlyReport:
     silent: list[BreakdownRow]  # units with a target that sent no record
     stamp: str | None
     charted: dict[str, Charted]  # program -> the breakdown rows its bar chart draws
+    renewals: list[ProgramRenewalsShown] | None = None  # when covers are known, both years
 
 
 def parse_month(month: str, targets: TargetFile) -> tuple[dt.date, dt.date]:
@@ -114,10 +138,18 @@ def build_report(
 ) -> MonthlyReport:
     first, last = parse_month(month, targets)
     request = BreakdownRequest("unit" if targets.units else "province")
-    with records.open(targets, data, options, keep=request.by) as run:
-        as_of = report_as_of(run, first, last)
-        result, window = collect(run, targets_path, as_of, breakdown=request, roster=roster)
-        per_day = window.by("day")
+    with last_period_covers(targets, data, baseline_data or [], options or ReadOptions(),
+                            keep="unit") as before:
+        if before is not None:
+            options = replace(options or ReadOptions(), covers=True)
+        with records.open(targets, data, options, keep=request.by) as run:
+            as_of = report_as_of(run, first, last)
+            result, window = collect(run, targets_path, as_of, breakdown=request,
+                                     roster=roster, last_covers=before)
+            per_day = window.by("day")
+            shown = _renewals(targets, window, before, result, last) \
+                if before is not None and any(p.due_to_renew is not None
+                                              for p in result.programs) else None
     result, counted = with_last_year(result, targets, baseline_data or [], options=options,
                                      breakdown=request)
     series = [_series(targets, code, per_day, as_of, first, counted)
@@ -127,7 +159,32 @@ def build_report(
     silent = [r for r in rows if r.reporting is False]
     charts = {code: charted([r for r in rows if r.program == code]) for code in targets.programs}
     return MonthlyReport(month, targets.name, targets.organisation, result, series, behind,
-                         silent, stamp, charts)
+                         silent, stamp, charts, shown)
+
+
+def _renewals(targets: TargetFile, window: Counted, before: str, result: ProgressResult,
+              month_end: dt.date) -> list[ProgramRenewalsShown]:
+    """Each program's renewals for the report: due next month by unit, lapsed, the rate."""
+    following = (month_end + dt.timedelta(days=1)).strftime("%Y-%m")
+    counts = window.renewals(targets.renewals.grace_days, "unit_month", before)
+    out = []
+    for p in result.programs:
+        units: dict[str | None, list[int]] = {}
+        for (program, key), f in counts.rows.items():
+            if program != p.program or key is None:
+                continue
+            unit, _, ends = key.rpartition("|")
+            figures = units.setdefault(unit or None, [0] * 6)
+            for i, n in enumerate((f.due if ends == following else 0, f.due, f.overdue,
+                                   f.lapsed, f.ended, f.continued)):
+                figures[i] += n
+        whole = counts.programs[p.program]
+        shown = [UnitRenewals(unit, n[0], n[1], n[2], n[3], n[5] / n[4] if n[4] else None)
+                 for unit, n in sorted(units.items(), key=lambda u: (-u[1][0], u[0] or ""))]
+        out.append(ProgramRenewalsShown(
+            p.program, p.due_to_renew, sum(u.due_next_month for u in shown), whole.lapsed,
+            whole.continued / whole.ended if whole.ended else None, shown))
+    return out
 
 
 def _series(targets: TargetFile, program: str, per_day: dict[tuple[str, str | None], int],

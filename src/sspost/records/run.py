@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from sspost.problems import UsageError
 from sspost.records import counting, dimensions, loading, rejects, renewals, sanity
 from sspost.records.layout import COVERAGE
 from sspost.records.store import ReadOptions, RecordStore
@@ -43,6 +44,31 @@ def open(targets: TargetFile, files: list[str], options: ReadOptions | None = No
                                       breakdown_columns=wanted)) as store:
         loading.load(store, files)
         yield Run(store)
+
+
+def may_have_covers(targets: TargetFile, files: list[str], options: ReadOptions) -> bool:
+    """Whether the covers of `files` can be worked out, from their headers alone (a plain
+    CSV's first lines; a spreadsheet or an archive is taken to have them, its read will say):
+    the plan's months serve every file, else each needs a coverage column."""
+    from sspost.records.archive import is_compressed
+    from sspost.records.layout import detect_layout
+    from sspost.records.prepare import is_spreadsheet
+
+    if targets.renewals.coverage_months:
+        return True
+    columns = {k: v for k, v in targets.input.columns.model_dump().items() if v}
+    columns.update(options.columns)
+    for path in files:
+        if is_spreadsheet(path) or is_compressed(path):
+            continue
+        try:
+            layout = detect_layout(path, columns, encoding=options.encoding
+                                   or targets.input.encoding, program=options.program)
+        except UsageError:
+            continue  # the read says what is wrong with it
+        if not any(name in layout.positions for name in COVERAGE):
+            return False
+    return True
 
 
 class Run:
@@ -137,11 +163,13 @@ class Counted:
         """Units named by at least one accepted record in the window: they sent data."""
         return dimensions.units_with_records(self.run._current(self), self.as_of)
 
-    def renewals(self, grace_days: int, by: str | None = None,
-                 before: str | None = None) -> RenewalCounts:
+    def renewals(self, grace_days: int, by: str | None = None, before: str | None = None,
+                 *, worklist: bool = False) -> RenewalCounts:
         """Renewals at this window's end (SPEC section 5a), with last period's covers from
-        `before` (Run.export_covers of its run) when given; `by` unit, staff or month."""
-        return renewals.count(self.run._current(self), self.as_of, grace_days, by, before)
+        `before` (Run.export_covers of its run) when given; `by` unit, staff or month;
+        `worklist`: `due_list` comes next."""
+        return renewals.count(self.run._current(self), self.as_of, grace_days, by, before,
+                              attributed=worklist)
 
     def due_list(self) -> list[Due]:
         """The due, overdue and lapsed of the last `renewals`, with ids in full (the

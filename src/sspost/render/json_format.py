@@ -37,6 +37,7 @@ def program_json(p: ProgramProgress) -> dict[str, Any]:
             "source": p.last_year.source,
         },
         "vs_last_year": p.vs_last_year,
+        "due_to_renew": p.due_to_renew,
     }
 
 

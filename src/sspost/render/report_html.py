@@ -89,7 +89,26 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
                       for f in r.files],
         },
         "warnings": [clean_all(x.text(lang)) for x in result.warnings],
+        "renewals": _renewals(report, w, labels),
     }
+
+
+def _renewals(report: MonthlyReport, w: Words,
+              labels: dict[str, str]) -> list[dict[str, Any]] | None:
+    """The renewals section: each program's summary and its units, most due next month
+    first (report.UnitRenewals)."""
+    if report.renewals is None:
+        return None
+    none = w.word("breakdown.(unassigned)")
+    return [{"label": labels[r.program],
+             "summary": w.say("report.renewals_summary", program=labels[r.program],
+                              due=w.number(r.due_to_renew), next=w.number(r.due_next_month),
+                              lapsed=w.number(r.lapsed), rate=w.percent(r.renewal_rate)),
+             "units": [{"unit": clean_all(u.unit) if u.unit else none,
+                        "due_next_month": w.number(u.due_next_month), "due": w.number(u.due),
+                        "overdue": w.number(u.overdue), "lapsed": w.number(u.lapsed),
+                        "rate": w.percent(u.renewal_rate)} for u in r.units]}
+            for r in report.renewals]
 
 
 def _row(row: BreakdownRow, w: Words, labels: dict[str, str]) -> dict[str, Any]:
@@ -160,6 +179,14 @@ def render_markdown(report: MonthlyReport, lang: str) -> str:
         lines += ["", f"## {t[key]}", ""]
         lines += [f"- {r['program']}: {r['unit']} ({r['achieved']} / {r['target']}, "
                   f"{r['status_text']})" for r in rows] or [t["none"]]
+    if c["renewals"]:
+        lines += ["", f"## {t['renewals']}"]
+        for r in c["renewals"]:
+            lines += ["", f"### {r['label']}", "", r["summary"], "",
+                      f"| {t['unit']} | {t['due_next_month']} | {t['due']} | {t['overdue']} | "
+                      f"{t['lapsed']} | {t['renewal_rate']} |", "|:--|--:|--:|--:|--:|--:|"]
+            lines += [f"| {u['unit']} | {u['due_next_month']} | {u['due']} | {u['overdue']} | "
+                      f"{u['lapsed']} | {u['rate']} |" for u in r["units"]]
     lines += ["", f"## {t['campaigns']}", ""]
     lines += [f"- {x['name']}, {x['program']}: {x['staff_met']} / {x['staff_seen']} "
               f"{t['staff_met'].lower()}, {x['signed_up']} {t['signed_up'].lower()}"

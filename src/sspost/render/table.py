@@ -38,10 +38,13 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False,
                             else "right", no_wrap=True)
     closing = Table(title=w.label("closing"), title_justify="left", header_style="bold")
     with_last_year = any(p.last_year is not None for p in result.programs)
+    with_due = any(p.due_to_renew is not None for p in result.programs)
     for key in ("program", "gap", "days_left", "required_per_day", "required_per_month",
                 "projected", "share", "vs_baseline") + (("vs_last_year",) * with_last_year):
         closing.add_column(w.label(key), justify="left" if key == "program" else "right",
                            no_wrap=True)
+    if with_due:
+        closing.add_column(w.word("renewals.due_not_counted"), justify="right", no_wrap=True)
     notes = []
 
     for p in result.programs:
@@ -67,6 +70,7 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False,
             w.percent(p.vs_baseline) + (f" ({p.baseline.period})" if p.baseline else ""),
             *([w.percent(p.vs_last_year) + (f" ({w.number(p.last_year.participants)})"
                                              if p.last_year else "")] * with_last_year),
+            *([w.number(p.due_to_renew)] * with_due),
         ))
     if fits(console, progress) and fits(console, closing):
         console.print(progress)
