@@ -19,17 +19,15 @@ _YEAR_MONTH = "[0-9]{4}-(0[1-9]|1[0-2])"
 
 
 def _month(text: str) -> str:
-    """SQL: the first day of the month `text` names, NULL when it names none."""
-    return (f"CASE WHEN regexp_full_match({text}, '{_MONTH_YEAR}') THEN make_date("
+    """SQL: the first day of the month `text` names, NULL when it names none. `mm/yyyy`, the
+    forms' own, is read by one parse (on 2M rows the patterns alone cost 0.4 s); the rest of
+    the forms only by the rows that are not it."""
+    return (f"coalesce(try_strptime({text}, '%m/%Y')::DATE, "
+            f"CASE WHEN regexp_full_match({text}, '{_MONTH_YEAR}') THEN make_date("
             f"regexp_extract({text}, '[0-9]{{4}}$')::INTEGER, "
             f"regexp_extract({text}, '^[0-9]+')::INTEGER, 1) "
             f"WHEN regexp_full_match({text}, '{_YEAR_MONTH}') THEN make_date("
-            f"{text}[1:4]::INTEGER, {text}[6:7]::INTEGER, 1) END")
-
-
-def _is_month(text: str) -> str:
-    return (f"(regexp_full_match({text}, '{_MONTH_YEAR}') "
-            f"OR regexp_full_match({text}, '{_YEAR_MONTH}'))")
+            f"{text}[1:4]::INTEGER, {text}[6:7]::INTEGER, 1) END)")
 
 
 def typed_sql(date_format: str | None, plan_months: str) -> dict[str, str]:
@@ -37,10 +35,11 @@ def typed_sql(date_format: str | None, plan_months: str) -> dict[str, str]:
     empty or absent), the record's day `d` and `program` index: the cover's first and last
     day (`cover_from`, `cover_to`, NULL when nothing says it) and whether it is a bad one
     (`bad_cover`). `plan_months` is SQL for the plan's months of the row's program."""
-    start_given = (f"CASE WHEN {_is_month('cov_from')} THEN {_month('cov_from')} "
-                   f"ELSE {date_sql('cov_from', date_format)} END")
-    end_given = (f"CASE WHEN {_is_month('cov_to')} THEN last_day({_month('cov_to')}) "
-                 f"ELSE {date_sql('cov_to', date_format)} END")
+    start_given = f"coalesce({_month('cov_from')}, {date_sql('cov_from', date_format)})"
+    end_given = (f"coalesce(last_day({_month('cov_to')}), "
+                 f"{date_sql('cov_to', date_format)})")
+    # Up to three digits, and nothing else (measured: the pattern costs less than a test
+    # of the string's characters).
     months = ("CASE WHEN regexp_full_match(cov_months, '[0-9]{1,3}') "
               "THEN cov_months::INTEGER END")
     return {
