@@ -76,25 +76,20 @@ def progress(
 ) -> None:
     """Progress per program: achieved, expected, gap, pace, share of the national total."""
     from sspost.campaigns import load_roster
-    from sspost.last_year import with_last_year
-    from sspost.progress import BreakdownRequest, build_progress, failures
+    from sspost.last_year import progress_with_last_year
+    from sspost.progress import BreakdownRequest, failures
     from sspost.render.formats import PROGRESS, Style
-    from sspost.renewals import last_period_covers
 
     chosen = opt.progress_format(output_format, output)
     last_files = opt.baseline_files(baseline_data)
     check_outputs(inputs(targets, data + last_files, reading.id_map, staff),
                   outputs(output, rejects, reading.db, last_year=bool(last_files)))
-    plan, options = load_targets(targets), reading.options(data)
     request = BreakdownRequest(by.value, depth, sort.value, limit) if by else None
-    with last_period_covers(plan, _paths(data), _paths(last_files), options) as last_covers:
-        result = build_progress(plan, str(targets), _paths(data),
-                                as_of=opt.parse_date(as_of, "--as-of"), options=options,
-                                rejects=str(rejects) if rejects else None, breakdown=request,
-                                roster=load_roster(str(staff)) if staff else None,
-                                last_covers=last_covers)
-    result = with_last_year(result, plan, _paths(last_files), options=options,
-                            breakdown=request)[0]
+    result = progress_with_last_year(
+        load_targets(targets), str(targets), _paths(data), _paths(last_files),
+        as_of=opt.parse_date(as_of, "--as-of"), options=reading.options(data),
+        rejects=str(rejects) if rejects else None, breakdown=request,
+        roster=load_roster(str(staff)) if staff else None)
     write(PROGRESS[chosen.value](result, Style(lang.value, use_color(output), bom)), output)
     tell(result.reconciliation, result.warnings, lang.value,
          last_year=result.last_year_reconciliation)

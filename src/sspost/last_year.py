@@ -11,9 +11,11 @@ tree of units, the same 34 provinces, the same tie rule), then matched to this y
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from dataclasses import dataclass, replace
 
-from sspost import records
+from sspost import progress, records
 from sspost.breakdowns import Breakdown, BreakdownRow, PlanAt
 from sspost.measures import (
     LastYear,
@@ -38,6 +40,9 @@ class LastYearData:
     per_day: dict[tuple[str, str | None], int]  # (program, ISO day) -> new, over the period
     reconciliation: Reconciliation
     every_row: bool = True  # False when this year's rows are a selection (--limit)
+    # Last year's participants due or overdue at this year's as-of date and not counted this
+    # year (SPEC section 5a), per program; None when last year's covers are unknown.
+    due_to_renew: dict[str, int] | None = None
 
 
 def previous_plan(targets: TargetFile) -> TargetFile:
@@ -53,11 +58,17 @@ def _this_years_key(by: str, key: str) -> str:
 def count_last_year(
     targets: TargetFile, data: list[str], as_of: dt.date, *,
     options: ReadOptions | None = None, breakdown: BreakdownRequest | None = None,
+    counted_now: str | None = None,
 ) -> LastYearData:
-    """Last year's exports counted up to the same day last year as `as_of`."""
+    """Last year's exports counted up to the same day last year as `as_of`; with
+    `counted_now` (who this year counts, Parquet), who of them is due to renew."""
     plan = previous_plan(targets)
     day = same_day_last_year(min(as_of, targets.period.end))
     keep = breakdown.by if breakdown else None
+    covers = counted_now is not None and records.may_have_covers(plan, data, options
+                                                                 or ReadOptions())
+    options = replace(options or ReadOptions(), covers=covers)
+    due = None
     with records.open(plan, data, options, keep=keep) as run:
         # The whole earlier period first, for the burn-up's curve: a participant's first
         # record is the same whatever the window's end, so these days cumulate to any day.
@@ -71,25 +82,49 @@ def count_last_year(
             last = breakdown_of(counted, PlanAt(plan, day, totals), replace(breakdown, limit=None))
             rows = {(r.program, _this_years_key(breakdown.by, r.key)): r.achieved
                     for r in last.rows}
+        if counted_now is not None and covers and (targets.renewals.coverage_months
+                                                   or not run.files_without_covers()):
+            due = counted.due_to_renew(counted_now, as_of, targets.period.end,
+                                       targets.renewals.grace_days)
     return LastYearData(day, {p: c.achieved for p, c in counts.programs.items()}, rows,
                         per_day, counts.reconciliation,
-                        every_row=breakdown is None or breakdown.limit is None)
+                        every_row=breakdown is None or breakdown.limit is None,
+                        due_to_renew=due)
 
 
 def with_last_year(
     result: ProgressResult, targets: TargetFile, files: list[str], *,
     options: ReadOptions | None = None, breakdown: BreakdownRequest | None = None,
+    counted_now: str | None = None,
 ) -> tuple[ProgressResult, LastYearData | None]:
     """The result with last year at its as-of date: from `files` (last year's exports, read
     with the same options; with --db their rows kept beside it) when given, else from the
-    plan's month-end figures. Also what the files said, for the report's burn-up."""
+    plan's month-end figures; with `counted_now`, each program's due to renew. Also what the
+    files said, for the report's burn-up."""
     if not files:
         return attach(result, targets), None
     options = options or ReadOptions()
     counted = count_last_year(
-        targets, files, result.as_of, breakdown=breakdown,
+        targets, files, result.as_of, breakdown=breakdown, counted_now=counted_now,
         options=replace(options, db=last_year_db(options.db) if options.db else None))
     return attach(result, targets, counted), counted
+
+
+def progress_with_last_year(
+    targets: TargetFile, targets_path: str, data: list[str], files: list[str], *,
+    as_of: dt.date | None = None, options: ReadOptions | None = None,
+    rejects: str | None = None, breakdown: BreakdownRequest | None = None,
+    roster: set[str] | None = None,
+) -> ProgressResult:
+    """`sspost progress`: this year's files counted, then last year's (`files`) at the same
+    day, which also say who of last year's participants is due to renew."""
+    with tempfile.TemporaryDirectory(prefix="sspost-") as folder:
+        counted_now = os.path.join(folder, "counted.parquet") if files else None
+        result = progress.build_progress(targets, targets_path, data, as_of=as_of,
+                                         options=options, rejects=rejects, breakdown=breakdown,
+                                         roster=roster, counted_to=counted_now)
+        return with_last_year(result, targets, files, options=options, breakdown=breakdown,
+                              counted_now=counted_now)[0]
 
 
 def _ratio(achieved: float, last: float | None) -> float | None:
@@ -110,8 +145,10 @@ def attach(result: ProgressResult, targets: TargetFile,
             if baseline is not None and baseline.cumulative:
                 last = last_year_from_cumulative(baseline.cumulative, targets.period.start,
                                                  targets.period.end, result.as_of)
+        due = data.due_to_renew if data is not None else None
         programs.append(replace(p, last_year=last, vs_last_year=_ratio(
-            p.measures.achieved, last.participants if last else None)))
+            p.measures.achieved, last.participants if last else None),
+            due_to_renew=due.get(p.program, 0) if due is not None else None))
     breakdown = result.breakdown
     if breakdown is not None and data is not None:
         breakdown = _with_rows(breakdown, data)

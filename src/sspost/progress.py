@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sspost import __version__, provinces, records
 from sspost.breakdowns import Breakdown, PlanAt, by_month, by_province, by_staff, by_unit
@@ -197,20 +197,22 @@ def build_progress(
     targets: TargetFile, targets_path: str, data: list[str], *, as_of: dt.date | None = None,
     options: ReadOptions | None = None, rejects: str | None = None,
     breakdown: BreakdownRequest | None = None, roster: set[str] | None = None,
-    last_covers: str | None = None,
+    counted_to: str | None = None,
 ) -> ProgressResult:
-    """`last_covers`: last period's covers (renewals.last_period_covers), for due to renew."""
-    if last_covers is not None:
-        options = replace(options or ReadOptions(), covers=True)
+    """`counted_to`: who is counted is written there too (Parquet), for last period's run to
+    work out who is due to renew (last_year.with_last_year)."""
     with records.open(targets, data, options, keep=breakdown.by if breakdown else None) as run:
-        return collect(run, targets_path, *resolve_as_of(run, as_of), rejects=rejects,
-                       breakdown=breakdown, roster=roster, last_covers=last_covers)[0]
+        result, counted = collect(run, targets_path, *resolve_as_of(run, as_of), rejects=rejects,
+                                  breakdown=breakdown, roster=roster)
+        if counted_to is not None:
+            counted.export_counted(counted_to)
+        return result
 
 
 def collect(
     run: Run, targets_path: str, as_of: dt.date, as_of_warning: Notice | None = None, *,
     rejects: str | None = None, breakdown: BreakdownRequest | None = None,
-    roster: set[str] | None = None, last_covers: str | None = None,
+    roster: set[str] | None = None,
 ) -> tuple[ProgressResult, Counted]:
     """Everything `progress` reports, from a run whose files are loaded; and the window
     counted, for what else a caller reads of it."""
@@ -221,18 +223,13 @@ def collect(
     if rejects is not None:
         run.write_rejects(rejects)
     plan = PlanAt(targets, as_of, {p: c.achieved for p, c in counts.programs.items()})
-    programs = program_progress(plan, counts)
-    known = targets.renewals.coverage_months or not run.files_without_covers()
-    if last_covers is not None and known:  # who must pay again (SPEC section 5a)
-        due = counted.renewals(targets.renewals.grace_days, None, last_covers).programs
-        programs = [replace(p, due_to_renew=due[p.program].due_not_counted) for p in programs]
     return ProgressResult(
         generator=f"sspost {__version__}",
         targets=targets_path,
         period_start=targets.period.start,
         period_end=targets.period.end,
         as_of=as_of,
-        programs=programs,
+        programs=program_progress(plan, counts),
         breakdown=breakdown_of(counted, plan, breakdown) if breakdown else None,
         campaigns=campaign_results(
             targets, counted.campaign_staff({c.date for c in targets.campaigns}),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, replace
 
@@ -138,20 +139,22 @@ def build_report(
 ) -> MonthlyReport:
     first, last = parse_month(month, targets)
     request = BreakdownRequest("unit" if targets.units else "province")
+    # The renewals section joins both years' spells: last year's covers come first.
     with last_period_covers(targets, data, baseline_data or [], options or ReadOptions(),
                             keep="unit") as before:
-        if before is not None:
-            options = replace(options or ReadOptions(), covers=True)
-        with records.open(targets, data, options, keep=request.by) as run:
+        reading = replace(options or ReadOptions(), covers=True) if before else options
+        with records.open(targets, data, reading, keep=request.by) as run:
             as_of = report_as_of(run, first, last)
             result, window = collect(run, targets_path, as_of, breakdown=request,
-                                     roster=roster, last_covers=before)
+                                     roster=roster)
             per_day = window.by("day")
-            shown = _renewals(targets, window, before, result, last) \
-                if before is not None and any(p.due_to_renew is not None
-                                              for p in result.programs) else None
-    result, counted = with_last_year(result, targets, baseline_data or [], options=options,
-                                     breakdown=request)
+            shown = _renewals(targets, window, before, result, last) if before else None
+            if before:
+                window.export_counted(os.path.join(os.path.dirname(before), "counted.parquet"))
+        result, counted = with_last_year(
+            result, targets, baseline_data or [], options=options, breakdown=request,
+            counted_now=os.path.join(os.path.dirname(before), "counted.parquet")
+            if before else None)
     series = [_series(targets, code, per_day, as_of, first, counted)
               for code in targets.programs]
     rows = result.breakdown.rows if result.breakdown else []
@@ -182,7 +185,7 @@ def _renewals(targets: TargetFile, window: Counted, before: str, result: Progres
         shown = [UnitRenewals(unit, n[0], n[1], n[2], n[3], n[5] / n[4] if n[4] else None)
                  for unit, n in sorted(units.items(), key=lambda u: (-u[1][0], u[0] or ""))]
         out.append(ProgramRenewalsShown(
-            p.program, p.due_to_renew, sum(u.due_next_month for u in shown), whole.lapsed,
+            p.program, whole.due_not_counted, sum(u.due_next_month for u in shown), whole.lapsed,
             whole.continued / whole.ended if whole.ended else None, shown))
     return out
 

@@ -82,6 +82,40 @@ def export_covers(store: RecordStore, path: str) -> None:
                       f"TO {lit(path)} (FORMAT parquet)")
 
 
+def export_counted(store: RecordStore, path: str) -> None:
+    """Who the window counted last (`firsts`), for last period's run to leave out of due to
+    renew (`due_to_renew`)."""
+    store.con.execute(f"COPY (SELECT who FROM firsts) TO {lit(path)} (FORMAT parquet)")
+
+
+def due_to_renew(store: RecordStore, counted_now: str, as_of: dt.date, period_end: dt.date,
+                 grace: int) -> dict[str, int]:
+    """Run on last period's rows: per program, the participants due or overdue at `as_of`
+    (this period's) whom this period has not counted (`counted_now`, export_counted).
+
+    Having no record this period, their last spell is last period's and ends at their latest
+    cover's end, so no spells need joining (SPEC section 5a: due, the cover reaches `as_of`
+    and ends before `period_end`; overdue, it ended within `grace` days before `as_of`)."""
+    from sspost.records.counting import participant_sql
+
+    who, join = participant_sql(store)
+    aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
+    period = store.targets.period
+    rows = store.con.execute(f"""
+        SELECT who % {PROGRAM_SLOTS}, count(*) FROM (
+            SELECT {who} AS who, max(c.cover_to) AS spell_end FROM checked c {join}
+            WHERE c.reason IS NULL AND c.file_idx NOT IN ({aggregate}) AND c.cover_to IS NOT NULL
+              AND c.d BETWEEN {day(period.start)} AND {day(period.end)}
+            GROUP BY ALL)
+        WHERE spell_end >= {day(as_of)} - {int(grace)}
+          AND NOT (spell_end >= {day(as_of)} AND spell_end >= {day(period_end)})
+          AND who NOT IN (SELECT who FROM read_parquet({lit(counted_now)}))
+        GROUP BY ALL
+    """).fetchall()
+    found = {int(program): int(n) for program, n in rows}
+    return {code: found.get(i, 0) for i, code in enumerate(store.programs)}
+
+
 def without_cover(store: RecordStore, as_of: dt.date) -> int:
     """Accepted records of the window (not counts) whose cover nothing says."""
     aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"

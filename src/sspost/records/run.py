@@ -171,6 +171,17 @@ class Counted:
         return renewals.count(self.run._current(self), self.as_of, grace_days, by, before,
                               attributed=worklist)
 
+    def export_counted(self, path: str) -> None:
+        """Who this window counts, as a Parquet file, for last period's run (due_to_renew)."""
+        renewals.export_counted(self.run._current(self), path)
+
+    def due_to_renew(self, counted_now: str, as_of: dt.date, period_end: dt.date,
+                     grace_days: int) -> dict[str, int]:
+        """In last period's run: per program, its participants due or overdue at this period's
+        `as_of` whom this period has not counted (`counted_now`, from export_counted)."""
+        return renewals.due_to_renew(self.run._current(self), counted_now, as_of, period_end,
+                                     grace_days)
+
     def due_list(self) -> list[Due]:
         """The due, overdue and lapsed of the last `renewals`, with ids in full (the
         worklist only)."""

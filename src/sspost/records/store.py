@@ -224,7 +224,7 @@ class RecordStore:
             days = ", ".join(day(c.date) for c in self.targets.campaigns)
             for column in (*order, "secs"):
                 keep.setdefault(column, f"d IN ({days})")
-        if self.options.covers:
+        if self.options.covers or self.options.db:  # a cache serves renewals too
             keep |= dict.fromkeys(("cover_from", "cover_to"), "all")
         if "unit" in keep and not self.targets.units:  # no tree: ties compare units as text
             keep["unit_text"] = keep["unit"]
