@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.conftest import PLAN, csv_file, run, write
+from tests.conftest import PLAN, ROOT, csv_file, run, write
 
 VSI = "voluntary_si"
 
@@ -269,3 +269,14 @@ def test_every_format_choice_has_a_renderer() -> None:
 
     assert {f.value for f in ProgressFormat} == set(PROGRESS)
     assert {f.value for f in ProblemFormat} - {"auto"} == set(PROBLEM_RENDERERS)
+
+
+def test_as_of_in_the_vietnamese_form_is_the_same_day(tmp_path: Path) -> None:
+    plan = ROOT / "targets" / "2025.yaml"
+    data = ROOT / "data" / "sample-2025.csv"
+    iso = run("progress", plan, data, "--as-of", "2025-06-30", "-f", "json")
+    vietnamese = run("progress", plan, data, "--as-of", "30/06/2025", "-f", "json")
+    assert iso.exit_code == vietnamese.exit_code == 0
+    assert iso.stdout == vietnamese.stdout
+    wrong = run("progress", plan, data, "--as-of", "31/02/2025")
+    assert wrong.exit_code == 2 and "dd/mm/yyyy" in wrong.stderr

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.conftest import DATA, run
+from tests.conftest import DATA, ROOT, run
 
 PLAN = DATA / "targets" / "must-pass" / "units-phased.yaml"
 
@@ -241,3 +241,65 @@ def test_report_compares_with_last_year(tmp_path: Path, sample: Path) -> None:
     burnup = html.split('data-chart="burnup"')[1].split("</figure>")[0]
     assert ">Last year<" in burnup
     assert html.count("<th scope=\"col\" class=\"num\">vs last year</th>") == 2
+
+
+def test_status_colours_stay_apart_for_colour_blind_readers() -> None:
+    """Any two status colours at least 15 CIE76 units apart in normal vision and as
+    protanopia and deuteranopia simulate them (Machado, Oliveira and Fernandes 2009, severity
+    1), and white text on each at 4.5:1 or more (WCAG AA). The report's CSS uses them."""
+    import itertools
+    import math
+
+    from sspost.render.charts import STATUS_COLOURS
+
+    simulations = {
+        "normal": ((1, 0, 0), (0, 1, 0), (0, 0, 1)),
+        "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216),
+                       (-0.003882, -0.048116, 1.051998)),
+        "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413),
+                         (-0.011820, 0.042940, 0.968881)),
+    }
+
+    def linear(hex_colour: str) -> tuple[float, ...]:
+        values = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        return tuple(v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+                     for v in values)
+
+    def lab(rgb: tuple[float, ...]) -> tuple[float, float, float]:
+        x = (0.4124 * rgb[0] + 0.3576 * rgb[1] + 0.1805 * rgb[2]) / 0.95047
+        y = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+        z = (0.0193 * rgb[0] + 0.1192 * rgb[1] + 0.9505 * rgb[2]) / 1.08883
+
+        def f(t: float) -> float:
+            return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+        return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+    assert set(STATUS_COLOURS) == {"achieved", "on_track", "at_risk", "behind"}
+    for name, matrix in simulations.items():
+        seen = {status: lab(tuple(min(1.0, max(0.0, sum(m * c for m, c in
+                                                          zip(row, linear(colour), strict=True))))
+                                  for row in matrix))
+                for status, colour in STATUS_COLOURS.items()}
+        for a, b in itertools.combinations(seen, 2):
+            assert math.dist(seen[a], seen[b]) >= 15, (name, a, b)
+    for colour in STATUS_COLOURS.values():
+        rgb = linear(colour)
+        luminance = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+        assert 1.05 / (luminance + 0.05) >= 4.5, colour
+    old = ["#145a32", "#1a7340", "#8a5a00", "#a93226"]  # the check tells the old ones apart
+    old_labs = [lab(tuple(min(1.0, max(0.0, sum(m * c for m, c in zip(row, linear(h),
+                                                                      strict=True))))
+                          for row in simulations["deuteranopia"])) for h in old]
+    assert min(math.dist(a, b) for a, b in itertools.combinations(old_labs, 2)) < 15
+
+
+def test_the_report_css_uses_the_status_colours(tmp_path: Path) -> None:
+    from sspost.render.charts import STATUS_COLOURS
+
+    out = tmp_path / "r"
+    assert run("report", ROOT / "targets" / "2025.yaml", ROOT / "data" / "sample-2025.csv",
+               "--month", "2025-06", "--output-dir", out).exit_code == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for status, colour in STATUS_COLOURS.items():
+        assert f".{status} {{ background: {colour}; }}" in html

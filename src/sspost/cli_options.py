@@ -92,12 +92,19 @@ class ProblemFormat(StrEnum):
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
+    """A date as YYYY-MM-DD, or dd/mm/yyyy as Vietnamese outputs write it."""
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date in the form YYYY-MM-DD") from None
+        pass
+    try:
+        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value.strip()):
+            return dt.datetime.strptime(value.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        pass
+    raise UsageError(f"{option} {value!r} is not a date in the form YYYY-MM-DD or dd/mm/yyyy")
 
 
 def parse_columns(pairs: list[str]) -> dict[str, str]:
@@ -135,7 +142,8 @@ ENGINE = "Engine"
 
 AsOf = Annotated[str | None, typer.Option(
     "--as-of", metavar="DATE",
-    help="Report date YYYY-MM-DD (default: the latest record date in the period).",
+    help="Report date YYYY-MM-DD or dd/mm/yyyy (default: the latest record date in the "
+    "period).",
     rich_help_panel=COUNTING)]
 Columns = Annotated[list[str] | None, typer.Option(
     "--column", metavar="CANONICAL=HEADER",
@@ -221,9 +229,9 @@ Staff = Annotated[Path | None, typer.Option(
     "--staff", metavar="FILE",
     help="Roster CSV (staff_id, unit): rostered staff without records count "
     "as not meeting a campaign quota.", rich_help_panel=COUNTING)]
-Targets = Annotated[Path, typer.Argument(help="Target file (YAML).")]
+Targets = Annotated[Path, typer.Argument(metavar="TARGETS", help="Target file (YAML).")]
 Data = Annotated[list[Path], typer.Argument(
-    help="Participant exports (CSV or spreadsheets), read as one set.")]
+    metavar="DATA", help="Participant exports (CSV or spreadsheets), read as one set.")]
 CheckFormatOption = Annotated[CheckFormat, typer.Option("--format", "-f",
                                                       rich_help_panel=OUTPUT)]
 ShowSkipped = Annotated[bool, typer.Option(
@@ -238,7 +246,8 @@ OutputDir = Annotated[Path, typer.Option(
 Stamp = Annotated[bool, typer.Option(
     "--stamp", metavar="", rich_help_panel=OUTPUT, help="Write the time of writing into "
     "the report (off: reruns are byte-identical).")]
-TargetFiles = Annotated[list[Path], typer.Argument(help="Target files (YAML).")]
+TargetFiles = Annotated[list[Path], typer.Argument(metavar="TARGETS",
+                                                   help="Target files (YAML).")]
 ProblemFormatOption = Annotated[ProblemFormat, typer.Option(
     "--format", "-f", help="auto: github under GitHub Actions, text otherwise.")]
 WarningsFail = Annotated[bool, typer.Option("--strict", metavar="", help="Warnings fail too.")]

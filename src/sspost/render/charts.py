@@ -27,10 +27,13 @@ from sspost.render.words import Words
 from sspost.report import Charted, ProgramSeries
 from sspost.shown import for_chart
 
-# Status colours are the page's badges (white text on them reaches 4.5:1).
-COLOURS = {"achieved": "#145a32", "expected": "#6b6b6b", "target": "#7b241c",
-           "as_of": "#444444", "behind": "#a93226", "at_risk": "#8a5a00",
-           "on_track": "#1a7340", "none": "#1f5fa8", "last_year": "#7d3c98"}
+# The statuses' colours, the page's badges too: white text on each reaches 4.5:1, and any two
+# stay at least 25 CIE76 units apart as people with protanopia or deuteranopia see them
+# (chosen by search near the old hues; tests/test_report.py simulates and measures them).
+STATUS_COLOURS = {"achieved": "#404090", "on_track": "#308050", "at_risk": "#a06000",
+                  "behind": "#801010"}
+COLOURS = {**STATUS_COLOURS, "expected": "#6b6b6b", "target": "#7b241c", "as_of": "#444444",
+           "none": "#1f5fa8", "last_year": "#7d3c98"}
 # One font family with the page: the page names the same one and the SVG text inherits it.
 FONT = "DejaVu Sans"
 STYLE: Any = {"svg.fonttype": "none", "svg.hashsalt": "sspost", "font.family": FONT,

@@ -68,6 +68,7 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
     r = result.reconciliation
     return {
         "lang": lang, "t": TEXT[lang], "month": report.month, "by": by,
+        "palette": charts.STATUS_COLOURS,
         "by_title": TEXT[lang]["by_" + ("province" if by == "province" else "unit")],
         "month_label": _month_label(report.month, lang), "name": clean_all(report.name),
         "organisation": clean_all(report.organisation) if report.organisation else None,
