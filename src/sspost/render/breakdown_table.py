@@ -75,6 +75,8 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
             table.add_column(h["bar"], no_wrap=True)
             table.add_column(w.label("pace"), justify="right", no_wrap=True)
             table.add_column(w.label("status"), no_wrap=True)
+            for key in ("gap", "required_per_day"):  # how many more, and how fast
+                table.add_column(w.label(key), justify="right", no_wrap=True)
             table.add_column(h["reporting"])
             _last_year_columns(table, w, on)
             for r in rows:
@@ -85,6 +87,7 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
                     w.number(r.achieved), w.percent(m.attainment if m else None), _bar(r),
                     w.percent(m.pace if m else None),
                     Text(w.status(m.status), style=STATUS_STYLE[m.status]) if m else "",
+                    w.number(m.gap) if m else "", w.number(m.required_per_day) if m else "",
                     Text(h["no_data"], style="bold red") if r.reporting is False else "",
                     *_last_year(r, w, on),
                 ))
@@ -104,6 +107,15 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
             keep_figures_whole(table)  # then headers wrap too
             # and names end in an ellipsis rather than wrap and break the tree
             shortened = shorten_names(table, console.width)
+            if not fits(console, table, wrapping=True, shortened=shortened):
+                # then attainment: pace and status say where a unit is, and the gap and the
+                # rate needed what it must do (issue #33)
+                for dropped in ("attainment", "required_per_day"):  # then the rate needed
+                    table.columns[:] = [c for c in table.columns
+                                        if str(c.header) != w.label(dropped)]
+                    shortened = shorten_names(table, console.width)
+                    if fits(console, table, wrapping=True, shortened=shortened):
+                        break
         if b.by == "month":  # five short figures: headers wrap, figures keep whole
             keep_figures_whole(table)
         console.print(table if fits(console, table, wrapping=True, shortened=shortened)

@@ -57,6 +57,7 @@ def breakdown_row_json(by: str, row: BreakdownRow,
         "attainment": m.attainment if m else None, "gap": m.gap if m else None,
         "expected": m.expected if m else None, "pace": m.pace if m else None,
         "status": m.status if m else None,
+        "required_per_day": m.required_per_day if m else None,
     }
     if by == "month":
         out |= {"cumulative": row.cumulative, "expected_cumulative": row.expected_cumulative,

@@ -57,8 +57,9 @@ def _breakdown(result: ProgressResult, w: Words) -> list[str]:
         align = ":--|:--|--:|--:|--:|--:"
     elif b.by == "unit":
         heads = [w.label("program"), h["unit"], w.label("target"), w.label("achieved"),
-                 w.label("attainment"), w.label("pace"), w.label("status")]
-        align = ":--|:--|--:|--:|--:|--:|:--"
+                 w.label("attainment"), w.label("pace"), w.label("status"), w.label("gap"),
+                 w.label("required_per_day")]
+        align = ":--|:--|--:|--:|--:|--:|:--|--:|--:"
     else:
         heads = [w.label("program"), h[b.by], w.label("achieved"), h["share"]]
         align = ":--|:--|--:|--:"
@@ -77,7 +78,8 @@ def _breakdown(result: ProgressResult, w: Words) -> list[str]:
         elif b.by == "unit":
             values = [w.number(r.target), w.number(r.achieved),
                       w.percent(m.attainment if m else None), w.percent(m.pace if m else None),
-                      w.status(m.status) if m else ""]
+                      w.status(m.status) if m else "", w.number(m.gap if m else None),
+                      w.number(m.required_per_day if m else None)]
         else:
             values = [w.number(r.achieved), w.percent(r.share)]
         if with_last_year:

@@ -120,6 +120,8 @@ def _row(row: BreakdownRow, w: Words, labels: dict[str, str]) -> dict[str, Any]:
             "target": w.number(row.target), "achieved": w.number(row.achieved),
             "attainment": w.percent(m.attainment if m else None),
             "pace": w.percent(m.pace if m else None),
+            "gap": w.number(m.gap if m else None),
+            "per_day": w.number(m.required_per_day if m else None),
             "status": m.status if m else None, "status_text": w.status(m.status) if m else "",
             "no_data": w.word("breakdown.no_data") if row.reporting is False else "",
             "share": w.percent(row.share), "last_year": w.number(row.last_year),
@@ -168,11 +170,12 @@ def render_markdown(report: MonthlyReport, lang: str) -> str:
         where = t["unit"] if c["by"] == "unit" else t["province"]
         if p["has_targets"]:
             lines += [f"| {where} | {t['target']} | {t['achieved']} | {t['attainment']} | "
-                      f"{t['pace']} | {t['status']} |", "|:--|--:|--:|--:|--:|:--|"]
+                      f"{t['pace']} | {t['status']} | {t['gap']} | {t['required_per_day']} |",
+                      "|:--|--:|--:|--:|--:|:--|--:|--:|"]
             lines += [f"| {'&nbsp;' * 2 * (r['depth'] - 1)}{r['unit']} | {r['target']} | "
                       f"{r['achieved']} | {r['attainment']} | {r['pace']} | "
-                      f"{' '.join(x for x in (r['status_text'], r['no_data']) if x)} |"
-                      for r in p["rows"]]
+                      f"{' '.join(x for x in (r['status_text'], r['no_data']) if x)} | "
+                      f"{r['gap']} | {r['per_day']} |" for r in p["rows"]]
         else:
             lines += [f"| {where} | {t['achieved']} | {t['row_share']} |", "|:--|--:|--:|"]
             lines += [f"| {r['unit']} | {r['achieved']} | {r['share']} |" for r in p["rows"]]
