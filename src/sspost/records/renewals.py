@@ -1,12 +1,13 @@
 """Renewals (SPEC section 5a) over covers: spells, each participant's state at the as-of date,
 and the covers that ended and were continued.
 
-Tables it makes (temporary): `covers` (each accepted record's cover up to the as-of date, this
-period's and last period's), `spelled` (covers in order per participant, with where each spell
-starts and the next cover's start), `people` (one row per participant and program: the last
-spell's end, the state at the as-of date, whether a payment this period continued a spell,
-whether a record of this period's window counts them, and the unit and staff of their latest
-record). Last period's covers come from its own run as a Parquet file (`export_covers`).
+Tables it makes (temporary): `spelled` (each accepted record's cover up to the as-of date,
+this period's and last period's, with whether it continues a spell begun before it and the
+next cover's start), `people` (one row per participant and program: the last spell's end, the
+state at the as-of date, whether a payment this period continued a spell, whether a record of
+this period's window counts them, and the unit and staff of their latest record), and with
+those `cover_rows` (the covers, read twice). Last period's covers come from its own run as a
+Parquet file (`export_covers`).
 """
 
 from __future__ import annotations
@@ -150,14 +151,15 @@ def _make_tables(store: RecordStore, as_of: dt.date, grace: int, before: str | N
     mapped = ("coalesce(m.new_pid, r.pid)" if store.options.id_map is not None
               or store.joined_ids else "r.pid")
     join = "LEFT JOIN id_map m ON m.old_pid = r.pid" if mapped != "r.pid" else ""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE cover_rows AS SELECT {mapped} * {PROGRAM_SLOTS} "
-                f"+ r.program AS who, r.* EXCLUDE (pid, program) FROM ({rows}) r {join}")
-    # The same cover twice (one payment exported twice, or in both years' files) is one
-    # cover, of this period when a copy is.
-    con.execute("CREATE OR REPLACE TEMP TABLE covers AS "
-                "SELECT who, f, t, bool_or(now) AS now FROM cover_rows GROUP BY ALL")
+    cover_rows = (f"SELECT {mapped} * {PROGRAM_SLOTS} + r.program AS who, "
+                  f"r.* EXCLUDE (pid, program) FROM ({rows}) r {join}")
+    if attributed:  # read twice: for the spells, and for each participant's latest record
+        con.execute(f"CREATE OR REPLACE TEMP TABLE cover_rows AS {cover_rows}")
+        cover_rows = "SELECT * FROM cover_rows"
     # One pass over each participant's covers in order of their start (measured on 3.9M
-    # rows: 1.6 s, against 4.3 s for a spell number and its start in two window passes):
+    # rows: 1.6 s, against 4.3 s for a spell number and its start in two window passes).
+    # The same cover twice (one payment exported twice, or in both years' files) changes
+    # none of what it works out: it is one cover where covers are counted (`ended`).
     # - `before_end`: the latest end of the covers that start earlier. A cover continues a
     #   spell begun before it (a renewal, when paid this period) when it starts within `grace`
     #   days of that end; covers starting the same day share the answer (SPEC section 5a).
@@ -166,7 +168,7 @@ def _make_tables(store: RecordStore, as_of: dt.date, grace: int, before: str | N
     #   when the next starts within `grace` days of its end.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE spelled AS
-        SELECT who, f, t, now,
+        SELECT who, f, t, now, row_id,
                before_end IS NOT NULL AND f <= before_end + {int(grace)} AS continues,
                CASE WHEN t < day_end THEN f ELSE next_day_f END AS next_f
         FROM (
@@ -176,7 +178,7 @@ def _make_tables(store: RecordStore, as_of: dt.date, grace: int, before: str | N
                    max(t) OVER (w RANGE BETWEEN CURRENT ROW AND CURRENT ROW) AS day_end,
                    min(f) OVER (w RANGE BETWEEN INTERVAL 1 DAY FOLLOWING AND UNBOUNDED FOLLOWING)
                        AS next_day_f
-            FROM covers WINDOW w AS (PARTITION BY who ORDER BY f))
+            FROM ({cover_rows}) WINDOW w AS (PARTITION BY who ORDER BY f))
     """)
     # A participant's last spell ends at their latest cover end (a cover starting before an
     # earlier one ends joins its spell). With a breakdown by unit or staff, or a worklist,
@@ -231,8 +233,9 @@ def _figures_sql(store: RecordStore, as_of: dt.date, grace: int, by: str | None)
         ended AS (
             SELECT p.who % {PROGRAM_SLOTS} AS program, {cover_key} AS key, count(*) AS ended,
                    count(*) FILTER (WHERE s.next_f <= s.t + {int(grace)}) AS continued
-            FROM spelled s JOIN people p USING (who)
-            WHERE s.t BETWEEN {start} AND {day(as_of)} - {int(grace)} GROUP BY ALL)
+            FROM (SELECT DISTINCT who, f, t, next_f FROM spelled
+                  WHERE t BETWEEN {start} AND {day(as_of)} - {int(grace)}) s
+            JOIN people p USING (who) GROUP BY ALL)
         SELECT coalesce(states.program, ended.program), coalesce(states.key, ended.key),
                COLUMNS(states.* EXCLUDE (program, key)), COLUMNS(ended.* EXCLUDE (program, key))
         FROM states FULL JOIN ended ON states.program = ended.program
