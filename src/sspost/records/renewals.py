@@ -168,7 +168,7 @@ def _make_tables(store: RecordStore, as_of: dt.date, grace: int, before: str | N
     #   when the next starts within `grace` days of its end.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE spelled AS
-        SELECT who, f, t, now, row_id,
+        SELECT who, f, t, now,
                before_end IS NOT NULL AND f <= before_end + {int(grace)} AS continues,
                CASE WHEN t < day_end THEN f ELSE next_day_f END AS next_f
         FROM (
