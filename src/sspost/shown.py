@@ -131,7 +131,8 @@ def for_markdown(text: str) -> str:
     The one escaping of text from plans and data for Markdown (SPEC section 6): every renderer
     of Markdown passes such text through here, and only here.
     """
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", clean_all(text))
+    # Leading blanks go: Markdown shows none, and four of them start a code block.
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", clean_all(text).lstrip())
     escaped = _MARKDOWN_AUTOLINK.sub(lambda m: "\\" + m.group(0), escaped)
     digits = _MARKDOWN_BLOCK_START.match(escaped)
     if digits is None:
