@@ -47,8 +47,7 @@ class ProgramRenewals:
 
     @property
     def renewal_rate(self) -> float | None:
-        f = self.figures
-        return f.continued / f.ended if f.ended else None
+        return self.figures.renewal_rate
 
     def label_in(self, lang: str) -> str:
         return Label(self.label, self.label_vi).text(lang)
@@ -63,8 +62,7 @@ class RenewalsRow:
 
     @property
     def renewal_rate(self) -> float | None:
-        f = self.figures
-        return f.continued / f.ended if f.ended else None
+        return self.figures.renewal_rate
 
 
 @dataclass(frozen=True)

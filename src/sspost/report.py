@@ -186,7 +186,7 @@ def _renewals(targets: TargetFile, window: Counted, before: str, result: Progres
                  for unit, n in sorted(units.items(), key=lambda u: (-u[1][0], u[0] or ""))]
         out.append(ProgramRenewalsShown(
             p.program, whole.due_not_counted, sum(u.due_next_month for u in shown), whole.lapsed,
-            whole.continued / whole.ended if whole.ended else None, shown))
+            whole.renewal_rate, shown))
     return out
 
 

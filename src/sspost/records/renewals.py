@@ -38,6 +38,11 @@ class RenewalFigures:
     ended: int = 0  # covers that ended from the period's start to grace days before as-of
     continued: int = 0  # of those, the ones a later payment continued
 
+    @property
+    def renewal_rate(self) -> float | None:
+        """Of the covers that ended, the share a later payment continued (null when none)."""
+        return self.continued / self.ended if self.ended else None
+
 
 @dataclass(frozen=True)
 class RenewalCounts:
