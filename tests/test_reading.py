@@ -244,3 +244,18 @@ def test_file_order_survives_a_parallel_read(tmp_path: Path) -> None:
     achieved = {r["staff_id"]: r["achieved"] for r in staff.json()["breakdown"]["rows"]
                 if r["staff_id"].startswith("TIE-")}
     assert achieved == {"TIE-A": 1, "TIE-C": 1}
+
+
+def test_bad_rows_are_said_in_vietnamese_under_lang_vi(tmp_path: Path) -> None:
+    """Issue #33: a bad row's reason and message in the language asked for, on stderr and in
+    check's lines; JSON and the rejects file keep English."""
+    plan = ROOT / "targets" / "2025.yaml"
+    data = ROOT / "tests" / "data" / "csv" / "bad-reasons.csv"
+    vi = run("check", plan, data, "--lang", "vi", "--as-of", "2025-06-30")
+    assert "không có ngày 2025-02-29" in vi.stdout and "[date]" in vi.stdout
+    assert "dòng bị loại theo lý do: ngày 2" in vi.stderr
+    progress = run("progress", plan, data, "--lang", "vi", "--as-of", "2025-06-30")
+    assert "ngày: không có ngày 2025-02-29" in progress.stderr
+    english = run("check", plan, data, "-f", "json", "--lang", "vi", "--as-of", "2025-06-30")
+    assert {r["message"] for r in english.json()["reconciliation"]["rejected_rows"]} >= {
+        "no such date: 2025-02-29"}

@@ -67,6 +67,38 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "recon.by_reason": "rejected rows by reason: {counts}",
         "recon.more": "... and {n} more", "recon.tab": "tab",
         "recon.last_year": "last year: ", "recon.columns": "; columns {columns}",
+        # Reasons by name: English keeps the codes JSON and --rejects use.
+        "reason.field_count": "field_count", "reason.date": "date", "reason.program": "program",
+        "reason.participant_id": "participant_id", "reason.province": "province",
+        "reason.participants": "participants", "reason.encoding": "encoding",
+        "reason.scientific_id": "scientific_id", "reason.numeric_id": "numeric_id",
+        "reason.coverage": "coverage",
+        # A bad row's message (records.rejects): the JSON and the rejects file keep English.
+        "reject.encoding": "a NUL byte in the row",
+        "reject.date_missing": "missing date", "reject.date_no_such": "no such date: {value}",
+        "reject.date_form": "not a date in the form {hint}: {value}",
+        "reject.program_missing": "missing program",
+        "reject.program_unknown": "unknown program {value}",
+        "reject.id_missing": "missing participant_id",
+        "reject.id_length": "participant_id must be 10 or 12 digits (got {value}, {n} characters)",
+        "reject.id_length_sheet": "participant_id must be 10 or 12 digits (got {value}, {n} "
+                                  "characters); a number cell drops leading zeros: format the "
+                                  "id column as text in the spreadsheet",
+        "reject.numeric_id": "participant_id read from a number cell ({value}, {n} digits): a "
+                             "number drops an id's leading zeros, so this may be another "
+                             "person's id; format the id column as text and export again",
+        "reject.scientific_id": "participant_id written in scientific notation ({value}): a "
+                                "spreadsheet turned the id into a number and lost digits; format "
+                                "the id column as text and export again",
+        "reject.province": "unknown province code {value}",
+        "reject.coverage": "the cover is not a real range (from {value}): a month (mm/yyyy) or "
+                           "day to start and end, 1 to 60 months, an end on or after the start",
+        "reject.participants_missing": "missing participants count",
+        "reject.participants": "participants must be a whole number >= 0 (got {value})",
+        "reject.more_fields": "more fields than the header",
+        "reject.fewer_fields": "fewer fields than the header",
+        "reject.open_quote": "a quote that does not close",
+        "reject.long_line": "a line longer than the engine's maximum",
         # Warnings: they qualify the figures, so they go wherever the figures go.
         "warning.id_kinds": "{program} counts {codes} 10-digit social insurance "
                             "{codes|code|codes} and {numbers} 12-digit personal "
@@ -195,6 +227,36 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "recon.by_reason": "dòng bị loại theo lý do: {counts}",
         "recon.more": "... và {n} dòng nữa", "recon.tab": "tab",
         "recon.last_year": "năm trước: ", "recon.columns": "; cột {columns}",
+        "reason.field_count": "số trường", "reason.date": "ngày", "reason.program": "loại hình",
+        "reason.participant_id": "mã số", "reason.province": "tỉnh",
+        "reason.participants": "số người", "reason.encoding": "mã hóa ký tự",
+        "reason.scientific_id": "mã dạng khoa học", "reason.numeric_id": "mã từ ô số",
+        "reason.coverage": "thời hạn đóng",
+        "reject.encoding": "dòng có byte NUL",
+        "reject.date_missing": "thiếu ngày", "reject.date_no_such": "không có ngày {value}",
+        "reject.date_form": "không phải ngày theo dạng {hint}: {value}",
+        "reject.program_missing": "thiếu loại hình",
+        "reject.program_unknown": "loại hình không có trong tệp chỉ tiêu: {value}",
+        "reject.id_missing": "thiếu mã số người tham gia",
+        "reject.id_length": "mã số phải có 10 hoặc 12 chữ số (ghi {value}, {n} ký tự)",
+        "reject.id_length_sheet": "mã số phải có 10 hoặc 12 chữ số (ghi {value}, {n} ký tự); ô "
+                                  "kiểu số làm mất các số 0 ở đầu: hãy định dạng cột mã là văn "
+                                  "bản trong bảng tính",
+        "reject.numeric_id": "mã số đọc từ ô kiểu số ({value}, {n} chữ số): số làm mất các số 0 "
+                             "ở đầu, nên đây có thể là mã của người khác; hãy định dạng cột mã "
+                             "là văn bản rồi xuất lại",
+        "reject.scientific_id": "mã số ghi dạng khoa học ({value}): bảng tính đã biến mã thành "
+                                "số và làm mất chữ số; hãy định dạng cột mã là văn bản rồi "
+                                "xuất lại",
+        "reject.province": "mã tỉnh không đúng: {value}",
+        "reject.coverage": "thời hạn đóng không hợp lệ (từ {value}): tháng (mm/yyyy) hoặc ngày "
+                           "bắt đầu và kết thúc, từ 1 đến 60 tháng, kết thúc không trước bắt đầu",
+        "reject.participants_missing": "thiếu số người tham gia",
+        "reject.participants": "số người tham gia phải là số nguyên >= 0 (ghi {value})",
+        "reject.more_fields": "nhiều trường hơn dòng tiêu đề",
+        "reject.fewer_fields": "ít trường hơn dòng tiêu đề",
+        "reject.open_quote": "dấu ngoặc kép không được đóng",
+        "reject.long_line": "dòng dài hơn mức tối đa của bộ đọc",
         "warning.id_kinds": "{program} có {codes} mã số BHXH 10 chữ số và {numbers} số định "
                             "danh cá nhân 12 chữ số: một người có cả hai sẽ bị tính hai lần; "
                             "--id-map FILE (old_id,new_id) ghép chúng lại",
@@ -341,6 +403,11 @@ class Notice:
     @classmethod
     def of(cls, key: str, **values: object) -> Notice:
         return cls("warning." + key, tuple(values.items()))
+
+    @classmethod
+    def rejected(cls, key: str, **values: object) -> Notice:
+        """A bad row's message (records.rejects)."""
+        return cls("reject." + key, tuple(values.items()))
 
     def text(self, lang: str = "en") -> str:
         return phrase(lang, self.key, **dict(self.values))

@@ -101,7 +101,7 @@ def progress(
 def check(
     targets: opt.Targets, data: opt.Data, as_of: opt.AsOf = None,
     output_format: opt.CheckFormatOption = opt.CheckFormat.text, rejects: opt.Rejects = None,
-    show_skipped: opt.ShowSkipped = False, *,
+    show_skipped: opt.ShowSkipped = False, lang: opt.LangOption = opt.Lang.en, *,
     reading: Reading,
 ) -> None:
     """Report bad rows and the reconciliation only; exit 1 when any row is rejected."""
@@ -112,8 +112,8 @@ def check(
     result = build_check(load_targets(targets), str(targets), _paths(data),
                          as_of=opt.parse_date(as_of, "--as-of"), options=reading.options(data),
                          rejects=str(rejects) if rejects else None)
-    write(CHECK[output_format.value](result, Style(show_skipped=show_skipped)), None)
-    tell(result.reconciliation, result.warnings, "en", shown=0)  # the rows went to stdout
+    write(CHECK[output_format.value](result, Style(lang.value, show_skipped=show_skipped)), None)
+    tell(result.reconciliation, result.warnings, lang.value, shown=0)  # rows went to stdout
     finish([Failure()] if result.reconciliation.rejected else [])
 
 

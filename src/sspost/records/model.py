@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sspost.catalogue import Notice
 from sspost.problems import Problem, Severity
 
 
@@ -61,9 +62,15 @@ class RejectedRow:
     message: str
     text: str | None = None  # the raw record, when the engine gave it (only for --rejects)
     span: tuple[int, int] = (0, 0)  # its first and last physical line
+    # The message in the catalogue's words, for people (`message` is its English, for JSON
+    # and the rejects file).
+    notice: Notice | None = None
 
-    def as_problem(self) -> Problem:
-        return Problem(self.file, self.line, 1, Severity.ERROR, self.reason, self.message)
+    def said(self, lang: str) -> str:
+        return self.notice.text(lang) if self.notice is not None else self.message
+
+    def as_problem(self, lang: str = "en") -> Problem:
+        return Problem(self.file, self.line, 1, Severity.ERROR, self.reason, self.said(lang))
 
 
 @dataclass(frozen=True)

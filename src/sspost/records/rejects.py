@@ -7,6 +7,7 @@ import io
 import re
 from typing import TYPE_CHECKING
 
+from sspost.catalogue import Notice
 from sspost.outputs import replacing
 from sspost.problems import UsageError
 from sspost.records.lines import read_spans, record_spans
@@ -27,7 +28,8 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
         date_hint += "".join(f" or {f}" for f in sorted(named))
     for i, source in enumerate(store.sources):
         engine = sorted(source.engine_rejects.items())[:limit]
-        out += [RejectedRow(source.path, line, "field_count", why, text, (line, line))
+        out += [RejectedRow(source.path, line, "field_count", why, text, (line, line),
+                            field_count_message(why))
                 for line, (why, text) in engine]
         rows = store.con.execute(
             f"SELECT rowid, reason FROM checked WHERE file_idx = ? AND reason IS NOT NULL "
@@ -58,9 +60,10 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
                 position = source.prepared.columns[position]  # the sheet's own column
                 position = position if position >= 0 else None
             value = _field(text, source.layout.delimiter, position)
-            message = reason_message(reason, value, date_hint,
-                                     spreadsheet=source.layout.spreadsheet)
-            out.append(RejectedRow(source.path, span[0], reason, message, text, span))
+            notice = reason_message(reason, value, date_hint,
+                                    spreadsheet=source.layout.spreadsheet)
+            out.append(RejectedRow(source.path, span[0], reason, str(notice), text, span,
+                                   notice))
     order = {source.path: i for i, source in enumerate(store.sources)}
     out.sort(key=lambda r: (order[r.file], r.line))
     return out if limit is None else out[:limit]
@@ -91,38 +94,42 @@ def write_rejects(store: RecordStore, target: str) -> int:
     return len(rows)
 
 
-def reason_message(reason: str, value: str, date_hint: str, *, spreadsheet: bool = False) -> str:
-    shown = clean(value)
+def reason_message(reason: str, value: str, date_hint: str, *,
+                   spreadsheet: bool = False) -> Notice:
+    """Why the row is bad, in the catalogue's words (quoting the value, ids masked)."""
+    shown = repr(clean(value))
     if reason == "encoding":
-        return "a NUL byte in the row"
+        return Notice.rejected("encoding")
     if reason == "date":
         if not value:
-            return "missing date"
+            return Notice.rejected("date_missing")
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return f"no such date: {value}"
-        return f"not a date in the form {date_hint}: {shown!r}"
+            return Notice.rejected("date_no_such", value=value)
+        return Notice.rejected("date_form", hint=date_hint, value=shown)
     if reason == "program":
-        return f"unknown program {shown!r}" if value else "missing program"
+        return Notice.rejected("program_unknown", value=shown) if value \
+            else Notice.rejected("program_missing")
     if reason == "participant_id":
         if not value:
-            return "missing participant_id"
-        hint = ("; a number cell drops leading zeros: format the id column as text in the "
-                "spreadsheet" if spreadsheet and value.isdigit() else "")
-        return (f"participant_id must be 10 or 12 digits (got {shown}, {len(value)} "
-                f"characters){hint}")
-    if reason == "numeric_id":
-        return (f"participant_id read from a number cell ({shown}, {len(value)} digits): a "
-                "number drops an id's leading zeros, so this may be another person's id; "
-                "format the id column as text and export again")
-    if reason == "scientific_id":
-        return (f"participant_id written in scientific notation ({shown}): a spreadsheet "
-                "turned the id into a number and lost digits; format the id column as text "
-                "and export again")
-    if reason == "province":
-        return f"unknown province code {shown!r}"
-    if reason == "coverage":
-        return (f"the cover is not a real range (from {shown!r}): a month (mm/yyyy) or day "
-                "to start and end, 1 to 60 months, an end on or after the start")
+            return Notice.rejected("id_missing")
+        return Notice.rejected("id_length_sheet" if spreadsheet and value.isdigit()
+                               else "id_length", value=clean(value), n=str(len(value)))
+    if reason in ("numeric_id", "scientific_id"):
+        return Notice.rejected(reason, value=clean(value), n=str(len(value)))
+    if reason in ("province", "coverage"):
+        return Notice.rejected(reason, value=shown)
     if not value:
-        return "missing participants count"
-    return f"participants must be a whole number >= 0 (got {shown!r})"
+        return Notice.rejected("participants_missing")
+    return Notice.rejected("participants", value=shown)
+
+
+# The reader's reasons for a line it set aside (loading, prepare), in the catalogue's words.
+FIELD_COUNT_WORDS = {"more fields than the header": "more_fields",
+                     "fewer fields than the header": "fewer_fields",
+                     "a quote that does not close": "open_quote",
+                     "a line longer than the engine's maximum": "long_line"}
+
+
+def field_count_message(why: str) -> Notice | None:
+    key = FIELD_COUNT_WORDS.get(why)
+    return Notice.rejected(key) if key else None

@@ -55,7 +55,7 @@ def _check_problems(name: str) -> Renderer[CheckResult]:
     def render(result: CheckResult, style: Style) -> str:
         from sspost.render.problems import PROBLEM_RENDERERS
 
-        problems = [row.as_problem() for row in result.reconciliation.rejected_rows]
+        problems = [row.as_problem(style.lang) for row in result.reconciliation.rejected_rows]
         text = PROBLEM_RENDERERS[name](problems, [])
         return text + (json_format.skipped_lines(result) if style.show_skipped else "")
     return render

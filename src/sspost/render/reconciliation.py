@@ -42,9 +42,11 @@ def reconciliation_lines(r: Reconciliation, lang: str = "en", shown: int = 20) -
             line += w.say("recon.skipped", n=sum(f.skipped.values()), kinds=kinds)
         lines.append("  " + line)
     if r.rejected:
-        counts = ", ".join(f"{reason} {w.number(n)}" for reason, n in r.rejected_by_reason.items())
+        counts = ", ".join(f"{w.word('reason.' + reason)} {w.number(n)}"
+                           for reason, n in r.rejected_by_reason.items())
         lines.append(w.say("recon.by_reason", counts=counts))
-        lines += [f"  {x.file}:{x.line}: {x.reason}: {x.message}" for x in r.rejected_rows[:shown]]
+        lines += [f"  {x.file}:{x.line}: {w.word('reason.' + x.reason)}: {x.said(lang)}"
+                  for x in r.rejected_rows[:shown]]
         if shown and r.rejected > min(shown, len(r.rejected_rows)):
             lines.append("  " + w.say("recon.more",
                                       n=r.rejected - min(shown, len(r.rejected_rows))))
