@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -303,3 +304,35 @@ def test_the_report_css_uses_the_status_colours(tmp_path: Path) -> None:
     html = (out / "report.html").read_text(encoding="utf-8")
     for status, colour in STATUS_COLOURS.items():
         assert f".{status} {{ background: {colour}; }}" in html
+
+
+def test_the_first_screen_says_what_must_be_done(tmp_path: Path) -> None:
+    """Issue #33: per program, one sentence: status, expected by now and the shortfall, needed
+    a day against the rate so far, where the period ends at this pace; then the units that
+    lag with their gap and rate needed; the notes on ids at the end."""
+    plan = ROOT / "targets" / "examples" / "hanoi-2025.yaml"
+    data = ROOT / "data" / "sample-hanoi-2025.csv"
+    out = tmp_path / "r"
+    assert run("report", plan, data, "--month", "2025-11", "--output-dir", out).exit_code == 0
+    doc = json.loads((out / "progress.json").read_text(encoding="utf-8"))
+    md = (out / "report.md").read_text(encoding="utf-8")
+    days_so_far = (dt.date.fromisoformat(doc["as_of"]) - dt.date(2025, 1, 1)).days + 1
+    for p in doc["programs"]:
+        short = max(p["expected"] - p["achieved"], 0)
+        rate = p["achieved"] / days_so_far
+        said = (f"{round(p['expected']):,} expected by now, {round(short):,} short. "
+                f"{p['required_per_day']:,.0f} a day needed for the {p['days_left']} days left, "
+                f"against {rate:,.1f} a day so far; at this pace the period ends at "
+                f"{round(p['projected']):,} of {p['target']:,}.")
+        if p["required_per_day"] < 10:
+            said = said.replace(f"{p['required_per_day']:,.0f} a day",
+                                f"{p['required_per_day']:,.1f} a day")
+        if rate >= 10:
+            said = said.replace(f"against {rate:,.1f}", f"against {rate:,.0f}")
+        assert said in md, said
+    headline = md.split("## By unit", 1)[0]
+    assert "## Units behind" in headline and "gap " in headline  # lagging units come first
+    assert "10-digit" not in headline.split("## Units behind")[0].split("> ⚠")[0]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.index('data-field="lead"') < html.index('id="behind"') < html.index('id="burnup"')
+    assert html.index('id="notes"') > html.index('id="campaigns"')  # ids at the end

@@ -143,6 +143,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                           "left out of renewals",
         # The monthly report.
         "report.title": "Enrolment report", "report.generated": "generated",
+        "report.lead": "{status}: {expected} expected by now, {short} short. {per_day} a day "
+                       "needed for the {days} days left, against {rate} a day so far; at this "
+                       "pace the period ends at {projected} of {target}.",
+        "report.lead_done": "{status}: {achieved} of {target}, the target reached.",
+        "report.notes": "Notes on the data",
         "report.headline": "Where we are", "report.attainment": "Attainment",
         "report.per_month": "needed per month", "report.share": "Share of national total",
         "report.this_month": "New this month", "report.last_month": "last month",
@@ -297,6 +302,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                           "chỉ tiêu không cho số tháng của loại hình đó: không "
                                           "tính vào tái tục",
         "report.title": "Báo cáo phát triển người tham gia", "report.generated": "lập lúc",
+        "report.lead": "{status}: kế hoạch đến nay {expected}, còn thiếu {short}. Cần {per_day} "
+                       "người mỗi ngày trong {days} ngày còn lại, so với {rate} người mỗi ngày "
+                       "từ đầu kỳ; giữ nhịp này, cả kỳ đạt {projected} trên {target}.",
+        "report.lead_done": "{status}: {achieved} trên {target}, đã đạt chỉ tiêu.",
+        "report.notes": "Ghi chú về dữ liệu",
         "report.headline": "Kết quả",
         "report.attainment": "Tỷ lệ hoàn thành", "report.per_month": "cần mỗi tháng",
         "report.share": "Tỷ trọng trên toàn quốc", "report.this_month": "Mới trong tháng",

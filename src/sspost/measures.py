@@ -117,6 +117,14 @@ class Measures:
     days_left: int
     required_per_day: float | None
     required_per_month: float | None
+    # Participants a day so far, over the days from the start to the as-of date: what the
+    # rate needed per day is set against (the report's first sentence).
+    rate_per_day: float | None = None
+
+    @property
+    def shortfall(self) -> float:
+        """How far below the expected path, in people (0 when on or above it)."""
+        return max(self.expected - self.achieved, 0.0)
 
 
 def measure(
@@ -142,6 +150,7 @@ def measure(
         days_left=days_left,
         required_per_day=per_day,
         required_per_month=None if per_day is None else per_day * DAYS_PER_MONTH,
+        rate_per_day=_ratio(achieved, (min(as_of, end) - start).days + 1),
     )
 
 

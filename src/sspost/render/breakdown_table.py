@@ -87,7 +87,7 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
                     w.number(r.achieved), w.percent(m.attainment if m else None), _bar(r),
                     w.percent(m.pace if m else None),
                     Text(w.status(m.status), style=STATUS_STYLE[m.status]) if m else "",
-                    w.number(m.gap) if m else "", w.number(m.required_per_day) if m else "",
+                    w.number(m.gap) if m else "", w.rate(m.required_per_day) if m else "",
                     Text(h["no_data"], style="bold red") if r.reporting is False else "",
                     *_last_year(r, w, on),
                 ))

@@ -79,7 +79,7 @@ def _breakdown(result: ProgressResult, w: Words) -> list[str]:
             values = [w.number(r.target), w.number(r.achieved),
                       w.percent(m.attainment if m else None), w.percent(m.pace if m else None),
                       w.status(m.status) if m else "", w.number(m.gap if m else None),
-                      w.number(m.required_per_day if m else None)]
+                      w.rate(m.required_per_day if m else None)]
         else:
             values = [w.number(r.achieved), w.percent(r.share)]
         if with_last_year:

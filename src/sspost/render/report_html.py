@@ -42,8 +42,16 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
         rows = [r for r in (result.breakdown.rows if result.breakdown else [])
                 if r.program == p.program]
         chart = report.charted[p.program]
+        status = w.status(m.status)
+        status = status[:1].upper() + status[1:]  # the sentence's first word
+        lead = (w.say("report.lead_done", status=status, achieved=w.number(m.achieved),
+                      target=w.number(m.target)) if m.status == "achieved" else
+                w.say("report.lead", status=status, expected=w.number(m.expected),
+                      short=w.number(m.shortfall), per_day=w.rate(m.required_per_day),
+                      days=w.number(m.days_left), rate=w.rate(m.rate_per_day),
+                      projected=w.number(m.projected), target=w.number(m.target)))
         programs.append({
-            "code": p.program, "label": label, "achieved": w.number(m.achieved),
+            "code": p.program, "label": label, "lead": lead, "achieved": w.number(m.achieved),
             "target": w.number(m.target), "attainment": w.percent(m.attainment),
             "pace": w.percent(m.pace), "status": m.status, "status_text": w.status(m.status),
             "gap": w.number(m.gap), "per_month": w.number(m.required_per_month),
@@ -121,7 +129,7 @@ def _row(row: BreakdownRow, w: Words, labels: dict[str, str]) -> dict[str, Any]:
             "attainment": w.percent(m.attainment if m else None),
             "pace": w.percent(m.pace if m else None),
             "gap": w.number(m.gap if m else None),
-            "per_day": w.number(m.required_per_day if m else None),
+            "per_day": w.rate(m.required_per_day if m else None),
             "status": m.status if m else None, "status_text": w.status(m.status) if m else "",
             "no_data": w.word("breakdown.no_data") if row.reporting is False else "",
             "share": w.percent(row.share), "last_year": w.number(row.last_year),
@@ -151,6 +159,7 @@ def render_markdown(report: MonthlyReport, lang: str) -> str:
     lines = [f"# {t['title']} {c['month_label']}", "",
              f"{c['name']} · {t['as_of']} {c['as_of']} · {c['generator']}", "",
              f"## {t['headline']}", "",
+             *[f"- **{p['label']}**: {p['lead']}" for p in c["programs"]], "",
              f"| {t['program']} | {t['achieved']} | {t['target']} | {t['attainment']} | "
              f"{t['pace']} | {t['status']} | {t['share']} | {t['this_month']} | "
              f"{t['last_month']} |", "|:--|--:|--:|--:|--:|:--|--:|--:|--:|"]
@@ -158,9 +167,14 @@ def render_markdown(report: MonthlyReport, lang: str) -> str:
         lines.append(f"| {p['label']} | {p['achieved']} | {p['target']} | {p['attainment']} | "
                      f"{p['pace']} | {p['status_text']} | {p['share']} | {p['this_month']} | "
                      f"{p['last_month'] or '-'} |")
-    lines += [""] + [f"- {p['label']}: {p['ids']}" for p in c["programs"]]
-    lines += [f"- {p['label']}: {p['last_year']}" for p in c["programs"] if p["last_year"]]
-    if c["warnings"]:  # near the headline: they qualify every figure above
+    lines += [""] + [f"- {p['label']}: {p['last_year']}" for p in c["programs"]
+                     if p["last_year"]]
+    lines += ["", f"## {t['behind']}", ""]  # the units that lag, what each must do
+    lines += [f"- {r['program']}: {r['unit']} ({r['achieved']} / {r['target']}, "
+              f"{r['status_text']}; {t['gap'].lower()} {r['gap']}, "
+              f"{t['required_per_day'].lower()} {r['per_day']})" for r in c["behind"]] \
+        or [t["none"]]
+    if c["warnings"]:  # they qualify every figure above
         lines += [""] + [f"> ⚠ {warning}" for warning in c["warnings"]]
     lines += ["", f"## {c['by_title']}"]
     for p in c["programs"]:
@@ -179,10 +193,9 @@ def render_markdown(report: MonthlyReport, lang: str) -> str:
         else:
             lines += [f"| {where} | {t['achieved']} | {t['row_share']} |", "|:--|--:|--:|"]
             lines += [f"| {r['unit']} | {r['achieved']} | {r['share']} |" for r in p["rows"]]
-    for key, rows in (("behind", c["behind"]), ("silent", c["silent"])):
-        lines += ["", f"## {t[key]}", ""]
-        lines += [f"- {r['program']}: {r['unit']} ({r['achieved']} / {r['target']}, "
-                  f"{r['status_text']})" for r in rows] or [t["none"]]
+    lines += ["", f"## {t['silent']}", ""]
+    lines += [f"- {r['program']}: {r['unit']} ({r['achieved']} / {r['target']}, "
+              f"{r['status_text']})" for r in c["silent"]] or [t["none"]]
     if c["renewals"]:
         lines += ["", f"## {t['renewals']}"]
         for r in c["renewals"]:
@@ -195,6 +208,7 @@ def render_markdown(report: MonthlyReport, lang: str) -> str:
     lines += [f"- {x['name']}, {x['program']}: {x['staff_met']} / {x['staff_seen']} "
               f"{t['staff_met'].lower()}, {x['signed_up']} {t['signed_up'].lower()}"
               for x in c["campaigns"]] or [t["none"]]
+    lines += ["", f"## {t['notes']}", ""] + [f"- {p['label']}: {p['ids']}" for p in c["programs"]]
     lines += ["", f"## {t['reconciliation']}", "", c["reconciliation"]["summary"], ""]
     lines += [f"- {f['path']}: {f['rows']} ({f['format']}), sha256 `{f['sha256']}`"
               for f in c["reconciliation"]["files"]]

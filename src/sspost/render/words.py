@@ -44,6 +44,12 @@ class Words:
         return str(format_decimal(round(value, digits), "#,##0." + "0" * digits,
                                   locale=self.lang))
 
+    def rate(self, value: float | None) -> str:
+        """People a day: one decimal below ten (0.4 a day is not 0), whole above."""
+        if value is None:
+            return "-"
+        return self.number(value, 1) if abs(value) < 10 else self.number(value)
+
     def signed(self, value: int | None) -> str:
         """A change: +12, -3, 0."""
         return "-" if value is None else ("+" if value > 0 else "") + self.number(value)
