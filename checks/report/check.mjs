@@ -32,8 +32,14 @@ for (const report of reports) {
   await page.screenshot({ path: `${outdir}/${name}-screen.png`, fullPage: true });
   await page.emulateMedia({ media: "print" });
   await page.pdf({ path: `${outdir}/${name}.pdf`, preferCSSPageSize: true, printBackground: true });
+  // A 390-px phone: no page-wide horizontal scroll (tables scroll in their own box).
+  await page.emulateMedia({ media: "screen" });
+  await page.setViewportSize({ width: 390, height: 844 });
+  const phoneWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (phoneWidth > 390) errors.push(`wider than a 390-px phone: ${phoneWidth} px`);
+  await page.screenshot({ path: `${outdir}/${name}-phone.png`, fullPage: false });
   console.log(`${report}: axe ${violations.length} violations, ` +
-              `console errors ${errors.length}`);
+              `console errors ${errors.length}, ${phoneWidth} px wide on a 390-px phone`);
   for (const line of [...violations, ...errors]) console.log(`  ${line}`);
   failures += violations.length + errors.length;
   await page.close();
