@@ -93,18 +93,7 @@ class ProblemFormat(StrEnum):
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
     """A date as YYYY-MM-DD, or dd/mm/yyyy as Vietnamese outputs write it."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value.strip()):
-            return dt.datetime.strptime(value.strip(), "%d/%m/%Y").date()
-    except ValueError:
-        pass
-    raise UsageError(f"{option} {value!r} is not a date in the form YYYY-MM-DD or dd/mm/yyyy")
+    return None if value is None else input_format.day(value, option)
 
 
 def parse_columns(pairs: list[str]) -> dict[str, str]:

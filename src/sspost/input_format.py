@@ -9,8 +9,10 @@ Nothing here imports the engine: `validate` runs these too.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import re
 
+from sspost.problems import UsageError
 from sspost.text import fold
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -76,3 +78,17 @@ def shared_headers(columns: dict[str, str]) -> list[tuple[str, str]]:
             pairs.append((seen[key], canonical))
         seen.setdefault(key, canonical)
     return pairs
+
+
+def day(value: str, option: str) -> dt.date:
+    """A date given as an option: YYYY-MM-DD, or dd/mm/yyyy as Vietnamese outputs write it."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value.strip()):
+            return dt.datetime.strptime(value.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        pass
+    raise UsageError(f"{option} {value!r} is not a date in the form YYYY-MM-DD or dd/mm/yyyy")

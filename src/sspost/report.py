@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass, replace
 
@@ -149,12 +148,12 @@ def build_report(
                                      roster=roster)
             per_day = window.by("day")
             shown = _renewals(targets, window, before, result, last) if before else None
-            if before:
-                window.export_counted(os.path.join(os.path.dirname(before), "counted.parquet"))
-        result, counted = with_last_year(
-            result, targets, baseline_data or [], options=options, breakdown=request,
-            counted_now=os.path.join(os.path.dirname(before), "counted.parquet")
-            if before else None)
+    result, counted = with_last_year(result, targets, baseline_data or [], options=options,
+                                     breakdown=request)
+    if shown is not None:  # the section's spells say it: no second count in last year's run
+        due = {r.program: r.due_to_renew for r in shown}
+        result = replace(result, programs=[replace(p, due_to_renew=due[p.program])
+                                           for p in result.programs])
     series = [_series(targets, code, per_day, as_of, first, counted)
               for code in targets.programs]
     rows = result.breakdown.rows if result.breakdown else []

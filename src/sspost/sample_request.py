@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from sspost import input_format
 from sspost.problems import UsageError
 from sspost.provinces import reference_rows
 from sspost.sample import write_renewals_sample, write_sample
+from sspost.sample_forms import LAYOUTS as FORM_LAYOUTS
 
-LAYOUTS = ("csv", "d03", "d05", "import")
+LAYOUTS = ("csv", *FORM_LAYOUTS)
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class SampleRequest:
     def of(cls, rows: int, seed: int, start: str, end: str, province: str | None, layout: str,
            output: Path | None, covers: bool = False) -> SampleRequest:
         """The request from the options' values; a UsageError names the one that is wrong."""
-        first, last = _date(start, "--start"), _date(end, "--end")
+        first, last = input_format.day(start, "--start"), input_format.day(end, "--end")
         if last < first:
             raise UsageError("--end is before --start")
         if province is not None and province not in {row[0] for row in reference_rows()}:
@@ -62,10 +64,3 @@ class SampleRequest:
         from sspost.sample_forms import write_form  # XlsxWriter only for a workbook
 
         write_form(path, self.layout, self.rows, self.seed, self.start, self.end, self.province)
-
-
-def _date(value: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date in the form YYYY-MM-DD") from None

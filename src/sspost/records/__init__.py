@@ -8,10 +8,10 @@ record), counting, earliest (--db), dimensions (breakdowns), renewals, rejects a
 
 from sspost.records.layout import CANONICAL
 from sspost.records.model import REASON_BY_CODE, Counts, FileReport, Reconciliation, RejectedRow
-from sspost.records.renewals import STATES, Due, RenewalCounts, RenewalFigures
+from sspost.records.renewals import Due, RenewalCounts, RenewalFigures
 from sspost.records.run import KEPT, Counted, Run, may_have_covers, open
 from sspost.records.store import ReadOptions
 
-__all__ = ["CANONICAL", "KEPT", "REASON_BY_CODE", "STATES", "Counted", "Counts", "Due",
+__all__ = ["CANONICAL", "KEPT", "REASON_BY_CODE", "Counted", "Counts", "Due",
            "FileReport", "ReadOptions", "Reconciliation", "RejectedRow", "RenewalCounts",
            "RenewalFigures", "Run", "may_have_covers", "open"]

@@ -13,11 +13,12 @@ Parquet file (`export_covers`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from typing import TYPE_CHECKING
 
+from sspost.records.counting import participant_sql
 from sspost.records.sql import day, lit
-from sspost.records.staging import PROGRAM_SLOTS
+from sspost.records.staging import PERSONAL_NUMBER_OFFSET, PROGRAM_SLOTS
 
 if TYPE_CHECKING:
     from sspost.records.store import RecordStore
@@ -102,8 +103,6 @@ def due_to_renew(store: RecordStore, counted_now: str, as_of: dt.date, period_en
     Having no record this period, their last spell is last period's and ends at their latest
     cover's end, so no spells need joining (SPEC section 5a: due, the cover reaches `as_of`
     and ends before `period_end`; overdue, it ended within `grace` days before `as_of`)."""
-    from sspost.records.counting import participant_sql
-
     who, join = participant_sql(store)
     aggregate = ", ".join(map(str, store.aggregate_files())) or "-1"
     period = store.targets.period
@@ -141,8 +140,16 @@ def count(store: RecordStore, as_of: dt.date, grace_days: int, by: str | None,
     # breakdown by unit or staff, or the worklist (`attributed`).
     _make_tables(store, as_of, grace_days, before,
                  attributed or by in ("unit", "staff", "unit_month"))
-    rows = _read(store, _figures_sql(store, as_of, grace_days, by)) if by else {}
-    return RenewalCounts(_figures(store, as_of, grace_days), rows, without_cover(store, as_of))
+    rows = _read(store, _figures_sql(store, as_of, grace_days, by))
+    # Each participant and each cover is in one row of a breakdown: the programs' figures are
+    # the rows' sums (without one, the rows are the programs).
+    totals: dict[str, list[int]] = {}
+    for (program, _), figures in rows.items():
+        sums = totals.setdefault(program, [0] * len(fields(RenewalFigures)))
+        for i, value in enumerate(astuple(figures)):
+            sums[i] += value
+    programs = {code: RenewalFigures(*totals.get(code, [])) for code in store.programs}
+    return RenewalCounts(programs, rows if by else {}, without_cover(store, as_of))
 
 
 def _make_tables(store: RecordStore, as_of: dt.date, grace: int, before: str | None,
@@ -256,12 +263,6 @@ def _read(store: RecordStore, sql: str) -> dict[tuple[str, str | None], RenewalF
     return out
 
 
-def _figures(store: RecordStore, as_of: dt.date, grace: int) -> dict[str, RenewalFigures]:
-    found = {program: figures for (program, _), figures
-             in _read(store, _figures_sql(store, as_of, grace, None)).items()}
-    return {code: found.get(code, RenewalFigures()) for code in store.programs}
-
-
 def due_list(store: RecordStore) -> list[Due]:
     """The due, overdue and lapsed, with their latest record, by program and spell end."""
     rows = store.con.execute(f"""
@@ -277,8 +278,6 @@ def due_list(store: RecordStore) -> list[Due]:
 
 def _participant(pid: int) -> str:
     """The id as read: 12-digit personal numbers are stored above PERSONAL_NUMBER_OFFSET."""
-    from sspost.records.staging import PERSONAL_NUMBER_OFFSET
-
     if pid >= PERSONAL_NUMBER_OFFSET:
         return f"{pid - PERSONAL_NUMBER_OFFSET:012d}"
     return f"{pid:010d}"

@@ -87,27 +87,19 @@ REPORT: dict[str, Renderer[MonthlyReport]] = {
 }
 
 
-def _renewals_workbook(result: RenewalsResult, style: Style) -> bytes:
-    from sspost.render import renewals_format
-
-    return renewals_format.render_xlsx(result, style.lang)
-
-
 def _renewals(kind: str) -> Renderer[RenewalsResult]:
-    def render(result: RenewalsResult, style: Style) -> str:
-        from sspost.render import renewals_format as f
+    def render(result: RenewalsResult, style: Style) -> str | bytes:
+        from sspost.render import renewals_format as f  # Rich and XlsxWriter when asked for
 
-        if kind == "table":
-            return f.render_table(result, style.lang, style.color)
-        if kind == "json":
-            return f.render_json(result)
-        if kind == "csv":
-            return f.render_csv(result, style.bom)
-        return f.render_markdown(result, style.lang)
+        renderers: dict[str, Callable[[], str | bytes]] = {
+            "table": lambda: f.render_table(result, style.lang, style.color),
+            "json": lambda: f.render_json(result),
+            "csv": lambda: f.render_csv(result, style.bom),
+            "markdown": lambda: f.render_markdown(result, style.lang),
+            "xlsx": lambda: f.render_xlsx(result, style.lang)}
+        return renderers[kind]()
     return render
 
 
 RENEWALS: dict[str, Renderer[RenewalsResult]] = {
-    **{kind: _renewals(kind) for kind in ("table", "json", "csv", "markdown")},
-    "xlsx": _renewals_workbook,
-}
+    kind: _renewals(kind) for kind in ("table", "json", "csv", "markdown", "xlsx")}

@@ -125,11 +125,11 @@ def render_table(result: RenewalsResult, lang: str = "en", color: bool = False) 
     from rich.text import Text
 
     from sspost.render.fitting import fits, records
-    from sspost.render.table import _console
+    from sspost.render.table import make_console
 
     w = Words(lang)
     buffer = io.StringIO()
-    console = _console(buffer, color, None)
+    console = make_console(buffer, color, None)
     console.print(Text(clean_all(f"{result.targets}: {w.word('renewals.title')}, "
                                  f"{w.label('as_of')} {w.date(result.as_of)}"), style="bold"))
     for what, header, rows in tables(result):

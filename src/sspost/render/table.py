@@ -17,7 +17,8 @@ from sspost.shown import clean_all
 WIDTH = 150  # off a terminal: wide enough that no column is cut
 
 
-def _console(buffer: io.StringIO, color: bool, width: int | None) -> Console:
+def make_console(buffer: io.StringIO, color: bool, width: int | None) -> Console:
+    """A console writing to `buffer`: colour on a terminal, else plain text wide enough."""
     return Console(file=buffer, width=width or (None if color else WIDTH),
                    color_system="standard" if color else None, no_color=not color,
                    highlight=False, force_terminal=color, legacy_windows=False, emoji=False)
@@ -27,7 +28,7 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False,
            width: int | None = None) -> str:
     w = Words(lang)
     buffer = io.StringIO()
-    console = _console(buffer, color, width)
+    console = make_console(buffer, color, width)
     elapsed = result.programs[0].measures.elapsed if result.programs else 0.0
     console.print(Text(clean_all(f"{result.targets}: {w.label('as_of')} {w.date(result.as_of)} "
                        f"({w.percent(elapsed)} {w.label('elapsed')})"), style="bold"))
