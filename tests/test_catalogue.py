@@ -86,3 +86,18 @@ def test_markdown_warnings_and_id_kinds_in_vietnamese(plan: Path, tmp_path: Path
     out = run("progress", plan, _mixed(tmp_path), "--format", "markdown", "--lang", "vi").stdout
     assert "mã 10 chữ số" in out and "ids" not in out
     assert "⚠ Bảo hiểm xã hội tự nguyện có 1 mã số BHXH" in out
+
+
+def test_a_measure_has_one_name_in_every_output() -> None:
+    """The terminal's header, the report's card and the workbook's column say a measure the
+    same way (issue #33: `Thị phần` in one, `Tỷ trọng trên toàn quốc` in another)."""
+    from sspost.catalogue import CATALOGUE
+
+    for lang, words in CATALOGUE.items():
+        labels = {k.split(".", 1)[1]: v for k, v in words.items() if k.startswith("label.")}
+        for key, text in words.items():
+            section, name = key.split(".", 1)
+            if section in ("report", "renewals") and name in labels and "{" not in text:
+                assert text.casefold() == labels[name].casefold(), (lang, key, text)
+        statuses = [words["status." + s] for s in ("achieved", "on_track", "at_risk", "behind")]
+        assert len({s.casefold() for s in statuses}) == 4, statuses

@@ -273,3 +273,42 @@ def test_a_csv_laid_out_as_a_form_is_read_as_one(tmp_path: Path) -> None:
     as_json = run("check", plan, form, "--show-skipped", "-f", "json").json()["skipped_rows"]
     assert {"file": str(form), "line": 7, "kind": "numbering"} in as_json
     assert len(as_json) == sum(r["files"][0]["skipped"].values())
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_repeated_column_is_one_column_only_where_its_copies_agree(
+        tmp_path: Path, kind: str) -> None:
+    plan = write(tmp_path / "plan.yaml", PLAN)
+    header = ["MasoBHXH", "NgayBienLai", "Loại hình", "Họ tên", "MasoBHXH", "NgayBienLai"]
+    rows = [  # the copies: equal, blank, padded, or another id or day (a bad row)
+        ["0100000001", "2025-03-01", "BHXH_TN", "A", "0100000001", "2025-03-01"],
+        ["0100000002", "2025-03-01", "BHXH_TN", "B", "", "2025-03-01"],
+        ["0100000003", "2025-03-01", "BHXH_TN", "C", " 0100000003 ", ""],
+        ["0100000004", "2025-03-01", "BHXH_TN", "D", "0100000099", "2025-03-01"],
+        ["0100000005", "2025-03-01", "BHXH_TN", "E", "0100000005", "2025-04-01"],
+        ["0100000006", "2025-03-01", "BHXH_TN", "F", "0100000006", "2025-03-01"],
+    ]
+    data = tmp_path / f"repeated.{kind}"
+    if kind == "csv":
+        data.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n",
+                        encoding="utf-8")
+    else:
+        book = xlsxwriter.Workbook(str(data))
+        sheet = book.add_worksheet("Data")
+        for number, cells in enumerate([header, *rows]):
+            sheet.write_row(number, 0, cells)
+        book.close()
+    result = run("progress", plan, data, "-f", "json", "--as-of", str(END))
+    assert result.exit_code == 0, result.stderr
+    r = result.json()["reconciliation"]
+    agree = [row[0] for row in rows if not (row[4].strip() and row[4].strip() != row[0])
+             and not (row[5] and row[5] != row[1])]
+    assert r["counted"] == len(agree) == 4
+    assert [(x["line"], x["reason"]) for x in r["rejected_rows"]] == \
+        [(5, "repeated_column"), (6, "repeated_column")]
+    assert "'MasoBHXH'" in r["rejected_rows"][0]["message"]
+    assert "'NgayBienLai'" in r["rejected_rows"][1]["message"]
+    assert "0100000099" not in result.stdout + result.stderr
+    assert r["files"][0]["repeated_headers"] == ["MasoBHXH", "NgayBienLai"]
+    vi = run("check", plan, data, "--lang", "vi")
+    assert "khác nhau ở dòng này" in vi.stdout + vi.stderr

@@ -352,7 +352,9 @@ def test_every_format_and_vietnamese(tmp_path: Path) -> None:
 
     book = openpyxl.load_workbook(tmp_path / "renewals.xlsx")
     assert book.sheetnames == ["Renewals", "Unit"]
-    assert [c.value for c in book["Renewals"][1]][:3] == ["Program", "Covered", "Due"]
+    assert [c.value for c in book["Renewals"][4]][:3] == ["Program", "Covered", "Due"]
+    assert book["Renewals"]["A1"].value == "Renewals test plan · Renewals"
+    assert book["Renewals"]["B5"].number_format == "#,##0"
 
 
 def test_progress_and_the_report_show_renewals_where_covers_are_known(tmp_path: Path) -> None:

@@ -41,8 +41,8 @@ def test_report_files_and_structure(tmp_path: Path, sample: Path) -> None:
     # labels and a legend (matplotlib writes text as text).
     assert html.count('data-chart="burnup"') == 2 and html.count('data-chart="bars"') == 2
     assert html.count("<svg") == 4
-    for words in ("cumulative participants", "Participants", "Date", "Expected (plan)",
-                  "Target", "As of 2025-06-30"):
+    for words in ("cumulative participants", "Participants", "Expected (plan)",
+                  "At this pace", "Target", "As of 2025-06-30"):
         assert words in html
     # The headline's numbers are the JSON's.
     for program in doc["programs"]:
@@ -251,7 +251,7 @@ def test_status_colours_stay_apart_for_colour_blind_readers() -> None:
     import itertools
     import math
 
-    from sspost.render.charts import STATUS_COLOURS
+    from sspost.render.words import STATUS_COLOURS
 
     simulations = {
         "normal": ((1, 0, 0), (0, 1, 0), (0, 0, 1)),
@@ -296,7 +296,7 @@ def test_status_colours_stay_apart_for_colour_blind_readers() -> None:
 
 
 def test_the_report_css_uses_the_status_colours(tmp_path: Path) -> None:
-    from sspost.render.charts import STATUS_COLOURS
+    from sspost.render.words import STATUS_COLOURS
 
     out = tmp_path / "r"
     assert run("report", ROOT / "targets" / "2025.yaml", ROOT / "data" / "sample-2025.csv",
@@ -336,3 +336,46 @@ def test_the_first_screen_says_what_must_be_done(tmp_path: Path) -> None:
     html = (out / "report.html").read_text(encoding="utf-8")
     assert html.index('data-field="lead"') < html.index('id="behind"') < html.index('id="burnup"')
     assert html.index('id="notes"') > html.index('id="campaigns"')  # ids at the end
+
+
+def test_the_burnup_projects_the_pace_and_labels_the_shortfall() -> None:
+    """Built directly: where the period ends at the pace so far, and how far short of the
+    target that is, worked out here from the series' own points."""
+    from sspost.render.charts import burnup
+    from sspost.report import ProgramSeries
+
+    start = dt.date(2025, 1, 1)
+    days = [start + dt.timedelta(days=i) for i in range(100)]
+    expected = [1000 * (i + 1) / 100 for i in range(100)]
+    achieved = [round(0.6 * e) for e in expected[:40]]  # 60% of the plan by day 40
+    pace = achieved[-1] / expected[39]
+    projection = [e * pace for e in expected[39:]]
+    series = ProgramSeries("p", days, achieved, expected, 1000, days[39], 0, None,
+                           projection=projection)
+    svg = burnup(series, "P", "en", "b1")
+    short = round(1000 - projection[-1])
+    assert short == 400 and f"{short} short" in svg and "At this pace" in svg
+    vi = burnup(series, "P", "vi", "b2")
+    assert "thiếu 400" in vi and "T1" in vi  # months as Vietnamese write them short
+    on_pace = ProgramSeries("p", days, [round(e) for e in expected[:40]], expected, 1000,
+                            days[39], 0, None, projection=expected[39:])
+    assert " short" not in burnup(on_pace, "P", "en", "b3")
+
+
+def test_bars_carry_their_values_and_the_legend_goes_from_worst_to_best(
+        tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    assert run("report", ROOT / "targets" / "examples" / "hanoi-2025.yaml",
+               ROOT / "data" / "sample-hanoi-2025.csv", "--month", "2025-06",
+               "--output-dir", out).exit_code == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    doc = json.loads((out / "progress.json").read_text(encoding="utf-8"))
+    figures = re.findall(r'<figure class="chart" data-chart="bars".*?</figure>', html, re.S)
+    assert figures
+    rows = [r for r in doc["breakdown"]["rows"] if r["program"] == "voluntary_si"]
+    bars = figures[0]
+    for row in rows[:5]:  # each bar's attainment as text beside it
+        assert f">{round(row['attainment'] * 100)}%<" in bars.replace(" ", ""), row["unit"]
+    order = [bars.find(f">{word}<") for word in ("behind", "at risk", "on track")]
+    present = [i for i in order if i >= 0]
+    assert len(present) >= 2 and present == sorted(present), order

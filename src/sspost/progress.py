@@ -60,6 +60,7 @@ class ProgressResult:
     reconciliation: Reconciliation
     warnings: list[Notice]
     last_year_reconciliation: Reconciliation | None = None  # with --baseline-data
+    name: str = ""  # the plan's name, for the titles people read (the workbook's)
 
     @property
     def beside_figures(self) -> list[Notice]:
@@ -226,6 +227,7 @@ def collect(
     return ProgressResult(
         generator=f"sspost {__version__}",
         targets=targets_path,
+        name=targets.name,
         period_start=targets.period.start,
         period_end=targets.period.end,
         as_of=as_of,

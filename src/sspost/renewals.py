@@ -81,6 +81,7 @@ class RenewalsResult:
     warnings: list[Notice]
     last_year_reconciliation: Reconciliation | None = None
     worklist: list[Due] | None = None  # only when asked (ids in full)
+    name: str = ""  # the plan's name, for the titles people read (the workbook's)
 
 
 def _covers_known(run: Run) -> list[Notice]:
@@ -178,7 +179,7 @@ def build_renewals(
     return RenewalsResult(
         f"sspost {__version__}", targets_path, targets.period.start, targets.period.end, as_of,
         grace, programs, by, rows, assumptions, counted.reconciliation, warnings,
-        before_recon, due)
+        before_recon, due, name=targets.name)
 
 
 WORKLIST_HEADER = ("state", "spell_end", "days", "program", "unit", "staff_id", "participant_id",

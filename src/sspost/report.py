@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sspost import records
 from sspost.breakdowns import BreakdownRow
@@ -37,6 +37,9 @@ class ProgramSeries:
     this_month: int  # new participants in the report month
     last_month: int | None  # None when the month before is outside the period
     last_year: list[float] | None = None  # the same day last year, for each of `days`
+    # From the as-of date to the period's end at the pace so far (the plan's path scaled by
+    # the pace): where the period ends if nothing changes; `projection[0]` is the as-of day's.
+    projection: list[float] = field(default_factory=list)
 
 
 CHART_ROWS = 30  # bars a page holds; the table under each chart lists every row
@@ -212,8 +215,11 @@ def _series(targets: TargetFile, program: str, per_day: dict[tuple[str, str | No
 
     previous_end = month_start - dt.timedelta(days=1)
     previous_start = previous_end.replace(day=1)
+    done = len(achieved)
+    pace = achieved[-1] / expected[done - 1] if done and expected[done - 1] else None
+    projection = [e * pace for e in expected[done - 1:]] if pace is not None else []
     return ProgramSeries(
-        program, days, achieved, expected, target, min(as_of, end),
+        program, days, achieved, expected, target, min(as_of, end), projection=projection,
         this_month=new_between(month_start, as_of),
         last_month=new_between(previous_start, previous_end) if previous_end >= start else None,
         last_year=cumulative_by_day(targets, program, days, last_year),

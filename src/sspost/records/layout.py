@@ -19,7 +19,6 @@ from sspost.records.prepare import (
     HEADER_LINES,
     SEP_LINE,
     SPREADSHEET,
-    repeated_headers,
     sep_line,
 )
 from sspost.records.scan import canonical_encoding, is_utf8
@@ -88,8 +87,10 @@ class Layout:
     program: str | None = None
     unit: str | None = None
     form: str | None = None  # a form's code (`D03-TS`), from its title block
-    # Headers of columns read that the file repeats (import sheets do): the first is read.
+    # Headers of columns read that the file repeats (import sheets do): the first is read...
     repeated: tuple[str, ...] = ()
+    # ...and each repeat's field is compared with it (`repeated_column`): (first, repeat).
+    twins: tuple[tuple[int, int], ...] = ()
 
     def has(self, column: str) -> bool:
         """Whether rows have a value for `column`: a field of their own, or the file's."""
@@ -191,9 +192,26 @@ def detect_layout(
                          f"most {_MAX_COLUMNS:,} (a spreadsheet's own limit)")
     positions = _map_columns(path, names, columns, program is not None) if require else {}
     headers = tuple((c, clean(" ".join(names[i].split()), 80)) for c, i in positions.items())
+    twins = twin_fields(names, positions)
     return Layout(encoding, delimiter, len(names), positions, header_line, prepare,
-                  headers=headers, program=program,
-                  repeated=repeated_headers(names, set(positions.values())))
+                  headers=headers, program=program, twins=twins,
+                  repeated=tuple(dict.fromkeys(clean(" ".join(names[i].split()), 80)
+                                               for i, _ in twins)))
+
+
+def twin_fields(names: list[str], positions: dict[str, int]) -> tuple[tuple[int, int], ...]:
+    """(field read, a field under the same header) for each column read that the header
+    repeats: import sheets repeat columns, and a repeat is the same column only where its
+    values are the same (SPEC section 4)."""
+    keys = [header_key(name) for name in names]
+    read = sorted(set(positions.values()))
+    return tuple((i, j) for i in read for j in range(len(keys))
+                 if j != i and keys[j] == keys[i] and j not in read)
+
+
+def with_repeats(names: list[str], positions: dict[str, int]) -> set[int]:
+    """The fields a sheet's rows are copied with: those read and their repeats."""
+    return set(positions.values()) | {j for _, j in twin_fields(names, positions)}
 
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sspost.problems import UsageError, interrupted
 from sspost.records import archive, cache, dates, earliest, id_map
-from sspost.records.layout import Layout, detect_layout, map_header, recognise
+from sspost.records.layout import Layout, detect_layout, map_header, recognise, with_repeats
 from sspost.records.lines import (
     is_blank,
     line_at_byte,
@@ -138,7 +138,7 @@ def _csv_form_layout(store: RecordStore, index: int, path: str, columns: dict[st
     prepared = prepare_csv_form(path, text_path, lambda name: recognise(name, columns),
                                 _FORM_REQUIRED, folder / f"{index}.form.csv",
                                 folder / f"{index}.rows.txt",
-                                lambda names: set(map_header(path, names, columns).values()))
+                                lambda names: with_repeats(names, map_header(path, names, columns)))
     if prepared is None:
         return None
     layout = _prepared_layout(store, index, path, prepared, columns)
@@ -151,7 +151,7 @@ def _sheet_layout(store: RecordStore, index: int, path: str, columns: dict[str, 
     prepared = prepare_sheet(path, store.options.sheet, lambda name: recognise(name, columns),
                              _FORM_REQUIRED, ",", folder / f"{index}.sheet.csv",
                              folder / f"{index}.rows.txt",
-                             lambda names: set(map_header(path, names, columns).values()))
+                             lambda names: with_repeats(names, map_header(path, names, columns)))
     layout = _prepared_layout(store, index, path, prepared, columns)
     return replace(layout, encoding=Path(path).suffix.lower().lstrip("."), prepare=SPREADSHEET)
 
@@ -175,7 +175,7 @@ def _prepared_layout(store: RecordStore, index: int, path: str, prepared: Prepar
     positions = {**layout.positions, "number_id": layout.field_count - 2,
                  "decrease": layout.field_count - 1}
     return replace(layout, positions=positions, header_line=prepared.header_line, unit=unit,
-                   form=form, repeated=prepared.repeated)
+                   form=form)
 
 
 def _program_option(store: RecordStore) -> str | None:

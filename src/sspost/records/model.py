@@ -46,6 +46,10 @@ REASON_CATALOGUE = (
     Reason("coverage", "coverage_from", "are the coverage columns (Từ tháng, Số tháng, Đến "
            "tháng) the right ones? map them with --column coverage_from=HEADER, months=HEADER "
            "or coverage_to=HEADER"),
+    # A column the file repeats under one header (import sheets do) whose copies differ on the
+    # row: which one holds the row's value is not known (SPEC section 4, Columns).
+    Reason("repeated_column", None, "the file repeats a column under one header with other "
+           "values: rename or delete the copy that is not to be read"),
 )
 REASONS = tuple(reason.code for reason in REASON_CATALOGUE)
 # The stored "reason" of a row under a form's `Giảm` section that is a good row: accepted, and

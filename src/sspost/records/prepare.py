@@ -29,8 +29,6 @@ from typing import TextIO
 
 from sspost.problems import UsageError
 from sspost.records import forms, xlsx
-from sspost.shown import clean
-from sspost.text import header_key
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 # Why a file is prepared (Layout.prepare), as said on stderr and in JSON.
@@ -95,7 +93,6 @@ class Prepared:
     skipped: dict[str, int] = field(default_factory=dict)  # rows that are not data, by kind
     skipped_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, kind)
     number_ids: int = 0  # data rows whose id a number cell held
-    repeated: tuple[str, ...] = ()  # headers of columns read that the sheet repeats
 
     def skip(self, line: int, kind: str) -> None:
         self.skipped[kind] = self.skipped.get(kind, 0) + 1
@@ -279,13 +276,6 @@ def _sheet_rows(path: str, sheet: str | None) -> tuple[str, Iterator[SheetRow]]:
 Recognise = Callable[[str], "str | None"]
 
 
-def repeated_headers(names: list[str], read: set[int]) -> tuple[str, ...]:
-    """The headers of the columns read that name another column of the sheet too."""
-    keys = [header_key(name) for name in names]
-    return tuple(clean(" ".join(names[i].split()), 80) for i in sorted(read)
-                 if i < len(keys) and keys.count(keys[i]) > 1)
-
-
 def _first_rows(rows: Iterator[SheetRow]) -> list[SheetRow]:
     """The rows a header may be among (and the rows a header of several rows spans)."""
     first: list[SheetRow] = []
@@ -403,7 +393,6 @@ def _prepare_rows(path: str, chosen: str | None, first_cells: list[SheetRow],
                         title=forms.title_block([cells for _, cells in first[:start]]))
     id_column = found_header.columns.get("participant_id")
     kinds = forms.RowKinds(id_column)
-    prepared.repeated = repeated_headers(header, set(columns))
     # The row a numbering row may be: the first one under the header that holds anything.
     numbering_row = _next_row(first[start:], header_line)
     # The id columns whose cells may hold numbers: said to the engine row by row (NUMBER_ID).
@@ -416,14 +405,17 @@ def _prepare_rows(path: str, chosen: str | None, first_cells: list[SheetRow],
                         + [NUMBER_ID, DECREASE_ROW])
         lines_written = 0
         for number, cells in itertools.chain(first_cells, rows):
-            row = [_cell_text(v) for v in cells]
+            # Text cells, nearly all of them, without a call each.
+            row = [v.strip() if type(v) is str else _cell_text(v) for v in cells]
             number_id = False
             for i in ids:  # one or two columns: a loop, not a generator, per row
                 number_id = number_id or (i < len(cells) and _is_number(cells[i]))
             used = list(row)
             while used and used[-1] == "":
                 used.pop()
-            shown = delimiter.join(cell.replace("\n", " ").replace("\r", " ") for cell in used)
+            shown = delimiter.join(used)
+            if "\n" in shown or "\r" in shown:  # a cell's line breaks: the row is one line
+                shown = shown.replace("\n", " ").replace("\r", " ")
             shown = shown[:_MAX_SHOWN_ROW]  # a row's text, for its message and the rejects file
             text_out.write("\n" * (number - 1 - lines_written))  # rows with nothing in them
             text_out.write(shown + "\n")  # line N of this file is sheet row N

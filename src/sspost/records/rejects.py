@@ -15,7 +15,7 @@ from sspost.records.model import DECREASE, REASON_BY_CODE, REASONS, RejectedRow
 from sspost.shown import clean, inert_cell
 
 if TYPE_CHECKING:
-    from sspost.records.store import RecordStore
+    from sspost.records.store import RecordStore, Source
 
 
 def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
@@ -59,7 +59,8 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
             if position is not None and source.prepared is not None and source.prepared.columns:
                 position = source.prepared.columns[position]  # the sheet's own column
                 position = position if position >= 0 else None
-            value = _field(text, source.layout.delimiter, position)
+            value = (_differing(text, source) if reason == "repeated_column"
+                     else _field(text, source.layout.delimiter, position))
             notice = reason_message(reason, value, date_hint,
                                     spreadsheet=source.layout.spreadsheet)
             out.append(RejectedRow(source.path, span[0], reason, str(notice), text, span,
@@ -75,6 +76,23 @@ def _field(text: str, delimiter: str, position: int | None) -> str:
         return ""
     fields = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     return fields[position].strip() if position < len(fields) else ""
+
+
+def _differing(text: str, source: Source) -> str:
+    """The header of the repeated column whose copies differ in the record's text."""
+    layout = source.layout
+    fields = next(csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter), [])
+    columns = source.prepared.columns if source.prepared is not None else None
+
+    def value(position: int) -> str:
+        at = columns[position] if columns else position
+        return fields[at].strip() if 0 <= at < len(fields) else ""
+
+    headers = dict(layout.headers)
+    named = {position: headers.get(column, "") for column, position in layout.positions.items()}
+    first = next((a for a, b in layout.twins if value(a) and value(b) and value(a) != value(b)),
+                 layout.twins[0][0])
+    return repr(named.get(first) or layout.repeated[0])
 
 
 def write_rejects(store: RecordStore, target: str) -> int:
@@ -116,6 +134,8 @@ def reason_message(reason: str, value: str, date_hint: str, *,
                                else "id_length", value=clean(value), n=str(len(value)))
     if reason in ("numeric_id", "scientific_id"):
         return Notice.rejected(reason, value=clean(value), n=str(len(value)))
+    if reason == "repeated_column":  # `value` is the column's header, quoted
+        return Notice.rejected(reason, value=value)
     if reason in ("province", "coverage"):
         return Notice.rejected(reason, value=shown)
     if not value:

@@ -136,6 +136,10 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     # Two ids on a row: the person is the personal number where the row has one, else the
     # code; the code is kept (`paired`) to join the two across files (counting).
     two_ids = "personal_number" in layout.positions
+    # A column repeated with another value on the row: which one holds it is not known. (A
+    # blank copy says nothing against the other.)
+    differ = " OR ".join(f"coalesce({_trimmed(f'c{a}')} <> {_trimmed(f'c{b}')}, false)"
+                         for a, b in layout.twins) or "false"
     code_text = field("participant_id")
     id_text = (f"coalesce(nullif(trim({field('personal_number')}), ''), {code_text})"
                if two_ids else code_text)
@@ -145,6 +149,7 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
         f"{field('program')} AS program_text, {field('unit')} AS unit_raw, "
         f"{field('province')} AS province_raw, {field('staff_id')} AS staff_text, "
         f"trim({field('participants')}) AS n_text, {nul if check_nul else 'false'} AS has_nul, "
+        f"{differ} AS twins_differ, "
         + ", ".join(f"nullif(trim({field(name)}), '') AS {short}"
                     for name, short in _COVER_FIELDS.items()) + " "
         f"FROM {csv_scan(read_path, layout, f'rejects_{index}')}"
@@ -199,8 +204,11 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
     def reason(name: str) -> int:
         return REASONS.index(name)
 
-    checks = [f"WHEN has_nul THEN {reason('encoding')}", f"WHEN d IS NULL THEN {reason('date')}",
-              f"WHEN program IS NULL THEN {reason('program')}"]
+    checks = [f"WHEN has_nul THEN {reason('encoding')}"]
+    if layout.twins:
+        checks.append(f"WHEN twins_differ THEN {reason('repeated_column')}")
+    checks += [f"WHEN d IS NULL THEN {reason('date')}",
+               f"WHEN program IS NULL THEN {reason('program')}"]
     if "number_id" in layout.positions and not layout.aggregate:
         # A number cell's id lost its leading zeros: 9 or 11 digits, or 10 from the day
         # personal numbers became the ids (a Hà Nội number 001... then looks like a code).

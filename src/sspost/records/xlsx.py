@@ -344,7 +344,10 @@ class Workbook:
                 column = columns[ref.rstrip(_DIGITS)] if ref else -1
                 if column > len(cells):
                     cells.extend([None] * (column - len(cells)))
-                cells.append(value())
+                if kind == "s" and len(pieces) == 1:  # a shared text, most cells: no call
+                    cells.append(strings[int(pieces[0])])
+                else:
+                    cells.append(value())
             elif tag == "v" or tag == "t":
                 taking = False
             elif tag == "row":

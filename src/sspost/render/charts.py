@@ -8,6 +8,7 @@ title and a description that say what it shows (screen readers read those, not t
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import warnings
@@ -23,15 +24,10 @@ from matplotlib import pyplot as plt
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from sspost.render.words import Words
+from sspost.render.words import STATUS_COLOURS, Words
 from sspost.report import Charted, ProgramSeries
 from sspost.shown import for_chart
 
-# The statuses' colours, the page's badges too: white text on each reaches 4.5:1, and any two
-# stay at least 25 CIE76 units apart as people with protanopia or deuteranopia see them
-# (chosen by search near the old hues; tests/test_report.py simulates and measures them).
-STATUS_COLOURS = {"achieved": "#404090", "on_track": "#308050", "at_risk": "#a06000",
-                  "behind": "#801010"}
 COLOURS = {**STATUS_COLOURS, "expected": "#6b6b6b", "target": "#7b241c", "as_of": "#444444",
            "none": "#1f5fa8", "last_year": "#7d3c98"}
 # One font family with the page: the page names the same one and the SVG text inherits it.
@@ -79,12 +75,23 @@ def burnup(series: ProgramSeries, label: str, lang: str, chart_id: str) -> str:
         achieved=series.achieved[-1] if done else 0, as_of=series.as_of,
         expected=round(series.expected[done - 1]) if done else 0, target=series.target)
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.0, 3.2))
+        fig, ax = plt.subplots(figsize=(6.4, 2.1))
         days = [mdates.date2num(day) for day in series.days]
         ax.plot(days, series.expected, color=COLOURS["expected"], linestyle="--",
                 label=w.word("chart.expected"))
         ax.plot(days[:done], series.achieved, color=COLOURS["none"], linewidth=2,
                 label=w.word("chart.achieved"))
+        if len(series.projection) > 1:  # where the period ends at the pace so far
+            ax.plot(days[done - 1:], series.projection, color=COLOURS["none"], linewidth=1.2,
+                    linestyle=(0, (1, 1.5)), label=w.word("chart.projection"))
+            end = series.projection[-1]
+            short = series.target - end
+            if short >= 1:  # the shortfall at the end, as a bracket up to the target
+                ax.plot([days[-1], days[-1]], [end, series.target], color=COLOURS["target"],
+                        linewidth=2.5, solid_capstyle="butt")
+                ax.annotate(for_chart(w.say("chart.short", n=w.number(round(short)))),
+                            xy=(days[-1], end), xytext=(-4, -4), textcoords="offset points",
+                            ha="right", va="top", color=COLOURS["target"], fontsize=8)
         ax.axhline(series.target, color=COLOURS["target"], linewidth=1,
                    label=w.word("chart.target"))
         if series.last_year is not None:
@@ -94,18 +101,28 @@ def burnup(series: ProgramSeries, label: str, lang: str, chart_id: str) -> str:
                    linewidth=1, label=w.say("chart.as_of", date=series.as_of))
         ax.set_xlim(days[0], days[-1])
         ax.set_title(for_chart(title), loc="left")
-        ax.set_xlabel(w.word("chart.day"))
         ax.set_ylabel(w.word("chart.participants"))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: w.number(v)))
         ax.xaxis.set_major_locator(mdates.MonthLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y" if lang == "vi" else "%Y-%m"))
-        fig.autofmt_xdate()
+        # Months short and level (a slanted date takes a third of a short chart's height);
+        # the year on the first month and on each January.
+        first = series.days[0].replace(day=1)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _month(
+            mdates.num2date(v).date(), first, lang)))
         last = [v for v in series.last_year or [] if v == v]  # NaN: not published
         ax.set_ylim(bottom=0, top=max(series.target, max(series.achieved, default=0),
                                       max(last, default=0)) * 1.08 or 1)
-        # Below the plot: inside it, the legend would cover the target line.
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=5, frameon=False)
+        # Beside the plot: inside it, the legend would cover the lines; below it, the chart
+        # would be twice as tall.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.02), frameon=False, fontsize=8)
         return _svg(fig, chart_id, title, description)
+
+
+def _month(day: dt.date, first: dt.date, lang: str) -> str:
+    with_year = day.month == 1 or day <= first
+    if lang == "vi":
+        return f"T{day.month}" + (f"\n{day.year}" if with_year else "")
+    return day.strftime("%b") + (f"\n{day.year}" if with_year else "")
 
 
 def bars(charted: Charted, by: str, label: str, lang: str, chart_id: str) -> str:
@@ -126,7 +143,10 @@ def bars(charted: Charted, by: str, label: str, lang: str, chart_id: str) -> str
         positions = list(range(len(shown)))[::-1]
         colours = [COLOURS.get(r.measures.status if r.measures else "none", COLOURS["none"])
                    for r in shown]
-        ax.barh(positions, values, color=colours)
+        drawn = ax.barh(positions, values, color=colours)
+        # Each bar says its value: colour alone is not read by everyone.
+        ax.bar_label(drawn, labels=[w.percent(v, 0) if with_targets else w.number(v)
+                                    for v in values], padding=2, fontsize=7)
         if charted.bottom:  # a rule between the best and the worst: rows are left out there
             ax.axhline(positions[charted.top - 1] - 0.5, color=COLOURS["as_of"],
                        linestyle=":", linewidth=1)
@@ -140,11 +160,14 @@ def bars(charted: Charted, by: str, label: str, lang: str, chart_id: str) -> str
                                       label=w.word("chart.expected")))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: w.percent(v, 0)))
             ax.set_xlabel(w.word("label.attainment"))
-            ax.set_xlim(0, max(1.05, max(values) * 1.05))
+            ax.set_xlim(0, max(1.05, max(values) * 1.12))  # room for the last bar's label
         else:
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: w.number(v)))
             ax.set_xlabel(w.word("chart.participants"))
-        statuses = sorted({r.measures.status for r in shown if r.measures})
+            ax.set_xlim(0, max(values, default=0) * 1.12 or 1)
+        # The legend from the worst status to the best, as a reader looks for trouble first.
+        present = {r.measures.status for r in shown if r.measures}
+        statuses = [s for s in ("behind", "at_risk", "on_track", "achieved") if s in present]
         handles += [Patch(color=COLOURS[s], label=w.status(s)) for s in statuses]
         if not with_targets:
             handles.append(Patch(color=COLOURS["none"], label=w.word("chart.no_target")))

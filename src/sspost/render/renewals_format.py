@@ -4,11 +4,11 @@ CSV, Markdown and a workbook. Every figure comes from the result; none is worked
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from typing import Any
 
 from sspost.catalogue import Notice
+from sspost.render import workbook
 from sspost.render.csv_format import safe_cell
 from sspost.render.json_format import SCHEMA_VERSION, reconciliation_json
 from sspost.render.words import Words
@@ -153,36 +153,24 @@ def render_table(result: RenewalsResult, lang: str = "en", color: bool = False) 
 
 
 def render_xlsx(result: RenewalsResult, lang: str) -> bytes:
-    import xlsxwriter
-
+    """The workbook people read (render.workbook): a sheet for the programs, one for the
+    breakdown."""
     w = Words(lang)
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False, "in_memory": True})
-    book.set_properties({"created": dt.datetime.combine(result.as_of, dt.time()),
-                         "title": f"{result.targets} {result.as_of}"})
-    percent = book.add_format({"num_format": "0.00%"})
-    number = book.add_format({"num_format": "#,##0"})
-    bold = book.add_format({"bold": True, "bottom": 1})
+    kinds = {**{k: "people" for k in (*COUNTS, "due_not_counted", "gap")},
+             "renewal_rate": "ratio", "gap_share_of_due": "multiple"}
+    subtitle = (f"{w.label('as_of')} {w.date(result.as_of)} · "
+                f"{w.say('renewals.grace', days=result.grace_days)}")
+    notes = [n.text(lang) for n in _notices(result)]
+    sheets = []
     for what, header, rows in tables(result):
         name = w.word("renewals.title") if what == "programs" else _headers(w, [what], None)[0]
-        sheet = book.add_worksheet(clean_all(name)[:31])
-        sheet.freeze_panes(1, 0)
-        for col, title in enumerate(_headers(w, header, result.by)):
-            sheet.write_string(0, col, title, bold)
-            sheet.set_column(col, col, max(10, len(title) + 2))
-        for r, row in enumerate(rows, start=1):
-            for col, (key, value) in enumerate(zip(header, row, strict=True)):
-                if value is None:
-                    continue
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    sheet.write_number(r, col, value, percent if key in RATIOS else number)
-                else:
-                    sheet.write_string(r, col, clean_all(str(value)))
-        for r, notice in enumerate(_notices(result), start=len(rows) + 2):
-            sheet.write_string(r, 0, clean_all("⚠ " + notice.text(lang)))
-    book.close()
-    return buffer.getvalue()
+        columns = [workbook.Column(key, title, kinds.get(key, "text"))
+                   for key, title in zip(header, _headers(w, header, result.by), strict=True)]
+        sheets.append(workbook.Sheet(name, f"{result.name or result.targets} · {name}",
+                                     subtitle, columns,
+                                     [_labelled(result, lang, row) for row in rows], notes))
+    return workbook.render(sheets, title=f"{result.name or result.targets} {result.as_of}",
+                           as_of=result.as_of, lang=lang)
 
 
 def render_worklist(result: RenewalsResult) -> str:

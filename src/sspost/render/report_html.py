@@ -10,10 +10,11 @@ from sspost.breakdowns import BreakdownRow
 from sspost.catalogue import section
 from sspost.render import charts
 from sspost.render.reconciliation import reconciliation_lines
-from sspost.render.words import Words
+from sspost.render.words import STATUS_COLOURS, Words
 from sspost.report import MonthlyReport
 from sspost.shown import clean_all, for_markdown
 
+ID_NOTES = {"warning.id_kinds", "warning.ambiguous_codes"}
 # The report's own words, over the table headers it shares with every other output.
 TEXT = {lang: {**section("label")[lang],
                **{k: section("breakdown")[lang][k] for k in ("unit", "province")},
@@ -76,7 +77,7 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
     r = result.reconciliation
     return {
         "lang": lang, "t": TEXT[lang], "month": report.month, "by": by,
-        "palette": charts.STATUS_COLOURS,
+        "palette": STATUS_COLOURS,
         "by_title": TEXT[lang]["by_" + ("province" if by == "province" else "unit")],
         "month_label": _month_label(report.month, lang), "name": clean_all(report.name),
         "organisation": clean_all(report.organisation) if report.organisation else None,
@@ -97,7 +98,11 @@ def context(report: MonthlyReport, lang: str, *, with_charts: bool = True) -> di
                        "format": f"{f.encoding}, {f.delimiter!r}", "sha256": f.sha256}
                       for f in r.files],
         },
-        "warnings": [clean_all(x.text(lang)) for x in result.warnings],
+        # What qualifies the figures goes under them; what an analyst acts on (which ids to
+        # join), with the notes at the end: a director reads the first screen.
+        "warnings": [clean_all(x.text(lang)) for x in result.warnings
+                     if x.key not in ID_NOTES],
+        "id_notes": [clean_all(x.text(lang)) for x in result.warnings if x.key in ID_NOTES],
         "renewals": _renewals(report, w, labels),
     }
 
@@ -209,6 +214,7 @@ def render_markdown(report: MonthlyReport, lang: str) -> str:
               f"{t['staff_met'].lower()}, {x['signed_up']} {t['signed_up'].lower()}"
               for x in c["campaigns"]] or [t["none"]]
     lines += ["", f"## {t['notes']}", ""] + [f"- {p['label']}: {p['ids']}" for p in c["programs"]]
+    lines += [f"- {note}" for note in c["id_notes"]]
     lines += ["", f"## {t['reconciliation']}", "", c["reconciliation"]["summary"], ""]
     lines += [f"- {f['path']}: {f['rows']} ({f['format']}), sha256 `{f['sha256']}`"
               for f in c["reconciliation"]["files"]]

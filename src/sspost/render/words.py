@@ -12,6 +12,13 @@ from sspost.catalogue import CATALOGUE, date_text, number, phrase
 STATUS_STYLE = {"achieved": "bold green", "on_track": "green", "at_risk": "yellow",
                 "behind": "bold red"}
 
+# The statuses' colours (the report's badges and charts, the workbook's status cells): white
+# text on each reaches 4.5:1, and any two stay at least 25 CIE76 units apart as people with
+# protanopia or deuteranopia see them (chosen by search near the old hues;
+# tests/test_report.py simulates and measures them).
+STATUS_COLOURS = {"achieved": "#404090", "on_track": "#308050", "at_risk": "#a06000",
+                  "behind": "#801010"}
+
 
 @dataclass(frozen=True)
 class Words:
