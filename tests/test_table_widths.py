@@ -116,3 +116,24 @@ def test_at_80_columns_a_vietnamese_unit_breakdown_stays_a_table() -> None:
         assert len(narrow) <= len(wide) + 15, (lang, len(narrow), len(wide))
         rows = [line for line in narrow if "01-009" in line]
         assert len(rows) == 2 and all(line.endswith("│") for line in rows)  # one line a unit
+
+
+def test_columns_with_nothing_in_them_are_left_out(tmp_path: Path) -> None:
+    """No national totals, no baseline, every unit reporting: no column says only `-`."""
+    from tests.conftest import run
+
+    hanoi = ROOT / "targets" / "examples" / "hanoi-2025.yaml"
+    data = ROOT / "data" / "sample-hanoi-2025.csv"
+    table = run("progress", hanoi, data, "--by", "unit").stdout
+    header_lines = [line for line in table.splitlines() if line.startswith("┃")]
+    assert header_lines and not any("National share" in h or "vs baseline" in h or
+                                    "┃ Data" in h for h in header_lines)
+    national = run("progress", ROOT / "targets" / "2025.yaml",
+                   ROOT / "data" / "sample-2025.csv").stdout
+    assert "National share" in national  # the plan gives national totals: the column stays
+    # A unit with a target that sent nothing: the column says so.
+    few = tmp_path / "few.csv"
+    lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
+    few.write_text("".join(line for i, line in enumerate(lines)
+                           if i == 0 or "01-001" not in line), encoding="utf-8")
+    assert "sent no data" in run("progress", hanoi, few, "--by", "unit").stdout

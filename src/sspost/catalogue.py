@@ -14,8 +14,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal, format_percent
-
 LANGS = ("en", "vi")
 
 CATALOGUE: dict[str, dict[str, str]] = {
@@ -44,6 +42,52 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "column.baseline_participants": "Baseline", "column.last_year_as_of": "Last year as of",
         "column.last_year_participants": "Last year", "column.last_year_source": "Last year from",
         "column.staff_id": "Staff", "column.name": "Name",
+        # Errors: the one line a run that cannot go on ends with (`sspost: error: ...`).
+        "error.prefix": "error",
+        "error.cannot_open": "cannot open {path}: {why}",
+        "error.empty_file": "{path}: the file is empty: expected a header line",
+        "error.missing_column": "{where}: missing required column {wanted} (headers found: "
+                                "{shown}{more}{closest}); map it with --column "
+                                "{canonical}=HEADER{program}",
+        "error.more": " and {n} more", "error.closest": "; closest: {name}",
+        "error.or_program": ", or give every row's program with --program CODE (a form's "
+                            "through the plan's input.forms)",
+        "error.not_a_date": "{option} {value} is not a date in the form YYYY-MM-DD or "
+                            "dd/mm/yyyy",
+        "error.xlsx_needs_output": "--format xlsx writes a workbook: name it with --output "
+                                   "FILE.xlsx",
+        "error.output_exists": "--output {output} already exists; refusing to overwrite it: "
+                               "name a new file",
+        "error.cannot_write": "cannot write {output}: {why}",
+        "error.mostly_rejected": "{path}: {rejected} of {rows} rows rejected ({n} for {reason}), "
+                                 "so there is no result to show; {fix} (`sspost check` lists "
+                                 "the rows)",
+        "error.plan_problems": "{path}: the target file has {count} {count|problem|problems}; "
+                               "`sspost validate {path}` explains them",
+        # A bad row's likely fix, said when many rows are rejected for its reason.
+        "fix.field_count": "is the delimiter right? name it with --delimiter",
+        "fix.date": "are the dates in another form? name it with --date-format, e.g. '%d/%m/%Y'",
+        "fix.program": "are the programs named otherwise? add those names to the program's "
+                       "aliases in the target file, or map the column with --column "
+                       "program=HEADER",
+        "fix.participant_id": "is it the id column? map the right one with --column "
+                              "participant_id=HEADER",
+        "fix.province": "is it the province column? map the right one with --column "
+                        "province=HEADER",
+        "fix.participants": "the participants column must hold whole numbers",
+        "fix.encoding": "name the file's encoding with --encoding",
+        "fix.scientific_id": "a spreadsheet wrote the ids as numbers in scientific notation and "
+                             "lost digits: format the id column as text and export again",
+        "fix.numeric_id": "a spreadsheet kept the ids as numbers and dropped their leading zeros: "
+                          "format the id column as text and export again",
+        "fix.coverage": "are the coverage columns (Từ tháng, Số tháng, Đến tháng) the right ones? "
+                        "map them with --column coverage_from=HEADER, months=HEADER or "
+                        "coverage_to=HEADER",
+        "fix.repeated_column": "the file repeats a column under one header with other values: "
+                               "rename or delete the copy that is not to be read",
+        # The progress bar on stderr.
+        "bar.reading": "reading {name}", "bar.counting": "counting",
+        "bar.rows": "≈{rows} rows, {rate}/s", "bar.bytes": "{mb} MB, {rate} MB/s",
         # Breakdowns.
         "breakdown.unit": "Unit", "breakdown.province": "Province", "breakdown.month": "Month",
         "breakdown.staff": "Staff", "breakdown.share": "Share", "breakdown.bar": "",
@@ -222,6 +266,49 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "column.last_year_participants": "Cùng kỳ năm trước",
         "column.last_year_source": "Nguồn số năm trước",
         "column.staff_id": "Nhân viên", "column.name": "Tên",
+        "error.prefix": "lỗi",
+        "error.cannot_open": "không mở được {path}: {why}",
+        "error.empty_file": "{path}: tệp rỗng: cần có dòng tiêu đề",
+        "error.missing_column": "{where}: thiếu cột bắt buộc {wanted} (các tiêu đề có: "
+                                "{shown}{more}{closest}); chỉ ra cột bằng --column "
+                                "{canonical}=TIÊU_ĐỀ{program}",
+        "error.more": " và {n} cột khác", "error.closest": "; gần nhất: {name}",
+        "error.or_program": ", hoặc cho loại hình của mọi dòng bằng --program MÃ (của biểu "
+                            "mẫu: qua input.forms trong tệp chỉ tiêu)",
+        "error.not_a_date": "{option} {value} không phải ngày dạng YYYY-MM-DD hoặc "
+                            "dd/mm/yyyy",
+        "error.xlsx_needs_output": "--format xlsx ghi ra sổ tính Excel: đặt tên tệp bằng "
+                                   "--output TỆP.xlsx",
+        "error.output_exists": "--output {output} đã có; không ghi đè: hãy đặt tên tệp mới",
+        "error.cannot_write": "không ghi được {output}: {why}",
+        "error.mostly_rejected": "{path}: {rejected} trên {rows} dòng bị loại ({n} vì {reason}), "
+                                 "nên không có kết quả để hiện; {fix} (`sspost check` liệt kê "
+                                 "các dòng đó)",
+        "error.plan_problems": "{path}: tệp chỉ tiêu có {count} lỗi; `sspost validate {path}` "
+                               "giải thích từng lỗi",
+        "fix.field_count": "dấu phân cách có đúng không? chỉ ra bằng --delimiter",
+        "fix.date": "ngày có viết theo dạng khác không? chỉ ra bằng --date-format, ví dụ "
+                    "'%d/%m/%Y'",
+        "fix.program": "loại hình có được gọi bằng tên khác không? thêm các tên đó vào aliases "
+                       "của loại hình trong tệp chỉ tiêu, hoặc chỉ ra cột bằng --column "
+                       "program=TIÊU_ĐỀ",
+        "fix.participant_id": "đó có phải cột mã số không? chỉ ra cột đúng bằng --column "
+                              "participant_id=TIÊU_ĐỀ",
+        "fix.province": "đó có phải cột mã tỉnh không? chỉ ra cột đúng bằng --column "
+                        "province=TIÊU_ĐỀ",
+        "fix.participants": "cột số người tham gia phải là số nguyên",
+        "fix.encoding": "chỉ ra bảng mã của tệp bằng --encoding",
+        "fix.scientific_id": "bảng tính đã ghi mã thành số dạng khoa học và làm mất chữ số: hãy "
+                             "định dạng cột mã là văn bản rồi xuất lại",
+        "fix.numeric_id": "bảng tính đã lưu mã dạng số và làm mất các số 0 ở đầu: hãy định dạng "
+                          "cột mã là văn bản rồi xuất lại",
+        "fix.coverage": "các cột thời hạn đóng (Từ tháng, Số tháng, Đến tháng) có đúng không? chỉ "
+                        "ra bằng --column coverage_from=TIÊU_ĐỀ, months=TIÊU_ĐỀ hoặc "
+                        "coverage_to=TIÊU_ĐỀ",
+        "fix.repeated_column": "tệp lặp lại một cột dưới cùng tiêu đề nhưng khác giá trị: đổi tên "
+                               "hoặc xóa bản không cần đọc",
+        "bar.reading": "đang đọc {name}", "bar.counting": "đang đếm",
+        "bar.rows": "≈{rows} dòng, {rate}/giây", "bar.bytes": "{mb} MB, {rate} MB/giây",
         "breakdown.unit": "Đơn vị", "breakdown.province": "Tỉnh", "breakdown.month": "Tháng",
         "breakdown.staff": "Nhân viên", "breakdown.share": "Tỷ trọng", "breakdown.bar": "",
         "breakdown.reporting": "Dữ liệu", "breakdown.no_data": "chưa gửi dữ liệu",
@@ -374,6 +461,8 @@ _PLACE = re.compile(r"\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}")
 
 def number(value: int | float, lang: str) -> str:
     """A count grouped the language's way: 1,250,000 or 1.250.000."""
+    from babel.numbers import format_decimal  # Babel's data only when a number is shown
+
     return str(format_decimal(round(value), "#,##0", locale=lang))
 
 
@@ -388,9 +477,11 @@ def phrase(lang: str, key: str, **values: object) -> str:
         value = values[match.group(1)]
         if match.group(2) is not None:  # {n|one|other}
             return match.group(2) if value == 1 else match.group(3)
-        if isinstance(value, Label):
+        if isinstance(value, Label | Notice):  # a phrase within the phrase, same language
             return value.text(lang)
         if isinstance(value, Share):
+            from babel.numbers import format_percent
+
             return str(format_percent(value.value, "#,##0.0%", locale=lang))
         if isinstance(value, dt.date):
             return date_text(value, lang)
@@ -435,6 +526,11 @@ class Notice:
     @classmethod
     def of(cls, key: str, **values: object) -> Notice:
         return cls("warning." + key, tuple(values.items()))
+
+    @classmethod
+    def error(cls, key: str, **values: object) -> Notice:
+        """An error's line (problems.UsageError), said in the run's language."""
+        return cls("error." + key, tuple(values.items()))
 
     @classmethod
     def rejected(cls, key: str, **values: object) -> Notice:

@@ -32,7 +32,7 @@ from sspost.cli_io import (
 )
 from sspost.cli_options import ProblemFormat, ProgressFormat, Reading, reads_records
 from sspost.outputs import REPORT_FILES, Output, check_outputs
-from sspost.problems import Exit, Failure, strict_failures
+from sspost.problems import Exit, Failure, UsageError, strict_failures
 
 __all__ = ["ProblemFormat", "ProgressFormat", "app", "main"]
 
@@ -87,7 +87,7 @@ def progress(
     request = BreakdownRequest(by.value, depth, sort.value, limit) if by else None
     result = progress_with_last_year(
         load_targets(targets), str(targets), _paths(data), _paths(last_files),
-        as_of=opt.parse_date(as_of, "--as-of"), options=reading.options(data),
+        as_of=opt.parse_date(as_of, "--as-of"), options=reading.options(data, lang.value),
         rejects=str(rejects) if rejects else None, breakdown=request,
         roster=load_roster(str(staff)) if staff else None)
     write(PROGRESS[chosen.value](result, Style(lang.value, use_color(output), bom)), output)
@@ -110,7 +110,8 @@ def check(
 
     check_outputs(inputs(targets, data, reading.id_map), outputs(rejects=rejects, db=reading.db))
     result = build_check(load_targets(targets), str(targets), _paths(data),
-                         as_of=opt.parse_date(as_of, "--as-of"), options=reading.options(data),
+                         as_of=opt.parse_date(as_of, "--as-of"),
+                         options=reading.options(data, lang.value),
                          rejects=str(rejects) if rejects else None)
     write(CHECK[output_format.value](result, Style(lang.value, show_skipped=show_skipped)), None)
     tell(result.reconciliation, result.warnings, lang.value, shown=0)  # rows went to stdout
@@ -138,7 +139,7 @@ def report(
                    *outputs(db=reading.db, last_year=bool(last_files))])
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp else None
     made = build_report(load_targets(targets), str(targets), _paths(data), month,
-                        options=reading.options(data), stamp=when,
+                        options=reading.options(data, lang.value), stamp=when,
                         roster=load_roster(str(staff)) if staff else None,
                         baseline_data=_paths(last_files))
     try:
@@ -173,7 +174,7 @@ def renewals(
                   outputs(output, None, reading.db, last_year=bool(last_files), worklist=worklist))
     result = build_renewals(load_targets(targets), str(targets), _paths(data),
                             last_files=_paths(last_files), as_of=opt.parse_date(as_of, "--as-of"),
-                            options=reading.options(data), by=by_option(by),
+                            options=reading.options(data, lang.value), by=by_option(by),
                             worklist=worklist is not None)
     write(RENEWALS[chosen.value](result, Style(lang.value, use_color(output), bom)), output)
     if worklist is not None:
@@ -277,7 +278,7 @@ def plan_next(
     from sspost.render.plan_yaml import plan_yaml
 
     if output.exists() or output.is_symlink():
-        fail(f"--output {output} already exists; refusing to overwrite it: name a new file")
+        fail(UsageError.of("output_exists", output=str(output)))
     check_outputs(inputs(targets, data, reading.id_map), outputs(output=output, db=reading.db))
     made = next_plan(load_targets(targets), _paths(data), options=reading.options(data))
     text = plan_yaml(made, str(targets))

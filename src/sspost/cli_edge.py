@@ -13,11 +13,13 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from contextvars import ContextVar
 from typing import Any, NoReturn
 
 import typer
 import typer.core
 
+from sspost.catalogue import LANGS, phrase
 from sspost.problems import Exit, Failure, UsageError, exit_code, interrupted
 from sspost.shown import clean
 
@@ -40,11 +42,28 @@ def traceback_of(exc: BaseException) -> None:
         say(line)
 
 
-def error(message: str) -> None:
-    say(f"sspost: error: {message}")
+# The run's language (`--lang`), read off the command line before anything else: an error
+# may come before the command has its options, from Typer's own parsing.
+_LANG: ContextVar[str] = ContextVar("lang", default="en")
 
 
-def fail(message: str, code: int = Exit.USAGE) -> NoReturn:
+def lang_of(argv: Sequence[str]) -> str:
+    for i, arg in enumerate(argv):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else \
+            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None
+        if value in LANGS:
+            return value
+    return "en"
+
+
+def error(message: str | UsageError) -> None:
+    """`sspost: error: ...`, in the run's language where the message is a catalogue's."""
+    lang = _LANG.get()
+    text = message.text(lang) if isinstance(message, UsageError) else message
+    say(f"sspost: {phrase(lang, 'error.prefix')}: {text}")
+
+
+def fail(message: str | UsageError, code: int = Exit.USAGE) -> NoReturn:
     """Stop the command here: one error line, and the exit code."""
     error(message)
     raise typer.Exit(code)
@@ -90,7 +109,11 @@ class Edge(typer.core.TyperGroup):
              complete_var: str | None = None, standalone_mode: bool = True,
              windows_expand_args: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        code = self._run(argv, prog_name, complete_var, windows_expand_args, **extra)
+        token = _LANG.set(lang_of(argv))
+        try:
+            code = self._run(argv, prog_name, complete_var, windows_expand_args, **extra)
+        finally:
+            _LANG.reset(token)
         if not standalone_mode:
             return code
         sys.exit(code)
@@ -113,7 +136,7 @@ class Edge(typer.core.TyperGroup):
         except UsageError as exc:  # raised outside a command's own handling
             if debug:
                 traceback_of(exc)
-            error(str(exc))
+            error(exc)
             return Exit.USAGE
         except OSError as exc:
             if debug:

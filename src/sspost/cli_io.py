@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from sspost.cli_edge import fail, say
 from sspost.outputs import Output, last_year_db, replacing
-from sspost.problems import TargetFileError
+from sspost.problems import TargetFileError, UsageError
 
 if TYPE_CHECKING:
     from sspost.catalogue import Notice
@@ -59,7 +59,7 @@ def write(text: str | bytes, output: Path | None) -> None:
         with replacing(output) as partial, open(partial, "wb") as handle:
             handle.write(text.encode("utf-8") if isinstance(text, str) else text)
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+        fail(UsageError.of("cannot_write", output=str(output), why=exc.strerror or exc))
 
 
 def tell(reconciliation: Reconciliation, warnings: list[Notice], lang: str,
@@ -109,8 +109,7 @@ def load_targets(path: Path) -> TargetFile:
         for problem in exc.problems:
             say(problem.as_text())
         count = len(exc.problems)
-        fail(f"{path}: the target file has {count:,} problem{'s' * (count != 1)}; "
-             f"`sspost validate {path}` explains them")
+        fail(UsageError.of("plan_problems", path=str(path), count=count))
 
 
 def write_with(output: Path, make: Callable[[str], object], *, exclusive: bool = False) -> None:
@@ -119,6 +118,6 @@ def write_with(output: Path, make: Callable[[str], object], *, exclusive: bool =
         with replacing(output, exclusive=exclusive) as partial:
             make(str(partial))
     except FileExistsError:
-        fail(f"--output {output} already exists; refusing to overwrite it: name a new file")
+        fail(UsageError.of("output_exists", output=str(output)))
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+        fail(UsageError.of("cannot_write", output=str(output), why=exc.strerror or exc))

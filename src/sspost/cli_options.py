@@ -44,7 +44,7 @@ def progress_format(named: ProgressFormat | None, output: Path | None) -> Progre
     chosen = named or (_BY_EXTENSION.get(output.suffix.lower()) if output else None)
     chosen = chosen or ProgressFormat.table
     if chosen is ProgressFormat.xlsx and output is None:
-        raise UsageError("--format xlsx writes a workbook: name it with --output FILE.xlsx")
+        raise UsageError.of("xlsx_needs_output")
     return chosen
 
 
@@ -287,14 +287,15 @@ class Reading:
     threads: int | None = None
     db: Path | None = None
 
-    def options(self, data: list[Path]) -> ReadOptions:
-        """The settings records/ is given; a value it cannot use is a UsageError."""
+    def options(self, data: list[Path], lang: str = "en") -> ReadOptions:
+        """The settings records/ is given; a value it cannot use is a UsageError. (`lang`:
+        the words of the progress bar.)"""
         return read_options(column=self.column, date_format=self.date_format,
                             delimiter=self.delimiter, encoding=self.encoding,
                             id_map=self.id_map, max_errors=self.max_errors,
                             memory_limit=self.memory_limit, threads=self.threads, data=data,
                             db=self.db, sheet=self.sheet, member=self.member,
-                            program=self.program)
+                            program=self.program, lang=lang)
 
 
 READING_OPTIONS: dict[str, object] = {
@@ -371,7 +372,7 @@ def read_options(
     *, column: list[str] | None, date_format: str | None, delimiter: str | None,
     encoding: str | None, id_map: Path | None, max_errors: int, memory_limit: str | None,
     threads: int | None, data: list[Path], db: Path | None = None, sheet: str | None = None,
-    member: str | None = None, program: str | None = None,
+    member: str | None = None, program: str | None = None, lang: str = "en",
 ) -> ReadOptions:
     from sspost.records import ReadOptions
 
@@ -379,35 +380,24 @@ def read_options(
                           date_format=date_format_option(date_format),
                           delimiter=delimiter_option(delimiter), encoding=encoding,
                           id_map=str(id_map) if id_map else None, max_errors=max_errors,
-                          threads=threads_option(threads), on_progress=progress_bar(data),
+                          threads=threads_option(threads),
+                          on_progress=progress_bar(data, lang),
                           db=str(db) if db else None, sheet=sheet, member=member,
                           program=program)
     limit = memory_limit_option(memory_limit)
     return replace(options, memory_limit=limit) if limit else options
 
 
-_BAR_FROM_BYTES = 64 << 20
+_BAR_FROM_BYTES = 64 << 20  # a smaller read is over before a bar would help
 
 
-def progress_bar(data: list[Path]) -> Callable[[str, float], None] | None:
-    """A bar on stderr for long reads, only when a person is watching."""
+def progress_bar(data: list[Path], lang: str) -> Callable[[str, str, float], None] | None:
+    """A bar on stderr for long reads (cli_progress), only when a person is watching: not
+    for a script, a pipe, a small file or NO_COLOR."""
     if not sys.stderr.isatty() or "NO_COLOR" in os.environ:
         return None
     if sum(p.stat().st_size for p in data if p.is_file()) < _BAR_FROM_BYTES:
         return None
-    from rich.console import Console
-    from rich.progress import Progress
+    from sspost.cli_progress import ReadingBar  # Rich's progress only when it is drawn
 
-    progress = Progress(console=Console(stderr=True), transient=True)
-    tasks: dict[str, object] = {}
-
-    def update(path: str, fraction: float) -> None:
-        if path not in tasks:
-            if not tasks:
-                progress.start()
-            tasks[path] = progress.add_task(f"reading {Path(path).name}", total=1.0)
-        progress.update(tasks[path], completed=fraction)  # type: ignore[arg-type]
-        if fraction >= 1.0 and all(t.finished for t in progress.tasks):
-            progress.stop()
-
-    return update
+    return ReadingBar(data, lang)

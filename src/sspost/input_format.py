@@ -91,4 +91,4 @@ def day(value: str, option: str) -> dt.date:
             return dt.datetime.strptime(value.strip(), "%d/%m/%Y").date()
     except ValueError:
         pass
-    raise UsageError(f"{option} {value!r} is not a date in the form YYYY-MM-DD or dd/mm/yyyy")
+    raise UsageError.of("not_a_date", option=option, value=repr(value))

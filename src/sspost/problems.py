@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sspost.catalogue import Notice
 from sspost.shown import clean
 
 _LONGEST_MESSAGE = 500
@@ -79,8 +80,28 @@ def exit_code(failures: list[Failure]) -> int:
 class UsageError(Exception):
     """Input that cannot be used at all: a missing file, a bad option value, undecodable bytes.
 
-    The CLI turns it into one line on stderr and exit code 2.
+    The CLI turns it into one line on stderr and exit code 2. Made `of` a catalogue entry, it
+    is said in the run's language (`--lang vi`); else in English, as written.
     """
+
+    def __init__(self, message: str, notice: Notice | None = None) -> None:
+        super().__init__(message)
+        self.notice = notice
+
+    @classmethod
+    def of(cls, key: str, **values: object) -> UsageError:
+        notice = Notice.error(key, **values)
+        return cls(notice.text("en"), notice)
+
+    def text(self, lang: str) -> str:
+        return self.notice.text(lang) if self.notice is not None else str(self)
+
+    def replaced(self, old: str, new: str) -> UsageError:
+        """The error naming `new` where it named `old` (a file sspost made for itself, said
+        as the user's)."""
+        notice = None if self.notice is None else Notice(self.notice.key, tuple(
+            (k, v.replace(old, new) if isinstance(v, str) else v) for k, v in self.notice.values))
+        return UsageError(str(self).replace(old, new), notice)
 
 
 class TargetFileError(Exception):

@@ -136,7 +136,7 @@ def rejected_share(reconciliation: Reconciliation) -> Notice | None:
         return None
     reason = max(r.rejected_by_reason, key=lambda k: (r.rejected_by_reason[k], k))
     return Notice.of(REJECTED_SHARE.removeprefix("warning."), share=Share(r.rejected / r.rows_read),
-                     rejected=r.rejected, rows=r.rows_read, reason=reason,
+                     rejected=r.rejected, rows=r.rows_read, reason=REASON_BY_CODE[reason].named,
                      fix=REASON_BY_CODE[reason].fix)
 
 

@@ -10,8 +10,9 @@ from sspost.records.layout import CANONICAL
 from sspost.records.model import REASON_BY_CODE, Counts, FileReport, Reconciliation, RejectedRow
 from sspost.records.renewals import Due, RenewalCounts, RenewalFigures
 from sspost.records.run import KEPT, Counted, Run, may_have_covers, open
-from sspost.records.store import ReadOptions
+from sspost.records.store import COUNTING, DONE, READING, ReadOptions
 
-__all__ = ["CANONICAL", "KEPT", "REASON_BY_CODE", "Counted", "Counts", "Due",
+__all__ = ["CANONICAL", "COUNTING", "DONE", "KEPT", "READING", "REASON_BY_CODE", "Counted",
+           "Counts", "Due",
            "FileReport", "ReadOptions", "Reconciliation", "RejectedRow", "RenewalCounts",
            "RenewalFigures", "Run", "may_have_covers", "open"]

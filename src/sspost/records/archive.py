@@ -166,4 +166,4 @@ def named(plain: str, path: str) -> Iterator[None]:
     try:
         yield
     except UsageError as exc:
-        raise UsageError(str(exc).replace(plain, path)) from None
+        raise exc.replaced(plain, path) from None

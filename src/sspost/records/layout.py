@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from sspost.catalogue import Notice
 from sspost.problems import UsageError
 from sspost.records.prepare import (
     BARE_CR,
@@ -155,16 +156,16 @@ def detect_layout(
         with open(path, "rb") as handle:
             head = handle.read(_MAX_HEADER_BYTES)
     except OSError as exc:
-        raise UsageError(f"cannot open {path}: {exc.strerror or exc}") from None
+        raise UsageError.of("cannot_open", path=path, why=exc.strerror or exc) from None
     if not head.strip():
-        raise UsageError(f"{path}: the file is empty: expected a header line")
+        raise UsageError.of("empty_file", path=path)
     encoding = canonical_encoding(encoding) if encoding else _sniff_encoding(head)
     if is_utf8(encoding):
         body = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="surrogateescape")
     else:  # the bytes read may end inside a character: only the first lines matter
         body = head.decode(encoding, errors="replace").lstrip("\ufeff")
     if not body.strip():  # a byte-order mark and nothing else
-        raise UsageError(f"{path}: the file is empty: expected a header line")
+        raise UsageError.of("empty_file", path=path)
     text, ending, rest = _first_line(path, body, len(head) < _MAX_HEADER_BYTES)
     header_line, prepare = 1, BARE_CR if ending == "\r" else ""
     named = sep_line(text)
@@ -303,13 +304,12 @@ def _map_columns(path: str, names: list[str], columns: dict[str, str],
         if canonical not in positions:
             wanted = columns.get(canonical, canonical)
             close = difflib.get_close_matches(fold(wanted), list(found), n=1, cutoff=0.5)
-            hint = f"; closest: {clean(names[found[close[0]]], 40)!r}" if close else ""
-            shown = ", ".join(repr(clean(n, 40)) for n in names[:_NAMES_SHOWN])
-            shown += f" and {len(names) - _NAMES_SHOWN:,} more" if len(names) > _NAMES_SHOWN else ""
-            also = (", or give every row's program with --program CODE (a form's through "
-                    "the plan's input.forms)" if canonical == "program" else "")
-            raise UsageError(
-                f"{path}:1: missing required column {wanted!r} (headers found: {shown}{hint}); "
-                f"map it with --column {canonical}=HEADER{also}"
-            )
+            more = len(names) - _NAMES_SHOWN
+            raise UsageError.of(
+                "missing_column", where=f"{path}:1", wanted=repr(wanted),
+                shown=", ".join(repr(clean(n, 40)) for n in names[:_NAMES_SHOWN]),
+                more=Notice.error("more", n=more) if more > 0 else "",
+                closest=Notice.error("closest", name=repr(clean(names[found[close[0]]], 40)))
+                if close else "", canonical=canonical,
+                program=Notice.error("or_program") if canonical == "program" else "")
     return positions

@@ -39,7 +39,7 @@ from sspost.records.prepare import (
 from sspost.records.scan import Scan, checksum, first_bad_utf8, is_utf8, scan, transcode
 from sspost.records.sql import csv_scan
 from sspost.records.staging import BASE_COLUMNS, CHECKED_COLUMNS, staging_sql
-from sspost.records.store import RecordStore, Source
+from sspost.records.store import READING, RecordStore, Source
 
 _ENGINE_MESSAGES = {"TOO MANY COLUMNS": "more fields than the header",
                     "MISSING COLUMNS": "fewer fields than the header",
@@ -110,6 +110,8 @@ def load(store: RecordStore, paths: list[str]) -> None:
                       for i, path in enumerate(plain) if i not in scans})
     with ThreadPoolExecutor(max_workers=1) as pool:
         for index, (path, layout) in enumerate(zip(paths, layouts, strict=True)):
+            if store.options.on_progress:  # the bar from the file's first moment
+                store.options.on_progress(READING, path, 0.0)
             with archive.named(plain[index], path):
                 if index < reused:
                     _reuse(store, path, plain[index], layout, scans[index], cached[index])
@@ -168,8 +170,8 @@ def _prepared_layout(store: RecordStore, index: int, path: str, prepared: Prepar
                                program=program)
     except UsageError as exc:  # about the CSV made of the rows: said of the user's file
         where = f"sheet {prepared.sheet!r} row" if prepared.sheet else "line"
-        raise UsageError(str(exc).replace(
-            f"{prepared.read_path}:1", f"{path}: {where} {prepared.header_line}")) from None
+        raise exc.replaced(f"{prepared.read_path}:1",
+                           f"{path}: {where} {prepared.header_line}") from None
     unit = prepared.title.unit if "unit" not in layout.positions else None
     # The two columns records.prepare adds: NUMBER_ID and DECREASE_ROW.
     positions = {**layout.positions, "number_id": layout.field_count - 2,
@@ -390,8 +392,8 @@ def _watch(store: RecordStore, path: str, done: threading.Event) -> None:
     while not done.wait(0.2):
         percent = store.con.query_progress()
         if percent >= 0:
-            store.options.on_progress(path, percent / 100)
-    store.options.on_progress(path, 1.0)
+            store.options.on_progress(READING, path, percent / 100)
+    store.options.on_progress(READING, path, 1.0)
 
 
 def _engine_skips_bytes(layout: Layout) -> bool:

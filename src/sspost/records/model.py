@@ -16,40 +16,37 @@ class Reason:
 
     code: str
     column: str | None  # the canonical column whose value a message quotes
-    fix: str  # the likely fix, said when most of a file is rejected for this reason
+
+    @property
+    def fix(self) -> Notice:
+        """The likely fix, said when many rows are rejected for this reason."""
+        return Notice(f"fix.{self.code}")
+
+    @property
+    def named(self) -> Notice:
+        return Notice(f"reason.{self.code}")
 
 
 # The stored reason of a row is its index here: new reasons go at the end.
 REASON_CATALOGUE = (
-    Reason("field_count", None, "is the delimiter right? name it with --delimiter"),
-    Reason("date", "date", "are the dates in another form? name it with --date-format, "
-           "e.g. '%d/%m/%Y'"),
-    Reason("program", "program", "are the programs named otherwise? add those names to the "
-           "program's aliases in the target file, or map the column with --column "
-           "program=HEADER"),
-    Reason("participant_id", "participant_id", "is it the id column? map the right one with "
-           "--column participant_id=HEADER"),
-    Reason("province", "province", "is it the province column? map the right one with "
-           "--column province=HEADER"),
-    Reason("participants", "participants", "the participants column must hold whole numbers"),
-    Reason("encoding", None, "name the file's encoding with --encoding"),
+    Reason("field_count", None),
+    Reason("date", "date"),
+    Reason("program", "program"),
+    Reason("participant_id", "participant_id"),
+    Reason("province", "province"),
+    Reason("participants", "participants"),
+    Reason("encoding", None),
     # `1.23457E+11`: a spreadsheet turned the id into a number and kept six digits of it.
-    Reason("scientific_id", "participant_id", "a spreadsheet wrote the ids as numbers in "
-           "scientific notation and lost digits: format the id column as text and export "
-           "again"),
+    Reason("scientific_id", "participant_id"),
     # A number cell dropped an id's leading zeros: a personal number of Hà Nội (001...) then
     # looks like a 10-digit code, and would count one person twice (SPEC section 4, Reading).
-    Reason("numeric_id", "participant_id", "a spreadsheet kept the ids as numbers and dropped "
-           "their leading zeros: format the id column as text and export again"),
+    Reason("numeric_id", "participant_id"),
     # A cover that is not a real range: months of 0 or above 60, an end before the start, a
     # month or day that is none (SPEC section 5a).
-    Reason("coverage", "coverage_from", "are the coverage columns (Từ tháng, Số tháng, Đến "
-           "tháng) the right ones? map them with --column coverage_from=HEADER, months=HEADER "
-           "or coverage_to=HEADER"),
+    Reason("coverage", "coverage_from"),
     # A column the file repeats under one header (import sheets do) whose copies differ on the
     # row: which one holds the row's value is not known (SPEC section 4, Columns).
-    Reason("repeated_column", None, "the file repeats a column under one header with other "
-           "values: rename or delete the copy that is not to be read"),
+    Reason("repeated_column", None),
 )
 REASONS = tuple(reason.code for reason in REASON_CATALOGUE)
 # The stored "reason" of a row under a form's `Giảm` section that is a good row: accepted, and

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sspost.problems import UsageError
 from sspost.records import counting, dimensions, loading, rejects, renewals, sanity
 from sspost.records.layout import COVERAGE
-from sspost.records.store import ReadOptions, RecordStore
+from sspost.records.store import COUNTING, DONE, ReadOptions, RecordStore
 
 if TYPE_CHECKING:
     from sspost.catalogue import Notice
@@ -111,7 +111,12 @@ class Run:
     def count(self, as_of: dt.date, keep: str | None = None) -> Counted:
         """Each participant's earliest record in the window from the period's start to `as_of`;
         `keep` (unit, province or staff) is kept of it for a breakdown by it."""
+        told = self._store.options.on_progress
+        if told:
+            told(COUNTING, "", 0.0)
         counts, key = counting.count(self._store, as_of, keep if keep in KEPT else None)
+        if told:
+            told(DONE, "", 1.0)
         self._counts += 1
         return Counted(counts, self, self._counts, key)
 

@@ -56,10 +56,9 @@ def stop_if_mostly_rejected(store: RecordStore,
         if total == 0 or accepted >= _SMALL_MINORITY * total:
             continue
         reason, n = counts.most_common(1)[0]
-        raise UsageError(
-            f"{source.path}: {total - accepted:,} of {total:,} rows rejected "
-            f"({n:,} for {reason}), so there is no result to show; {REASON_BY_CODE[reason].fix} "
-            f"(`sspost check` lists the rows)")
+        raise UsageError.of("mostly_rejected", path=source.path, rejected=total - accepted,
+                            rows=total, n=n, reason=REASON_BY_CODE[reason].named,
+                            fix=REASON_BY_CODE[reason].fix)
 
 
 def latest_dates(store: RecordStore) -> tuple[dt.date | None, Notice | None]:

@@ -37,6 +37,10 @@ __all__ = ["ReadOptions", "RecordStore", "Source"]
 DEFAULT_MEMORY_LIMIT = "512MB"
 
 
+# The stages told to ReadOptions.on_progress.
+READING, COUNTING, DONE = "reading", "counting", "done"
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     columns: dict[str, str] = field(default_factory=dict)
@@ -47,8 +51,9 @@ class ReadOptions:
     max_errors: int = 100
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     threads: int | None = None
-    # Told (file, fraction read) while a file is read; the CLI draws a bar with it.
-    on_progress: Callable[[str, float], None] | None = None
+    # Told (stage, file, fraction) as the run goes: READING each file (from 0 as it starts),
+    # then COUNTING, then DONE; the CLI draws a bar with it.
+    on_progress: Callable[[str, str, float], None] | None = None
     # Columns a breakdown will group on, kept for every row (unit, province or staff).
     breakdown_columns: frozenset[str] = frozenset()
     db: str | None = None  # --db: a DuckDB file keeping the typed rows between runs

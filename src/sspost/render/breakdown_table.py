@@ -101,16 +101,18 @@ def print_breakdown(console: Console, result: ProgressResult, b: Breakdown, lang
                                       w.number(r.achieved), w.percent(r.share),
                                       *_last_year(r, w, on)))
         shortened = False
+        if b.by == "unit":
+            drop_empty_columns(table)  # "no data" when every unit sent some: no column
         if b.by == "unit" and not fits(console, table, wrapping=True):
-            table.columns.pop(4)  # the bar goes first: the figures beside it say the same
-            drop_empty_columns(table)  # then a column with nothing in it
+            table.columns[:] = [c for c in table.columns if str(c.header) != h["bar"]
+                                or not c.cells]  # the bar goes first: the figures say it too
             keep_figures_whole(table)  # then headers wrap too
             # and names end in an ellipsis rather than wrap and break the tree
             shortened = shorten_names(table, console.width)
             if not fits(console, table, wrapping=True, shortened=shortened):
-                # then attainment: pace and status say where a unit is, and the gap and the
-                # rate needed what it must do (issue #33)
-                for dropped in ("attainment", "required_per_day"):  # then the rate needed
+                # then attainment and pace: the status says where a unit is, and the gap
+                # and the rate needed what it must do (issue #33); the target, the rate last
+                for dropped in ("attainment", "pace", "target", "required_per_day"):
                     table.columns[:] = [c for c in table.columns
                                         if str(c.header) != w.label(dropped)]
                     shortened = shorten_names(table, console.width)

@@ -33,11 +33,13 @@ def fits(console: Console, table: Table, *, wrapping: bool = False,
                for line in drawn)
 
 
-def drop_empty_columns(table: Table) -> None:
-    """Columns with nothing in any row (a unit's "no data" mark when every unit reported)."""
-    for index in reversed(range(len(table.columns))):
+def drop_empty_columns(table: Table, blank: tuple[str, ...] = ("",)) -> None:
+    """Columns with nothing in any row (a unit's "no data" mark when every unit reported; with
+    `blank` ("", "-"), a national share where the plan gives no national totals)."""
+    for index in reversed(range(1, len(table.columns))):  # the first names the rows
         column = table.columns[index]
-        if all(not (c.plain if isinstance(c, Text) else str(c)).strip() for c in column.cells):
+        if all((c.plain if isinstance(c, Text) else str(c)).strip() in blank
+               for c in column.cells):
             table.columns.pop(index)
 
 

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from sspost.progress import ProgressResult
 from sspost.render.breakdown_table import print_breakdown, row_of
-from sspost.render.fitting import fits, records, stacked
+from sspost.render.fitting import drop_empty_columns, fits, records, stacked
 from sspost.render.words import STATUS_STYLE, Words
 from sspost.shown import clean_all
 
@@ -66,13 +66,14 @@ def render(result: ProgressResult, lang: str = "en", color: bool = False,
             notes.append(f"{label}: {w.label('national_total')} {w.number(total.participants)} "
                          f"({w.date(total.as_of)}{stale}; {total.source or '-'})")
         closing.add_row(*row_of(
-            label, w.number(m.gap), w.number(m.days_left), w.number(m.required_per_day),
+            label, w.number(m.gap), w.number(m.days_left), w.rate(m.required_per_day),
             w.number(m.required_per_month), w.number(m.projected), w.percent(p.share, 2),
             w.percent(p.vs_baseline) + (f" ({p.baseline.period})" if p.baseline else ""),
             *([w.percent(p.vs_last_year) + (f" ({w.number(p.last_year.participants)})"
                                              if p.last_year else "")] * with_last_year),
             *([w.number(p.due_to_renew)] * with_due),
         ))
+    drop_empty_columns(closing, blank=("", "-"))  # no national totals, no baseline: no column
     if fits(console, progress) and fits(console, closing):
         console.print(progress)
         console.print(closing)

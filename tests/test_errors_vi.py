@@ -1,0 +1,76 @@
+"""`--lang vi` says errors in Vietnamese too (issue #33): the prefix, the common errors a new
+user meets, and a bad row's reason and fix in the share said beside the figures. English runs
+keep their words, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.conftest import ROOT, run
+
+from sspost.catalogue import CATALOGUE
+from sspost.cli_edge import lang_of
+from sspost.records.model import REASONS
+
+PLAN = ROOT / "targets" / "2025.yaml"
+DATA = ROOT / "data" / "sample-2025.csv"
+
+
+def _error(result_stderr: str) -> str:
+    lines = [x for x in result_stderr.splitlines() if x.startswith("sspost: l") or
+             x.startswith("sspost: error")]
+    assert len(lines) == 1, result_stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(("args", "vi", "en"), [
+    (("progress", PLAN, "/nonexistent/d.csv"), "không mở được", "cannot open"),
+    (("progress", PLAN, DATA, "--as-of", "31-12"), "không phải ngày dạng",
+     "is not a date in the form"),
+    (("progress", PLAN, DATA, "-f", "xlsx"), "ghi ra sổ tính", "writes a workbook"),
+    (("progress", PLAN, "EMPTY"), "tệp rỗng", "the file is empty"),
+    (("progress", PLAN, "NOPROGRAM"), "thiếu cột bắt buộc 'program'",
+     "missing required column 'program'"),
+])
+def test_common_errors_in_both_languages(tmp_path: Path, args: tuple[object, ...], vi: str,
+                                         en: str) -> None:
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    (tmp_path / "noprogram.csv").write_text("participant_id,date,programme\n"
+                                            "0100000001,2025-03-01,BHXH_TN\n", encoding="utf-8")
+    given = [tmp_path / "empty.csv" if a == "EMPTY" else tmp_path / "noprogram.csv"
+             if a == "NOPROGRAM" else a for a in args]
+    english = run(*given)
+    assert english.exit_code == 2
+    assert _error(english.stderr).startswith("sspost: error: ") and en in english.stderr
+    vietnamese = run(*given, "--lang", "vi")
+    assert vietnamese.exit_code == 2
+    line = _error(vietnamese.stderr)
+    assert line.startswith("sspost: lỗi: ") and vi in line, line
+    if "NOPROGRAM" in args:  # the closest header and the way out, in Vietnamese too
+        assert "gần nhất: 'programme'" in line and "--program MÃ" in line
+
+
+def test_a_bad_rows_reason_and_fix_are_said_in_vietnamese(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    rows = [f"01000000{i:02d},2025-03-01,BHXH_TN" for i in range(1, 20)]
+    data.write_text("participant_id,date,program\n" + "\n".join(
+        [*rows, "0100000099,2025-13-45,BHXH_TN", "0100000098,01.03.2025,BHXH_TN"]) + "\n",
+        encoding="utf-8")
+    said = run("progress", PLAN, data, "--lang", "vi").stdout
+    assert "chủ yếu vì ngày: ngày có viết theo dạng khác không?" in said.replace("\n", " ")
+    english = run("progress", PLAN, data).stdout.replace("\n", " ")
+    assert "most for date: are the dates in another form?" in english
+
+
+def test_every_reason_has_a_fix_in_both_languages() -> None:
+    for lang, words in CATALOGUE.items():
+        for reason in REASONS:
+            assert words.get(f"fix.{reason}") and words.get(f"reason.{reason}"), (lang, reason)
+
+
+def test_the_language_is_read_off_the_command_line() -> None:
+    assert lang_of(["progress", "p.yaml", "--lang", "vi"]) == "vi"
+    assert lang_of(["progress", "--lang=vi"]) == "vi"
+    assert lang_of(["progress", "--lang", "fr"]) == "en"
+    assert lang_of(["progress", "--lang"]) == "en"

@@ -1,0 +1,47 @@
+"""The bar on stderr (issue #33): from the first moment, rows read and their speed, then a
+spinner while counting; in the language asked. Drawn here into a terminal of our own."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from sspost.cli_progress import ReadingBar, bytes_per_row
+from sspost.records import COUNTING, DONE, READING
+
+
+def _drawn(bar: ReadingBar, out: io.StringIO) -> str:
+    bar.progress.refresh()
+    return out.getvalue()
+
+
+def test_the_bar_says_the_rows_read_then_counting(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    line = "participant_id,date,program\n"  # 28 bytes a line
+    data.write_text(line * 10_000, encoding="utf-8")
+    assert bytes_per_row(data) == len(line)
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120, color_system=None)
+    bar = ReadingBar([data], "vi", console=console)
+    bar(READING, str(data), 0.0)
+    assert "đang đọc d.csv" in _drawn(bar, out)  # from the first moment, before any row
+    bar(READING, str(data), 0.5)
+    drawn = _drawn(bar, out)
+    assert "≈5.000 dòng" in drawn and "/giây" in drawn, drawn  # half of 10,000 lines
+    bar(COUNTING, "", 0.0)
+    assert "đang đếm" in _drawn(bar, out)
+    bar(DONE, "", 1.0)
+    assert not bar.progress.live.is_started
+
+
+def test_an_archive_shows_its_bytes(tmp_path: Path) -> None:
+    packed = tmp_path / "d.zip"
+    packed.write_bytes(b"\0" * 2_000_000)
+    assert bytes_per_row(packed) is None
+    out = io.StringIO()
+    bar = ReadingBar([packed], "en", console=Console(file=out, force_terminal=True, width=120))
+    bar(READING, str(packed), 0.5)
+    assert "1 MB" in _drawn(bar, out)
+    bar.stop()
