@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from sspost.render import csv_format, json_format, markdown, table
+from sspost.render import csv_format, json_format
 
 if TYPE_CHECKING:
     from sspost.progress import CheckResult, ProgressResult
@@ -42,11 +42,23 @@ def _csv(result: ProgressResult, style: Style) -> str:
     return (csv_format.render_with_bom if style.bom else csv_format.render)(result)
 
 
+def _table(result: ProgressResult, style: Style) -> str:
+    from sspost.render import table  # Rich's tables only when a table is asked for
+
+    return table.render(result, style.lang, style.color)
+
+
+def _markdown(result: ProgressResult, style: Style) -> str:
+    from sspost.render import markdown
+
+    return markdown.render(result, style.lang)
+
+
 PROGRESS: dict[str, Renderer[ProgressResult]] = {
-    "table": lambda result, style: table.render(result, style.lang, style.color),
+    "table": _table,
     "json": lambda result, style: json_format.render(result),
     "csv": _csv,
-    "markdown": lambda result, style: markdown.render(result, style.lang),
+    "markdown": _markdown,
     "xlsx": _workbook,
 }
 
