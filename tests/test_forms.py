@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import run, write
 
 from sspost.sample_forms import write_form
@@ -312,3 +314,43 @@ def test_a_repeated_column_is_one_column_only_where_its_copies_agree(
     assert r["files"][0]["repeated_headers"] == ["MasoBHXH", "NgayBienLai"]
     vi = run("check", plan, data, "--lang", "vi")
     assert "khác nhau ở dòng này" in vi.stdout + vi.stderr
+
+
+_COPY = ("same", "blank", "padded", "other")
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(copies=st.lists(st.tuples(st.sampled_from(_COPY), st.sampled_from(_COPY)),
+                       min_size=1, max_size=30),
+       extra=st.integers(min_value=1, max_value=2))
+def test_repeated_columns_against_an_independent_count(
+        tmp_path: Path, copies: list[tuple[str, str]], extra: int) -> None:
+    """Ids and dates repeated once or twice more, each copy the same, blank, padded or
+    another: a row counts where no two non-blank copies differ (counted here by hand)."""
+    plan = write(tmp_path / "plan.yaml", PLAN)
+    header = ["MasoBHXH", "NgayBienLai", "Loại hình"] + ["MasoBHXH", "NgayBienLai"] * extra
+    lines, counted, bad = [",".join(header)], set(), []
+    for i, (id_copy, date_copy) in enumerate(copies, start=1):
+        pid, day = f"01000{i:05d}", "2025-03-01"
+        shown = {"same": (pid, day), "blank": ("", ""), "padded": (f" {pid} ", f" {day} "),
+                 "other": (f"01999{i:05d}", "2025-04-01")}
+        cells = [pid, day, "BHXH_TN"] + [pid, day] * (extra - 1)  # copies that agree...
+        cells += [shown[id_copy][0], shown[date_copy][1]]  # ...and the last one, as drawn
+        lines.append(",".join(cells))
+        if "other" in (id_copy, date_copy):
+            bad.append(i + 1)
+        else:
+            counted.add(pid)
+    data = tmp_path / "d.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("progress", plan, data, "-f", "json", "--as-of", str(END))
+    assert result.exit_code in (0, 2), result.stderr
+    if result.exit_code == 2:  # most rows rejected: the run says so rather than count
+        assert len(bad) * 10 > len(copies) * 9 and "repeated_column" in result.stderr
+        return
+    r = result.json()["reconciliation"]
+    assert r["counted"] == len(counted)
+    assert [x["line"] for x in r["rejected_rows"]] == bad
+    assert all(x["reason"] == "repeated_column" for x in r["rejected_rows"])
