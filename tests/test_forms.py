@@ -31,13 +31,18 @@ input:
 END = dt.date(2025, 11, 30)
 
 
-@pytest.mark.parametrize("layout", ["d03", "d05", "import"])
+@pytest.mark.parametrize("layout", ["d03", "d05", "import", "import-hi"])
 def test_a_form_gives_the_counts_of_its_people_with_no_option(
         tmp_path: Path, layout: str) -> None:
     plan = write(tmp_path / "plan.yaml", PLAN)
     book = tmp_path / f"{layout}.xlsx"
     written = write_form(str(book), layout, 250, 7, dt.date(2025, 1, 1), END)
-    result = run("progress", plan, book, "-f", "json", "--as-of", str(END))
+    # An import sheet without a program column takes it from --program (and nothing else).
+    given = ("--program", "household_hi") if layout == "import-hi" else ()
+    if given:
+        alone = run("progress", plan, book)
+        assert alone.exit_code == 2 and "--program" in alone.stderr
+    result = run("progress", plan, book, "-f", "json", "--as-of", str(END), *given)
     assert result.exit_code == 0, result.stderr
     doc = result.json()
     r = doc["reconciliation"]
@@ -56,6 +61,11 @@ def test_a_form_gives_the_counts_of_its_people_with_no_option(
     if layout == "import":  # its id column is repeated: one column, said
         assert r["files"][0]["repeated_headers"] == ["Mã số BHXH"]
         assert "'Mã số BHXH' repeated" in result.stderr
+    elif layout == "import-hi":  # labels over field codes of another spelling, both ids
+        columns = dict(r["files"][0]["columns"])
+        assert set(columns) >= {"participant_id", "personal_number", "date", "province",
+                                "unit", "staff_id", "coverage_from", "months"}, columns
+        assert r["files"][0]["taken"] == {"program": "household_hi"}
     else:
         assert r["files"][0]["taken"]["form"] == layout.upper() + "-TS"
         assert r["files"][0]["taken"]["unit"] == "01-001"

@@ -260,8 +260,9 @@ Province = Annotated[str | None, typer.Option(
     "--province", metavar="CODE", help="Only this province's offices (a GSO code before "
     "the merger, e.g. 01), at the scale of one provincial post office.")]
 Layout = Annotated[str, typer.Option(
-    "--layout", metavar="csv|d03|d05|import", help="A plain CSV, or a workbook (-o FILE.xlsx) "
-    "laid out as VSS's D03-TS or D05-TS list or a collection-software import sheet.")]
+    "--layout", metavar="csv|d03|d05|import|import-hi",
+    help="A plain CSV, or a workbook (-o FILE.xlsx) laid out as VSS's D03-TS or D05-TS list or "
+    "a collection-software import sheet (import-hi: household HI, no program column).")]
 
 Covers = Annotated[bool, typer.Option(
     "--covers", metavar="", help="Payments with their covers (Từ tháng, Số tháng), most "

@@ -18,7 +18,7 @@ from typing import Any
 
 from sspost.sample import people_records
 
-LAYOUTS = ("d03", "d05", "import")
+LAYOUTS = ("d03", "d05", "import", "import-hi")
 _STREAMED_FROM = 50_000
 _FORM = {"d03": ("D03-TS", "household_hi"), "d05": ("D05-TS", "voluntary_si")}
 
@@ -52,6 +52,8 @@ def write_form(path: str, layout: str, rows: int, seed: int, start: dt.date, end
                                       "constant_memory": big})
     if layout == "import":
         written = _import_sheet(book, people, rows, rng)
+    elif layout == "import-hi":
+        written = _household_import_sheet(book, people, rows, rng)
     else:  # one collection point's list: a district office of the province
         written = _list_form(book, layout, people, rows, rng, f"{province}-001")
     book.close()
@@ -212,3 +214,31 @@ def _import_sheet(book: Any, people: Any, rows: int, rng: random.Random) -> Writ
                      staff, pid])
             written.data.append((pid, date, _program(name)))
     return written
+
+
+def _household_import_sheet(book: Any, people: Any, rows: int, rng: random.Random) -> Written:
+    """A household HI collection sheet as import software takes it: no program column (the
+    sheet is all household HI: `--program household_hi`), both ids, field codes of another
+    spelling (NGAYBL, TUTHANG, SOTHANG, Matinh_DangSS) under their labels, covers in months."""
+    s = _Sheet(book, "Import BHYT HGD")
+    written = Written()
+    s.write(["Lưu ý: nhập đủ các cột có dấu *; không đổi tên dòng mã trường"])
+    written.skip("title")
+    s.write(["STT", "Họ và tên*", "Mã số BHXH*", "Số CCCD", "Ngày biên lai*", "Từ tháng*",
+             "Số tháng*", "Mã tỉnh đang sinh sống", "Mã đại lý", "Mã nhân viên thu"])
+    s.write(["STT", "HoTen", "MasoBHXH", "SoCCCD", "NGAYBL", "TUTHANG", "SOTHANG",
+             "Matinh_DangSS", "MaDaiLy", "MaNhanvienThu"])
+    written.skip("header", 2)
+    number = 0
+    while len(written.data) < rows:
+        for pid, date, name, unit, province, staff in next(people):
+            if _program(name) != "household_hi" or len(written.data) >= rows:
+                continue
+            number += 1
+            code, personal = _ids(pid)
+            day = dt.date.fromisoformat(date)
+            s.write([number, rng.choice(_NAMES), code or None, personal or None, day,
+                     f"{day:%m/%Y}", rng.choice((3, 6, 12)), province, unit, staff])
+            written.data.append((pid, date, "household_hi"))
+    return written
+

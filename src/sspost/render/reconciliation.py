@@ -34,7 +34,9 @@ def reconciliation_lines(r: Reconciliation, lang: str = "en", shown: int = 20) -
             line += w.say("recon.grouped", n=f.grouped_ids)
         if f.repeated:
             line += w.say("recon.repeated", headers=", ".join(repr(h) for h in f.repeated))
-        if f.taken:
+        if set(f.taken) == {"program"}:  # no title gave it: --program did
+            line += w.say("recon.program_given", program=f.taken["program"])
+        elif f.taken:
             line += w.say("recon.taken", taken=", ".join(f"{k} {v}" for k, v in f.taken.items()))
         if f.skipped:
             kinds = ", ".join(f"{w.word('skipped.' + kind)} {w.number(n)}"
