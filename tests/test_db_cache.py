@@ -224,6 +224,7 @@ def test_a_database_with_other_tables_is_left_alone(tmp_path: Path, plan: Path) 
         assert con.execute("SELECT answer FROM checked").fetchall() == [(42,)]
 
 
+@pytest.mark.slow  # CI runs it; the default run stays under a minute
 def test_check_and_report_read_the_same_rows_from_the_cache(tmp_path: Path) -> None:
     plan = write(tmp_path / "plan.yaml", UNITS)
     files = list(months(tmp_path))

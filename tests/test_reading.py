@@ -215,6 +215,7 @@ def test_csv_spectrum_reads_as_its_json_twin(name: str, tmp_path: Path) -> None:
     assert [dict(zip(header, row, strict=True)) for row in rows] == expected
 
 
+@pytest.mark.slow  # 3 s of a 1M-row read: CI runs it (the default run stays under a minute)
 def test_file_order_survives_a_parallel_read(tmp_path: Path) -> None:
     # Big enough for the engine to read it in parallel pieces (it is one piece below ~5 MB):
     # row ids must still follow the file, for the lines of bad rows and for same-day ties.
