@@ -45,3 +45,15 @@ def test_an_archive_shows_its_bytes(tmp_path: Path) -> None:
     bar(READING, str(packed), 0.5)
     assert "1 MB" in _drawn(bar, out)
     bar.stop()
+
+
+def test_a_hostile_file_name_is_shown_as_written_and_masked(tmp_path: Path) -> None:
+    data = tmp_path / "[bold red]0123456789 \x1b[31m.csv"
+    data.write_text("participant_id,date,program\n", encoding="utf-8")
+    out = io.StringIO()
+    bar = ReadingBar([data], "en", console=Console(file=out, force_terminal=True, width=160,
+                                                   color_system=None))
+    bar(READING, str(data), 0.5)  # Rich markup in a name would raise or restyle
+    drawn = _drawn(bar, out)
+    bar.stop()
+    assert "[bold red]" in drawn and "0123456789" not in drawn and "\x1b[31m" not in drawn

@@ -27,6 +27,7 @@ from rich.text import Text
 from sspost.catalogue import phrase
 from sspost.records import COUNTING, DONE, READING
 from sspost.render.words import Words
+from sspost.shown import clean
 
 _SAMPLE = 1 << 20
 _NOT_LINES = (".zip", ".gz", ".xlsx", ".xlsm", ".xls", ".ods")
@@ -78,7 +79,7 @@ class ReadingBar:
         self.sizes = {str(p): p.stat().st_size for p in files if p.is_file()}
         self.per_row = {str(p): bytes_per_row(p) for p in files if p.is_file()}
         self.progress = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+            SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
             TaskProgressColumn(), RowsColumn(lang), TimeElapsedColumn(),
             console=console or Console(stderr=True), transient=True)
         self.tasks: dict[str, object] = {}
@@ -91,7 +92,9 @@ class ReadingBar:
             size = self.sizes.get(path, 1)
             if task is None:
                 task = self.tasks[path] = self.progress.add_task(
-                    phrase(self.lang, "bar.reading", name=Path(path).name), total=size,
+                    # A file's name as written, never markup, never an id in full.
+                    clean(phrase(self.lang, "bar.reading", name=Path(path).name), 80),
+                    total=size,
                     per_row=self.per_row.get(path))
             self.progress.update(task, completed=fraction * size)  # type: ignore[arg-type]
         elif stage == COUNTING:
