@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,3 +134,16 @@ def test_help_groups_options_in_panels() -> None:
         assert panels[-2:] == ["Reading the exports", "Engine"], (command, panels)
         assert page.index("Reading the exports") < page.index("--date-format") \
             < page.index("Engine") < page.index("--memory-limit"), command
+
+
+@pytest.mark.parametrize("command", ["progress", "check", "report", "renewals", "sample",
+                                     "validate", "diff"])
+def test_help_shows_placeholders_people_read(command: str) -> None:
+    """No Python type (`<list[Path]>`, `<bool>`) nor Typer's range (`[x>=1]`) in --help: the
+    metavar and the help say what to give (issue #33)."""
+    from tests.conftest import run
+
+    shown = run(command, "--help").stdout
+    assert "Usage" in shown
+    for noise in ("list[", "<path>", "<bool>", "<int>", "x>=", "<=x"):
+        assert noise not in shown, (command, noise)

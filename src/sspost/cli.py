@@ -19,7 +19,7 @@ import typer
 
 from sspost import __version__
 from sspost import cli_options as opt
-from sspost.cli_edge import Edge, fail, finish, say
+from sspost.cli_edge import Edge, fail, finish, readable_help_types, say
 from sspost.cli_io import (
     example,
     inputs,
@@ -36,6 +36,7 @@ from sspost.problems import Exit, Failure, UsageError, strict_failures
 
 __all__ = ["ProblemFormat", "ProgressFormat", "app", "main"]
 
+readable_help_types()
 app = typer.Typer(
     cls=Edge, add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False,
     help="Progress of Vietnam Post's voluntary SI and household HI enrolment against targets.",

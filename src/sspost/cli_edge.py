@@ -95,6 +95,20 @@ def _usage_message(exc: typer.TyperException) -> str:
     return f"{message} (see `{command} --help`)"
 
 
+def readable_help_types() -> None:
+    """--help without Python's types: Typer writes an argument's type (`<list[Path]>`) and a
+    flag's `<bool>` beside the metavar that already says what to give (issue #33)."""
+    option_type = typer.core.TyperOption.display_type_rich
+
+    def shown(param: Any, ctx: Any) -> str | None:
+        if isinstance(param, typer.core.TyperArgument) or getattr(param, "is_flag", False):
+            return None
+        return option_type(param, ctx)
+
+    for kind in (typer.core.TyperArgument, typer.core.TyperOption):
+        setattr(kind, "display_type_rich", shown)  # noqa: B010 (a method, set once)
+
+
 class Edge(typer.core.TyperGroup):
     """The command group, run so that it never ends in a traceback or a Rich box."""
 

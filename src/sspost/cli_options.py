@@ -152,9 +152,20 @@ IdMap = Annotated[Path | None, typer.Option(
     "--id-map", metavar="FILE",
     help="CSV old_id,new_id: a 10-digit code and the 12-digit number replacing it.",
     rich_help_panel=READING)]
+def _between(low: int, high: int | None = None) -> Callable[[int | None], int | None]:
+    """A whole-number option's range, checked here: Typer's own `min` and `max` write
+    `[x>=1]` into --help, where the option's help already says what it takes."""
+    def check(value: int | None) -> int | None:
+        if value is not None and (value < low or (high is not None and value > high)):
+            said = f"{low} or more" if high is None else f"from {low} to {high}"
+            raise typer.BadParameter(f"{value} is not {said}")
+        return value
+    return check
+
+
 MaxErrors = Annotated[int, typer.Option(
-    "--max-errors", metavar="N", min=0, help="Bad rows listed in JSON (and at most 20 on stderr).",
-    rich_help_panel=OUTPUT)]
+    "--max-errors", metavar="N", callback=_between(0),
+    help="Bad rows listed in JSON (and at most 20 on stderr).", rich_help_panel=OUTPUT)]
 Rejects = Annotated[Path | None, typer.Option(
     "--rejects", metavar="FILE",
     help="Write every rejected row here, as it was, with file, line and reason.",
@@ -177,7 +188,7 @@ Member = Annotated[str | None, typer.Option(
     rich_help_panel=READING)]
 Threads = Annotated[int | None, typer.Option(
     "--threads", metavar="N",
-    min=1, max=1024, help="Engine threads (default: the CPU count, at most 8; "
+    callback=_between(1, 1024), help="Engine threads (default: the CPU count, at most 8; "
     "never more than the CPU count).", rich_help_panel=ENGINE)]
 BaselineData = Annotated[list[str] | None, typer.Option(
     "--baseline-data", metavar="FILE",
@@ -206,14 +217,14 @@ FailOnOption = Annotated[FailOn | None, typer.Option(
 ByOption = Annotated[By | None, typer.Option("--by", help="Add a breakdown.",
                                              rich_help_panel=COUNTING)]
 Depth = Annotated[int | None, typer.Option(
-    "--depth", metavar="N", min=1, help="Levels of the unit tree shown (--by unit).",
-    rich_help_panel=COUNTING)]
+    "--depth", metavar="N", callback=_between(1),
+    help="Levels of the unit tree shown (--by unit).", rich_help_panel=COUNTING)]
 SortOption = Annotated[Sort, typer.Option(
     "--sort", help="Row order: auto is laggards first (lowest pace, or fewest "
     "participants), months in order.", rich_help_panel=COUNTING)]
 Limit = Annotated[int | None, typer.Option(
-    "--limit", metavar="N", min=1, help="--by staff: only the N lowest and N highest.",
-    rich_help_panel=COUNTING)]
+    "--limit", metavar="N", callback=_between(1),
+    help="--by staff: only the N lowest and N highest.", rich_help_panel=COUNTING)]
 Staff = Annotated[Path | None, typer.Option(
     "--staff", metavar="FILE",
     help="Roster CSV (staff_id, unit): rostered staff without records count "
@@ -250,7 +261,7 @@ RenewalsBy = Annotated[str | None, typer.Option(
     "the month their cover ends.")]
 
 # sspost sample
-SampleRows = Annotated[int, typer.Option("--rows", metavar="N", min=0,
+SampleRows = Annotated[int, typer.Option("--rows", metavar="N", callback=_between(0),
                                          help="Data rows to write.")]
 Seed = Annotated[int, typer.Option("--seed", metavar="N", help="Same seed, same file.")]
 SampleOutput = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE")]
