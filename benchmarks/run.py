@@ -11,6 +11,7 @@ each process's peak resident set size. Nothing here is a test: it prints figures
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib.util
 import json
 import os
@@ -75,9 +76,29 @@ found = (
             & pl.col("code").is_not_null()
             & pl.col("d").is_between(start, end))
     .group_by("code").agg(pl.col("participant_id").n_unique())
-    .collect()
+    .collect(engine="streaming")
 )
 print(dict(sorted(zip(found["code"], found["participant_id"]))))
+"""
+
+
+# The same counting as one hand-written DuckDB statement (every column read as text, checked
+# and cast in SQL, as a careful script would).
+DUCKDB = """
+import json
+import sys
+import duckdb
+plan = json.loads(sys.argv[2])
+names = " ".join(f"WHEN '{name}' THEN '{code}'" for name, code in plan["names"].items())
+found = duckdb.connect().execute(
+    "SELECT code, count(DISTINCT participant_id) FROM ("
+    f"  SELECT CASE lower(program) {names} END AS code, participant_id,"
+    "          try_strptime(date, '%Y-%m-%d')::DATE AS d"
+    "   FROM read_csv(?, all_varchar = true, header = true))"
+    " WHERE regexp_full_match(participant_id, '[0-9]{10}|[0-9]{12}')"
+    "   AND code IS NOT NULL AND d BETWEEN ?::DATE AND ?::DATE GROUP BY code",
+    [sys.argv[1], plan["start"], plan["end"]]).fetchall()
+print(dict(sorted(found)))
 """
 
 
@@ -194,8 +215,11 @@ def bench(path: Path, runs: int, label: str, *, full: bool = True,
         commands["pandas, same counting"] = [sys.executable, "-c", PANDAS, str(path),
                                              counting_args()]
     if polars_available():
-        commands["Polars (lazy), same counting"] = [sys.executable, "-c", POLARS, str(path),
-                                                    counting_args()]
+        commands["Polars (streaming), same counting"] = [sys.executable, "-c", POLARS,
+                                                         str(path), counting_args()]
+    commands["DuckDB script, same counting"] = [sys.executable, "-c", DUCKDB, str(path),
+                                                counting_args()]
+    same_counts(path, {k: v for k, v in commands.items() if "same counting" in k})
     if not full:  # the floor and the plain run only
         commands = {k: v for k, v in commands.items() if k in ("duckdb parse (floor)",
                                                                "sspost progress")}
@@ -212,6 +236,19 @@ def bench(path: Path, runs: int, label: str, *, full: bool = True,
             peaks[name].append(rss)
     return [(f"{label}: {name}", statistics.median(times[name]), max(peaks[name]))
             for name in commands] + filled
+
+
+def same_counts(path: Path, scripts: dict[str, list[str]]) -> None:
+    """Each comparison script's counts are sspost's, or the comparison is not made."""
+    command = [sys.executable, "-m", "sspost", "progress", str(TARGETS), str(path), "-f", "json"]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    ours = dict(sorted((p["program"], p["achieved"]) for p in json.loads(done.stdout)["programs"]))
+    for name, script in scripts.items():
+        printed = subprocess.run(script, capture_output=True, text=True, check=True).stdout
+        theirs = ast.literal_eval(printed.strip().splitlines()[-1])
+        if theirs != ours:
+            raise SystemExit(f"{name} counts {theirs}, sspost {ours}: not the same counting")
+    print(f"{path.name}: {', '.join(scripts)} count as sspost does: {ours}")
 
 
 def month_added(parts: list[Path], runs: int, label: str) -> tuple[str, float, float]:
@@ -267,7 +304,7 @@ def main() -> None:
     for name, wall, peak in rows:
         ratio = wall / floors[name.split(":")[0]]
         print(f"{name:66} {wall:9.2f} {ratio:8.2f} {peak:8.0f}")
-    for other in ("pandas", "Polars"):
+    for other in ("pandas", "Polars", "DuckDB script"):
         walls = {name.split(":")[0]: wall for name, wall, _ in rows if other in name}
         for label, wall in walls.items():
             ours = next(w for n, w, _ in rows if n == f"{label}: sspost progress")
