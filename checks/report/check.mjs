@@ -34,7 +34,7 @@ function pagesInked(pdf) {
 let failures = 0;
 for (const report of reports) {
   const name = basename(dirname(resolve(report)));
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   const errors = [];
   page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
   page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()}`));
