@@ -30,8 +30,13 @@ def test_the_bar_says_the_rows_read_then_counting(tmp_path: Path) -> None:
     bar(READING, str(data), 0.5)
     drawn = _drawn(bar, out)
     assert "≈5.000 dòng" in drawn and "/giây" in drawn, drawn  # half of 10,000 lines
+    bar(READING, str(data), 1.0)
+    task = bar.progress.tasks[0]
+    assert task.finished and task.finished_time is not None
+    done = task.finished_time
     bar(COUNTING, "", 0.0)
     assert "đang đếm" in _drawn(bar, out)
+    assert task.finished_time == done  # the read's speed stays what it was when it ended
     bar(DONE, "", 1.0)
     assert not bar.progress.live.is_started
 

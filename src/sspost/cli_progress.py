@@ -59,7 +59,8 @@ class RowsColumn(ProgressColumn):
         per_row = task.fields.get("per_row")
         if task.total is None or not task.completed:
             return Text("")
-        speed = task.completed / task.elapsed if task.elapsed else 0.0
+        took = task.finished_time if task.finished else task.elapsed  # a read done stays so
+        speed = task.completed / took if took else 0.0
         if per_row:
             rows, rate = task.completed / per_row, speed / per_row
             said = phrase(self.lang, "bar.rows", rows=self.words.number(rows),
