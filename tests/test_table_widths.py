@@ -137,3 +137,20 @@ def test_columns_with_nothing_in_them_are_left_out(tmp_path: Path) -> None:
     few.write_text("".join(line for i, line in enumerate(lines)
                            if i == 0 or "01-001" not in line), encoding="utf-8")
     assert "sent no data" in run("progress", hanoi, few, "--by", "unit").stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_at_80_columns_a_unit_keeps_its_status_gap_and_rate_needed(lang: str) -> None:
+    """What a unit must do survives the narrow terminal: attainment and pace go first."""
+    built = build_progress(load_targets(str(ROOT / "targets" / "examples" / "hanoi-2025.yaml")),
+                           "plan.yaml", [str(ROOT / "data" / "sample-hanoi-2025.csv")],
+                           breakdown=BreakdownRequest("unit", None, "auto", None))
+    words = Words(lang)
+    text = table.render(built, lang, False, 80)
+    heads = [line for line in text.splitlines() if line.startswith("┃") and
+             words.word("breakdown.unit") in line]
+    assert heads
+    for head in heads:
+        for kept in ("status", "gap", "required_per_day"):
+            assert words.label(kept) in head, (lang, kept, head)
+        assert words.label("attainment") not in head
