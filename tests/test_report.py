@@ -379,3 +379,14 @@ def test_bars_carry_their_values_and_the_legend_goes_from_worst_to_best(
     order = [bars.find(f">{word}<") for word in ("behind", "at risk", "on track")]
     present = [i for i in order if i >= 0]
     assert len(present) >= 2 and present == sorted(present), order
+
+
+def test_a_card_says_the_national_share_only_where_the_plan_gives_totals(
+        tmp_path: Path) -> None:
+    for plan, data, shown in (("examples/hanoi-2025.yaml", "sample-hanoi-2025.csv", False),
+                              ("2025.yaml", "sample-2025.csv", True)):
+        out = tmp_path / plan.replace("/", "-")
+        assert run("report", ROOT / "targets" / plan, ROOT / "data" / data, "--month",
+                   "2025-06", "--output-dir", out).exit_code == 0
+        html = (out / "report.html").read_text(encoding="utf-8")
+        assert ('data-field="share"' in html) is shown, plan
