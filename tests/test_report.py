@@ -387,6 +387,6 @@ def test_a_card_says_the_national_share_only_where_the_plan_gives_totals(
                               ("2025.yaml", "sample-2025.csv", True)):
         out = tmp_path / plan.replace("/", "-")
         assert run("report", ROOT / "targets" / plan, ROOT / "data" / data, "--month",
-                   "2025-06", "--output-dir", out).exit_code == 0
+                   "2025-11", "--output-dir", out).exit_code == 0
         html = (out / "report.html").read_text(encoding="utf-8")
         assert ('data-field="share"' in html) is shown, plan
