@@ -102,6 +102,7 @@ def test_month_outside_the_period_is_a_usage_error(tmp_path: Path, sample: Path)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.mark.slow  # checks/report/run opens every report in Chromium too (CI runs both)
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed on this machine")
 def test_report_opens_in_chromium_without_console_errors(tmp_path: Path, sample: Path) -> None:
     assert CHROMIUM is not None
