@@ -34,16 +34,16 @@ def render(result: ProgressResult, lang: str) -> bytes:
     subtitle = (f"{w.label('as_of')} {w.date(result.as_of)} · {w.date(result.period_start)}"
                 f" – {w.date(result.period_end)}")
     notes = [notice.text(lang) for notice in result.beside_figures]
+    # Programs named as people know them, in the language asked for.
+    labels = {p.program: p.label_in(lang) for p in result.programs}
     header, rows = program_table(result)
-    names = {p.program: p.label_in(lang) for p in result.programs}
-    rows = [(row[0], names.get(str(row[0]), row[1]), *row[2:]) for row in rows]
+    rows = [(row[0], labels.get(str(row[0]), row[1]), *row[2:]) for row in rows]
     title = result.name or result.targets
     sheets = [_sheet(w, SHEETS[lang]["programs"], title, subtitle, header, rows, notes,
                      share="label.share")]
     if result.breakdown is not None:
         header, rows = breakdown_table(result)
-        # A breakdown's rows name their program as people know it, and our own keys in words.
-        labels = {p.program: p.label_in(lang) for p in result.programs}
+        # A breakdown's rows name their program by its label, and our own keys in words.
         rows = [(labels.get(str(row[0]), row[0]), w.row_key(str(row[1])), *row[2:])
                 for row in rows]
         depths = [r.depth - 1 for r in result.breakdown.rows] \
