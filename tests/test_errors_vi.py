@@ -32,14 +32,33 @@ def _error(result_stderr: str) -> str:
     (("progress", PLAN, "EMPTY"), "tệp rỗng", "the file is empty"),
     (("progress", PLAN, "NOPROGRAM"), "thiếu cột bắt buộc 'program'",
      "missing required column 'program'"),
+    (("progress", PLAN, DATA, "--as-of", "2020-01-01"), "trước ngày bắt đầu kỳ",
+     "is before the period starts"),
+    (("progress", PLAN, DATA, "--program", "pension"), "không phải loại hình",
+     "is not a program of the plan"),
+    (("progress", PLAN, DATA, "-o", "OUTDIR"), "là thư mục; hãy đặt tên một tệp",
+     "is a directory; name a file"),
+    (("progress", PLAN, "BOOK", "--sheet", "Nope"), "không có trang tính tên 'Nope'",
+     "no sheet named 'Nope'"),
+    (("progress", PLAN, "BOOK"), "không có dòng tiêu đề nêu các cột bắt buộc",
+     "has no header row naming the required columns"),
+    (("report", PLAN, DATA, "--month", "2025/06", "--output-dir", "OUTDIR"),
+     "hãy viết tháng dạng YYYY-MM", "write the month as YYYY-MM"),
 ])
 def test_common_errors_in_both_languages(tmp_path: Path, args: tuple[object, ...], vi: str,
                                          en: str) -> None:
     (tmp_path / "empty.csv").write_text("", encoding="utf-8")
     (tmp_path / "noprogram.csv").write_text("participant_id,date,programme\n"
                                             "0100000001,2025-03-01,BHXH_TN\n", encoding="utf-8")
-    given = [tmp_path / "empty.csv" if a == "EMPTY" else tmp_path / "noprogram.csv"
-             if a == "NOPROGRAM" else a for a in args]
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(tmp_path / "book.xlsx"))
+    book.add_worksheet("Notes").write_row(0, 0, ["Hướng dẫn", "không có dữ liệu"])
+    book.close()
+    (tmp_path / "out").mkdir()
+    named = {"EMPTY": tmp_path / "empty.csv", "NOPROGRAM": tmp_path / "noprogram.csv",
+             "BOOK": tmp_path / "book.xlsx", "OUTDIR": tmp_path / "out"}
+    given = [named.get(a, a) if isinstance(a, str) else a for a in args]
     english = run(*given)
     assert english.exit_code == 2
     assert _error(english.stderr).startswith("sspost: error: ") and en in english.stderr

@@ -59,6 +59,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "error.output_exists": "--output {output} already exists; refusing to overwrite it: "
                                "name a new file",
         "error.cannot_write": "cannot write {output}: {why}",
+        "error.no_records": "no accepted record is dated inside the period {start}..{end}; give "
+                            "the report date with --as-of",
+        "error.as_of_before": "--as-of {as_of} is before the period starts ({start})",
+        "error.month_form": "--month {month}: write the month as YYYY-MM",
+        "error.month_outside": "--month {month} is outside the period {start}..{end}",
+        "error.not_a_program": "--program {program} is not a program of the plan ({programs})",
+        "error.bad_bytes": "{where}: bytes that are not {encoding} at byte offset {offset}; name "
+                           "the file's encoding with --encoding",
+        "error.not_a_directory": "{option} {path} is a file, not a directory",
+        "error.cannot_create": "{option} {path} cannot be created: {where} is not a writable "
+                               "directory",
+        "error.is_a_directory": "{option} {path} is a directory; name a file",
+        "error.permission": "{option} {path} cannot be written (permission denied)",
+        "error.no_folder": "{option} {path} cannot be written: its folder {folder} does not exist "
+                           "or is not writable",
+        "error.is_an_input": "{option} {path} is an input ({kind}); refusing to overwrite it: "
+                             "write somewhere else",
+        "error.no_sheet": "{path}: the workbook has no sheet",
+        "error.no_such_sheet": "{path}: no sheet named {sheet} (sheets: {sheets})",
+        "error.no_header_row": "{path}: sheet {sheet} has no header row naming the required "
+                               "columns in its first {rows} rows (missing {missing}; closest "
+                               "row: {closest}); map a column with --column "
+                               "CANONICAL=HEADER{where}",
+        "error.a_column": "a column", "error.none": "none",
+        "error.sheets_with_header": "; sheets that have one: {sheets}, read with --sheet NAME",
         "error.mostly_rejected": "{path}: {rejected} of {rows} rows rejected ({n} for {reason}), "
                                  "so there is no result to show; {fix} (`sspost check` lists "
                                  "the rows)",
@@ -282,6 +307,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                    "--output TỆP.xlsx",
         "error.output_exists": "--output {output} đã có; không ghi đè: hãy đặt tên tệp mới",
         "error.cannot_write": "không ghi được {output}: {why}",
+        "error.no_records": "không có bản ghi hợp lệ nào trong kỳ {start}..{end}; hãy cho ngày báo "
+                            "cáo bằng --as-of",
+        "error.as_of_before": "--as-of {as_of} trước ngày bắt đầu kỳ ({start})",
+        "error.month_form": "--month {month}: hãy viết tháng dạng YYYY-MM",
+        "error.month_outside": "--month {month} nằm ngoài kỳ {start}..{end}",
+        "error.not_a_program": "--program {program} không phải loại hình của tệp chỉ tiêu "
+                               "({programs})",
+        "error.bad_bytes": "{where}: có byte không thuộc bảng mã {encoding} ở vị trí {offset}; "
+                           "chỉ ra bảng mã của tệp bằng --encoding",
+        "error.not_a_directory": "{option} {path} là tệp, không phải thư mục",
+        "error.cannot_create": "{option} {path} không tạo được: {where} không phải thư mục ghi "
+                               "được",
+        "error.is_a_directory": "{option} {path} là thư mục; hãy đặt tên một tệp",
+        "error.permission": "{option} {path} không ghi được (không có quyền)",
+        "error.no_folder": "{option} {path} không ghi được: thư mục {folder} không có hoặc không "
+                           "ghi được",
+        "error.is_an_input": "{option} {path} là tệp đầu vào ({kind}); không ghi đè: hãy ghi ra "
+                             "chỗ khác",
+        "error.no_sheet": "{path}: sổ tính không có trang nào",
+        "error.no_such_sheet": "{path}: không có trang tính tên {sheet} (các trang: {sheets})",
+        "error.no_header_row": "{path}: trang tính {sheet} không có dòng tiêu đề nêu các cột bắt "
+                               "buộc trong {rows} dòng đầu (thiếu {missing}; dòng gần nhất: "
+                               "{closest}); chỉ ra cột bằng --column CANONICAL=TIÊU_ĐỀ{where}",
+        "error.a_column": "một cột", "error.none": "không có",
+        "error.sheets_with_header": "; các trang có dòng tiêu đề: {sheets}, đọc bằng --sheet TÊN",
         "error.mostly_rejected": "{path}: {rejected} trên {rows} dòng bị loại ({n} vì {reason}), "
                                  "nên không có kết quả để hiện; {fix} (`sspost check` liệt kê "
                                  "các dòng đó)",

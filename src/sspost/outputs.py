@@ -61,20 +61,20 @@ def _check_writable(out: Output) -> None:
     path = out.path
     if out.directory:
         if path.exists() and not path.is_dir():
-            raise UsageError(f"{out.option} {path} is a file, not a directory")
+            raise UsageError.of("not_a_directory", option=out.option, path=str(path))
         ok, where = _writable_dir(path)
         if not ok:
-            raise UsageError(f"{out.option} {path} cannot be created: {where} is not a "
-                             "writable directory")
+            raise UsageError.of("cannot_create", option=out.option, path=str(path),
+                                where=str(where))
         return
     if path.is_dir():
-        raise UsageError(f"{out.option} {path} is a directory; name a file")
+        raise UsageError.of("is_a_directory", option=out.option, path=str(path))
     if path.exists():
         if not os.access(path, os.W_OK):
-            raise UsageError(f"{out.option} {path} cannot be written (permission denied)")
+            raise UsageError.of("permission", option=out.option, path=str(path))
     elif not (path.parent.is_dir() and os.access(path.parent, os.W_OK | os.X_OK)):
-        raise UsageError(f"{out.option} {path} cannot be written: its folder {path.parent} "
-                         "does not exist or is not writable")
+        raise UsageError.of("no_folder", option=out.option, path=str(path),
+                            folder=str(path.parent))
 
 
 def _check_database(out: Output) -> None:
@@ -101,8 +101,8 @@ def check_outputs(inputs: list[tuple[str, Path]], outputs: list[Output]) -> None
         for file in files:
             for kind, path in inputs:
                 if _same(file, path):
-                    raise UsageError(f"{out.option} {file} is an input ({kind}); refusing to "
-                                     "overwrite it: write somewhere else")
+                    raise UsageError.of("is_an_input", option=out.option, path=str(file),
+                                        kind=kind)
             for other in seen:
                 if not other.directory and _same(file, other.path):
                     raise UsageError(f"{out.option} and {other.option} name the same file "

@@ -86,12 +86,9 @@ def resolve_as_of(run: Run, as_of: dt.date | None) -> tuple[dt.date, Notice | No
         as_of, warning = run.latest()
         if as_of is None:
             run.stop_if_mostly_rejected()  # the likelier cause, said first
-            raise UsageError(
-                f"no accepted record is dated inside the period {period.start}..{period.end}; "
-                "give the report date with --as-of"
-            )
+            raise UsageError.of("no_records", start=str(period.start), end=str(period.end))
     if as_of < period.start:
-        raise UsageError(f"--as-of {as_of} is before the period starts ({period.start})")
+        raise UsageError.of("as_of_before", as_of=str(as_of), start=str(period.start))
     return as_of, warning
 
 

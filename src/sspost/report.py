@@ -117,12 +117,13 @@ class MonthlyReport:
 
 def parse_month(month: str, targets: TargetFile) -> tuple[dt.date, dt.date]:
     if not re.fullmatch(r"(?!0000)\d{4}-(0[1-9]|1[0-2])", month):
-        raise UsageError(f"--month {month!r}: write the month as YYYY-MM")
+        raise UsageError.of("month_form", month=repr(month))
     year, mon = int(month[:4]), int(month[5:])
     first, last = dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
     period = targets.period
     if last < period.start or first > period.end:
-        raise UsageError(f"--month {month} is outside the period {period.start}..{period.end}")
+        raise UsageError.of("month_outside", month=month, start=str(period.start),
+                            end=str(period.end))
     return first, last
 
 

@@ -184,8 +184,8 @@ def _program_option(store: RecordStore) -> str | None:
     """--program, checked against the plan's programs."""
     program = store.options.program
     if program is not None and program not in store.targets.programs:
-        raise UsageError(f"--program {program!r} is not a program of the plan "
-                         f"({', '.join(store.targets.programs)})")
+        raise UsageError.of("not_a_program", program=repr(program),
+                            programs=", ".join(store.targets.programs))
     return program
 
 
@@ -406,8 +406,8 @@ def _engine_skips_bytes(layout: Layout) -> bool:
 
 def _refuse_bad_utf8(path: str, plain: str, layout: Layout, offset: int) -> None:
     if offset >= 0 and is_utf8(layout.encoding):
-        raise UsageError(f"{path}:{line_at_byte(plain, offset)}: bytes that are not utf-8 at "
-                         f"byte offset {offset}; name the file's encoding with --encoding")
+        raise UsageError.of("bad_bytes", where=f"{path}:{line_at_byte(plain, offset)}",
+                            encoding="utf-8", offset=str(offset))
 
 
 def _needs_preparing(scanned: Scan | None) -> str:
@@ -450,10 +450,8 @@ def _engine_rejects(store: RecordStore, index: int, path: str, read_path: str,
         line = lines[int(start)]
         if kind == "INVALID ENCODING":
             offset = _first_invalid_utf8(read_path, int(start))
-            raise UsageError(
-                f"{path}:{line}: bytes that are not {layout.encoding} at "
-                f"byte offset {offset}; name the file's encoding with --encoding"
-            )
+            raise UsageError.of("bad_bytes", where=f"{path}:{line}", encoding=layout.encoding,
+                                offset=str(offset))
         why = _ENGINE_MESSAGES.get(str(kind), str(kind).lower())
         record = str(text or "").strip("\r\n")
         if is_blank(record, layout.delimiter):

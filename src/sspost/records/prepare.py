@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from sspost.catalogue import Notice
 from sspost.problems import UsageError
 from sspost.records import forms, xlsx
 
@@ -258,10 +259,10 @@ def _calamine_rows(path: str, sheet: str | None) -> tuple[str, Iterator[SheetRow
 
 def _chosen(path: str, sheet: str | None, names: list[str]) -> str:
     if not names:
-        raise UsageError(f"{path}: the workbook has no sheet")
+        raise UsageError.of("no_sheet", path=path)
     if sheet is not None and sheet not in names:
-        raise UsageError(f"{path}: no sheet named {sheet!r} (sheets: "
-                         + ", ".join(repr(n) for n in names[:20]) + ")")
+        raise UsageError.of("no_such_sheet", path=path, sheet=repr(sheet),
+                            sheets=", ".join(repr(n) for n in names[:20]))
     return sheet if sheet is not None else names[0]
 
 
@@ -307,13 +308,13 @@ def _no_header(path: str, sheet: str, first: list[tuple[int, list[str]]],
     seen = [c for c in best[1] if c.strip()][:12] if best else []
     found = {recognise(c) for c in (best[1] if best else []) if c.strip()}
     missing = [sorted(w)[0] for w in required if not found & w]
-    where = f"; sheets that have one: {', '.join(repr(n) for n in others())}, read with " \
-        "--sheet NAME" if others() else ""
-    return UsageError(
-        f"{path}: sheet {sheet!r} has no header row naming the required columns in its first "
-        f"{_HEADER_ROWS} rows (missing {', '.join(missing) or 'a column'}; closest row: "
-        + (", ".join(repr(" ".join(c.split())[:40]) for c in seen) or "none")
-        + f"); map a column with --column CANONICAL=HEADER{where}")
+    sheets = others()
+    return UsageError.of(
+        "no_header_row", path=path, sheet=repr(sheet), rows=str(_HEADER_ROWS),
+        missing=", ".join(missing) or Notice.error("a_column"),
+        closest=", ".join(repr(" ".join(c.split())[:40]) for c in seen) or Notice.error("none"),
+        where=Notice.error("sheets_with_header", sheets=", ".join(repr(n) for n in sheets))
+        if sheets else "")
 
 
 def csv_rows(text_path: str, delimiter: str) -> Iterator[SheetRow]:
