@@ -44,6 +44,11 @@ def _error(result_stderr: str) -> str:
      "has no header row naming the required columns"),
     (("report", PLAN, DATA, "--month", "2025/06", "--output-dir", "OUTDIR"),
      "hãy viết tháng dạng YYYY-MM", "write the month as YYYY-MM"),
+    (("progress", PLAN, "AMBIGUOUS"), "ngày hợp cả hai dạng", "its dates fit both"),
+    (("progress", PLAN, "TWOHEADERS"), "hai tiêu đề cùng chỉ cột date",
+     "two headers name the date column"),
+    (("progress", PLAN, DATA, "--id-map", "/nonexistent/map.csv"), "không mở được tệp ghép mã",
+     "cannot open id map"),
 ])
 def test_common_errors_in_both_languages(tmp_path: Path, args: tuple[object, ...], vi: str,
                                          en: str) -> None:
@@ -56,8 +61,15 @@ def test_common_errors_in_both_languages(tmp_path: Path, args: tuple[object, ...
     book.add_worksheet("Notes").write_row(0, 0, ["Hướng dẫn", "không có dữ liệu"])
     book.close()
     (tmp_path / "out").mkdir()
+    (tmp_path / "ambiguous.csv").write_text("participant_id,date,program\n" + "".join(
+        f"01000000{i:02d},0{i % 9 + 1}/0{i % 7 + 1}/2025,BHXH_TN\n" for i in range(30)),
+        encoding="utf-8")
+    (tmp_path / "two.csv").write_text("participant_id,Ngày biên lai,Ngày lập,program\n"
+                                      "0100000001,2025-03-01,2025-03-02,BHXH_TN\n",
+                                      encoding="utf-8")
     named = {"EMPTY": tmp_path / "empty.csv", "NOPROGRAM": tmp_path / "noprogram.csv",
-             "BOOK": tmp_path / "book.xlsx", "OUTDIR": tmp_path / "out"}
+             "BOOK": tmp_path / "book.xlsx", "OUTDIR": tmp_path / "out",
+             "AMBIGUOUS": tmp_path / "ambiguous.csv", "TWOHEADERS": tmp_path / "two.csv"}
     given = [named.get(a, a) if isinstance(a, str) else a for a in args]
     english = run(*given)
     assert english.exit_code == 2

@@ -82,6 +82,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                "columns in its first {rows} rows (missing {missing}; closest "
                                "row: {closest}); map a column with --column "
                                "CANONICAL=HEADER{where}",
+        "error.dates_mixed": "{path}: its dates are neither ISO (YYYY-MM-DD) nor one common form "
+                             "throughout (e.g. {example}); name the format with --date-format, "
+                             "e.g. --date-format '%d/%m/%Y'",
+        "error.dates_ambiguous": "{path}: its dates fit both {first} and {second} (e.g. "
+                                 "{example}: every day is 12 or less); name the format with "
+                                 "--date-format",
+        "error.bad_byte": "{where}: byte {byte} at byte offset {offset} is not {encoding}; name "
+                          "the file's encoding with --encoding",
+        "error.bytes_not": "{where}: bytes at byte offset {offset} are not {encoding}; name the "
+                           "file's encoding with --encoding",
+        "error.header_not_utf8": "{where}: the header is not UTF-8 (byte offset {offset}); name "
+                                 "the file's encoding with --encoding, e.g. windows-1258",
+        "error.two_headers": "{where}: two headers name the {canonical} column: {first} and "
+                             "{second}; say which one with --column {canonical}=HEADER",
+        "error.id_map_missing": "cannot open id map {path}",
+        "error.id_map_rows": "{path}: {bad} rows do not map a 10-digit code to a 12-digit "
+                             "personal number",
+        "error.id_map_twice": "{path}: {ambiguous} old codes are mapped to more than one number",
+        "error.not_csv": "{path}: cannot read as CSV: {why}",
+        "error.not_a_spreadsheet": "{path}: cannot read as a spreadsheet: {why}",
+        "error.chart_sheet": "{path}: sheet {sheet} is not a sheet of rows (a chart?)",
+        "error.renewals_by": "--by {value}: use unit, staff or month",
+        "error.cannot_create_dir": "cannot create {path}: {why}",
         "error.a_column": "a column", "error.none": "none",
         "error.sheets_with_header": "; sheets that have one: {sheets}, read with --sheet NAME",
         "error.mostly_rejected": "{path}: {rejected} of {rows} rows rejected ({n} for {reason}), "
@@ -330,6 +353,30 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "error.no_header_row": "{path}: trang tính {sheet} không có dòng tiêu đề nêu các cột bắt "
                                "buộc trong {rows} dòng đầu (thiếu {missing}; dòng gần nhất: "
                                "{closest}); chỉ ra cột bằng --column CANONICAL=TIÊU_ĐỀ{where}",
+        "error.dates_mixed": "{path}: ngày không theo ISO (YYYY-MM-DD) cũng không theo một dạng "
+                             "chung (ví dụ {example}); chỉ ra dạng ngày bằng --date-format, ví "
+                             "dụ --date-format '%d/%m/%Y'",
+        "error.dates_ambiguous": "{path}: ngày hợp cả hai dạng {first} và {second} (ví dụ "
+                                 "{example}: mọi ngày đều từ 12 trở xuống); chỉ ra dạng ngày bằng "
+                                 "--date-format",
+        "error.bad_byte": "{where}: byte {byte} ở vị trí {offset} không thuộc bảng mã {encoding}; "
+                          "chỉ ra bảng mã của tệp bằng --encoding",
+        "error.bytes_not": "{where}: các byte ở vị trí {offset} không thuộc bảng mã {encoding}; "
+                           "chỉ ra bảng mã của tệp bằng --encoding",
+        "error.header_not_utf8": "{where}: dòng tiêu đề không phải UTF-8 (vị trí {offset}); chỉ "
+                                 "ra bảng mã của tệp bằng --encoding, ví dụ windows-1258",
+        "error.two_headers": "{where}: hai tiêu đề cùng chỉ cột {canonical}: {first} và "
+                             "{second}; chọn một bằng --column {canonical}=TIÊU_ĐỀ",
+        "error.id_map_missing": "không mở được tệp ghép mã {path}",
+        "error.id_map_rows": "{path}: {bad} dòng không ghép mã 10 chữ số với số định danh 12 chữ "
+                             "số",
+        "error.id_map_twice": "{path}: {ambiguous} mã cũ được ghép với nhiều hơn một số",
+        "error.not_csv": "{path}: không đọc được như tệp CSV: {why}",
+        "error.not_a_spreadsheet": "{path}: không đọc được như bảng tính: {why}",
+        "error.chart_sheet": "{path}: trang {sheet} không phải trang dữ liệu dạng dòng (biểu "
+                             "đồ?)",
+        "error.renewals_by": "--by {value}: dùng unit, staff hoặc month",
+        "error.cannot_create_dir": "không tạo được {path}: {why}",
         "error.a_column": "một cột", "error.none": "không có",
         "error.sheets_with_header": "; các trang có dòng tiêu đề: {sheets}, đọc bằng --sheet TÊN",
         "error.mostly_rejected": "{path}: {rejected} trên {rows} dòng bị loại ({n} vì {reason}), "

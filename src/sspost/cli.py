@@ -146,7 +146,7 @@ def report(
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        fail(f"cannot create {output_dir}: {exc.strerror or exc}")
+        fail(UsageError.of("cannot_create_dir", path=str(output_dir), why=exc.strerror or exc))
     for name in REPORT_FILES:
         write(REPORT[name](made, Style(lang.value)), output_dir / name)
     tell(made.result.reconciliation, made.result.warnings, lang.value,

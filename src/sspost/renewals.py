@@ -31,7 +31,7 @@ BY = ("unit", "staff", "month")
 def by_option(value: str | None) -> str | None:
     """--by: unit, staff or the month a spell ends (SPEC section 5a)."""
     if value is not None and value not in BY:
-        raise UsageError(f"--by {value!r}: use unit, staff or month")
+        raise UsageError.of("renewals_by", value=repr(value))
     return value
 
 

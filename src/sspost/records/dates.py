@@ -137,11 +137,9 @@ def detect(con: duckdb.DuckDBPyConnection, path: str, text_path: str,
     if len(fits) == 1:
         return fits[0]
     if not fits:
-        raise UsageError(f"{path}: its dates are neither ISO (YYYY-MM-DD) nor one common "
-                         f"form throughout (e.g. {shown!r}); name the format with "
-                         "--date-format, e.g. --date-format '%d/%m/%Y'")
-    raise UsageError(f"{path}: its dates fit both {' and '.join(fits[:2])} (e.g. {shown!r}: "
-                     "every day is 12 or less); name the format with --date-format")
+        raise UsageError.of("dates_mixed", path=path, example=repr(shown))
+    raise UsageError.of("dates_ambiguous", path=path, first=fits[0], second=fits[1],
+                        example=repr(shown))
 
 
 def _is_iso(value: str) -> bool:

@@ -20,7 +20,7 @@ def load(con: duckdb.DuckDBPyConnection, path: str | None, error: Any) -> None:
     if path is None:
         return
     if not Path(path).is_file():
-        raise UsageError(f"cannot open id map {path}")
+        raise UsageError.of("id_map_missing", path=path)
     pairs = (f"SELECT DISTINCT trim(old_id) AS old_id, trim(new_id) AS new_id "
              f"FROM read_csv({lit(path)}, header=true, all_varchar=true)")
     try:
@@ -35,10 +35,9 @@ def load(con: duckdb.DuckDBPyConnection, path: str | None, error: Any) -> None:
                          f"({str(exc).splitlines()[0]})") from None
     bad, ambiguous = (int(row[0]), int(row[1])) if row else (0, 0)
     if bad:
-        raise UsageError(f"{path}: {bad} rows do not map a 10-digit code to a 12-digit "
-                         "personal number")
+        raise UsageError.of("id_map_rows", path=path, bad=str(bad))
     if ambiguous:
-        raise UsageError(f"{path}: {ambiguous} old codes are mapped to more than one number")
+        raise UsageError.of("id_map_twice", path=path, ambiguous=str(ambiguous))
     con.execute(f"INSERT INTO id_map SELECT old_id::BIGINT, "
                 f"new_id::BIGINT + {PERSONAL_NUMBER_OFFSET} FROM ({pairs})")
 

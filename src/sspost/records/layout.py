@@ -182,9 +182,8 @@ def detect_layout(
     bad = re.search("[\udc80-\udcff]", text)
     if bad:
         offset = len(body[:bad.start()].encode("utf-8", errors="surrogateescape"))
-        raise UsageError(f"{path}:{header_line}: the header is not UTF-8 (byte offset "
-                         f"{offset}); name the file's encoding with --encoding, e.g. "
-                         "windows-1258")
+        raise UsageError.of("header_not_utf8", where=f"{path}:{header_line}",
+                            offset=str(offset))
     header = unicodedata.normalize("NFC", text)
     delimiter = delimiter or detect_delimiter(header)
     names = next(csv.reader(io.StringIO(header, newline=""), delimiter=delimiter), [])
@@ -263,9 +262,9 @@ def _recognised(path: str, names: list[str], canonical: str) -> int | None:
         if len(personal) == 1:  # a code and a personal number: the code here, both read
             return next(i for i in distinct.values() if i not in personal)
     if len(distinct) > 1:
-        both = " and ".join(repr(clean(names[i], 40)) for i in sorted(distinct.values())[:2])
-        raise UsageError(f"{path}:1: two headers name the {canonical} column: {both}; say "
-                         f"which one with --column {canonical}=HEADER")
+        first, second = (repr(clean(names[i], 40)) for i in sorted(distinct.values())[:2])
+        raise UsageError.of("two_headers", where=f"{path}:1", canonical=canonical,
+                            first=first, second=second)
     return next(iter(distinct.values()), None)
 
 

@@ -310,7 +310,7 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, plain: str,
         refused = _read_again(store, index, path, _engine_path(text_path, prepared), layout,
                               scanned.has_nul)
     if refused is not None:
-        raise UsageError(f"{path}: cannot read as CSV: {refused}")
+        raise UsageError.of("not_csv", path=path, why=refused)
     parsed = _parsed_rows(store, index)
     engine_rejects = _engine_rejects(store, index, path, _engine_path(text_path, prepared),
                                      layout)
@@ -324,7 +324,7 @@ def _stage(store: RecordStore, pool: ThreadPoolExecutor, path: str, plain: str,
         prepared = _prepare(store, index, text_path, layout)
         refused = _read_again(store, index, path, prepared.read_path, layout, scanned.has_nul)
         if refused is not None:
-            raise UsageError(f"{path}: cannot read as CSV: {refused}")
+            raise UsageError.of("not_csv", path=path, why=refused)
         parsed = _parsed_rows(store, index)
         engine_rejects = _engine_rejects(store, index, path, prepared.read_path, layout)
     if not utf8_scanned and (engine_rejects or prepared is not None):

@@ -251,9 +251,8 @@ def _calamine_rows(path: str, sheet: str | None) -> tuple[str, Iterator[SheetRow
     except UsageError:
         raise
     except Exception as exc:  # the reader's errors carry no common base class
-        raise UsageError(f"{path}: cannot read as a spreadsheet: "
-                         f"{str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"
-                         ) from None
+        raise UsageError.of("not_a_spreadsheet", path=path, why=str(exc).splitlines()[0][:200]
+                            if str(exc) else type(exc).__name__) from None
     return chosen, ((number, row) for number, row in enumerate(rows, start=1))
 
 

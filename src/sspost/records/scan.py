@@ -144,11 +144,9 @@ def transcode(path: str, encoding: str, target: Path) -> None:
             try:
                 text = raw.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise UsageError(
-                    f"{path}:{number}: byte 0x{raw[exc.start]:02x} at byte offset "
-                    f"{offset + exc.start} is not {encoding}; name the file's encoding with "
-                    "--encoding"
-                ) from None
+                raise UsageError.of("bad_byte", where=f"{path}:{number}",
+                                    byte=f"0x{raw[exc.start]:02x}",
+                                    offset=str(offset + exc.start), encoding=encoding) from None
             out.write(unicodedata.normalize("NFC", text))
             offset += len(raw)
 
@@ -159,8 +157,8 @@ def _transcode_whole(path: str, encoding: str, target: Path) -> None:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].decode(encoding, errors="replace").count("\n") + 1
-        raise UsageError(f"{path}:{line}: bytes at byte offset {exc.start} are not {encoding}; "
-                         "name the file's encoding with --encoding") from None
+        raise UsageError.of("bytes_not", where=f"{path}:{line}", offset=str(exc.start),
+                            encoding=encoding) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     target.write_text(unicodedata.normalize("NFC", text), encoding="utf-8", newline="")

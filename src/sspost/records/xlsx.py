@@ -192,7 +192,7 @@ class Workbook:
 
     def _unreadable(self, exc: BaseException) -> UsageError:
         said = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        return UsageError(f"{self.path}: cannot read as a spreadsheet: {said}")
+        return UsageError.of("not_a_spreadsheet", path=self.path, why=said)
 
     def close(self) -> None:
         self._zip.close()
@@ -362,7 +362,7 @@ class Workbook:
 
         part_name = self.sheets[sheet]
         if part_name not in self._zip.namelist():
-            raise UsageError(f"{self.path}: sheet {sheet!r} is not a sheet of rows (a chart?)")
+            raise UsageError.of("chart_sheet", path=self.path, sheet=repr(sheet))
         with self._zip.open(part_name) as part:
             for _ in _parse(part, _parser(start, end, text)):
                 yield from done
