@@ -49,6 +49,12 @@ def _error(result_stderr: str) -> str:
      "two headers name the date column"),
     (("progress", PLAN, DATA, "--id-map", "/nonexistent/map.csv"), "không mở được tệp ghép mã",
      "cannot open id map"),
+    (("progress", "/nonexistent/plan.yaml", DATA), "không mở được tệp chỉ tiêu",
+     "cannot open target file"),
+    (("progress", PLAN, DATA, "--memory-limit", "lots"), "hãy viết dung lượng",
+     "write a size such as 512MB"),
+    (("progress", PLAN, DATA, "--column", "nonsense"), "cần dạng CANONICAL=TiêuĐề",
+     "expected CANONICAL=Header"),
 ])
 def test_common_errors_in_both_languages(tmp_path: Path, args: tuple[object, ...], vi: str,
                                          en: str) -> None:

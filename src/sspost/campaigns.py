@@ -32,13 +32,13 @@ def load_roster(path: str) -> set[str]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
             if not reader.fieldnames or "staff_id" not in [f.strip() for f in reader.fieldnames]:
-                raise UsageError(f"{path}:1: a roster needs a staff_id column (and unit)")
+                raise UsageError.of("roster_columns", path=path)
             key = next(f for f in reader.fieldnames if f.strip() == "staff_id")
             return {row[key].strip() for row in reader if (row.get(key) or "").strip()}
     except OSError as exc:
-        raise UsageError(f"cannot open roster {path}: {exc.strerror or exc}") from None
+        raise UsageError.of("roster_missing", path=path, why=exc.strerror or exc) from None
     except UnicodeDecodeError:
-        raise UsageError(f"{path}: a roster must be UTF-8") from None
+        raise UsageError.of("roster_utf8", path=path) from None
 
 
 def campaign_results(targets: TargetFile, staff_counts: StaffCounts, has_staff: bool,

@@ -105,6 +105,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "error.chart_sheet": "{path}: sheet {sheet} is not a sheet of rows (a chart?)",
         "error.renewals_by": "--by {value}: use unit, staff or month",
         "error.cannot_create_dir": "cannot create {path}: {why}",
+        "error.plan_missing": "cannot open target file {path}: {why}",
+        "error.roster_columns": "{path}:1: a roster needs a staff_id column (and unit)",
+        "error.roster_missing": "cannot open roster {path}: {why}",
+        "error.roster_utf8": "{path}: a roster must be UTF-8",
+        "error.column_option": "--column {pair}: expected CANONICAL=Header, CANONICAL one of "
+                               "{names}",
+        "error.memory_form": "--memory-limit {value}: write a size such as 512MB or 2GB",
+        "error.memory_zero": "--memory-limit {value}: the limit must be above zero",
+        "error.no_match": "--baseline-data {value}: no file matches",
+        "error.same_file": "{option} and {other} name the same file {path}",
+        "error.rejects_file": "cannot write rejects file {path}: {why}",
+        "error.next_no_records": "no accepted record is dated inside {label} ({start}..{end}): "
+                                 "`plan next` counts the period this plan is for, so give it "
+                                 "that period's exports",
+        "error.next_outside": "{outside} of {accepted} accepted records are dated outside {label} "
+                              "({start}..{end}): are these the exports of the period this plan "
+                              "is for?",
+        "error.not_an_id_map": "{path}: not an id map with columns old_id,new_id ({why})",
+        "error.diff_unreadable": "{path}: the target file cannot be read as a plan; `sspost "
+                                 "validate {path}` explains why",
         "error.a_column": "a column", "error.none": "none",
         "error.sheets_with_header": "; sheets that have one: {sheets}, read with --sheet NAME",
         "error.mostly_rejected": "{path}: {rejected} of {rows} rows rejected ({n} for {reason}), "
@@ -377,6 +397,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
                              "đồ?)",
         "error.renewals_by": "--by {value}: dùng unit, staff hoặc month",
         "error.cannot_create_dir": "không tạo được {path}: {why}",
+        "error.plan_missing": "không mở được tệp chỉ tiêu {path}: {why}",
+        "error.roster_columns": "{path}:1: danh sách nhân viên cần cột staff_id (và unit)",
+        "error.roster_missing": "không mở được danh sách nhân viên {path}: {why}",
+        "error.roster_utf8": "{path}: danh sách nhân viên phải là UTF-8",
+        "error.column_option": "--column {pair}: cần dạng CANONICAL=TiêuĐề, CANONICAL là một "
+                               "trong {names}",
+        "error.memory_form": "--memory-limit {value}: hãy viết dung lượng, ví dụ 512MB hoặc 2GB",
+        "error.memory_zero": "--memory-limit {value}: giới hạn phải lớn hơn 0",
+        "error.no_match": "--baseline-data {value}: không có tệp nào khớp",
+        "error.same_file": "{option} và {other} cùng chỉ tệp {path}",
+        "error.rejects_file": "không ghi được tệp dòng bị loại {path}: {why}",
+        "error.next_no_records": "không có bản ghi hợp lệ nào trong {label} ({start}..{end}): "
+                                 "`plan next` đếm kỳ của tệp chỉ tiêu này, hãy đưa dữ liệu của kỳ "
+                                 "đó",
+        "error.next_outside": "{outside} trên {accepted} bản ghi hợp lệ nằm ngoài {label} "
+                              "({start}..{end}): đây có phải dữ liệu của kỳ của tệp chỉ tiêu "
+                              "này không?",
+        "error.not_an_id_map": "{path}: không phải tệp ghép mã có cột old_id,new_id ({why})",
+        "error.diff_unreadable": "{path}: không đọc được tệp chỉ tiêu; `sspost validate {path}` "
+                                 "giải thích lý do",
         "error.a_column": "một cột", "error.none": "không có",
         "error.sheets_with_header": "; các trang có dòng tiêu đề: {sheets}, đọc bằng --sheet TÊN",
         "error.mostly_rejected": "{path}: {rejected} trên {rows} dòng bị loại ({n} vì {reason}), "

@@ -227,8 +227,7 @@ def diff(
     for problem in compared.problems:
         say(problem.as_text())
     if compared.changes is None:
-        fail(f"{compared.unreadable}: the target file cannot be read as a plan; `sspost "
-             f"validate {compared.unreadable}` explains why", Exit.PROBLEMS)
+        fail(UsageError.of("diff_unreadable", path=str(compared.unreadable)), Exit.PROBLEMS)
     write(DIFF_RENDERERS[output_format.value](str(old), str(new), compared.changes), None)
     finish(compared.failures(exit_code=exit_code))
 

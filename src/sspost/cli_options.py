@@ -103,8 +103,7 @@ def parse_columns(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, header = pair.partition("=")
         if not sep or name.strip() not in CANONICAL:
-            raise UsageError(f"--column {pair!r}: expected CANONICAL=Header, CANONICAL one of "
-                  + ", ".join(CANONICAL))
+            raise UsageError.of("column_option", pair=repr(pair), names=", ".join(CANONICAL))
         columns[name.strip()] = header
     return columns
 
@@ -351,12 +350,12 @@ def memory_limit_option(value: str | None) -> str | None:
         return None
     match = _SIZE.fullmatch(value)
     if not match:
-        raise UsageError(f"--memory-limit {value!r}: write a size such as 512MB or 2GB")
+        raise UsageError.of("memory_form", value=repr(value))
     number, unit = float(match.group(1)), match.group(2).upper()
     scale = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
              "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}[unit]
     if number * scale < 1:
-        raise UsageError(f"--memory-limit {value!r}: the limit must be above zero")
+        raise UsageError.of("memory_zero", value=repr(value))
     return f"{match.group(1)}{unit.replace('I', 'i')}"
 
 
@@ -375,7 +374,7 @@ def baseline_files(values: list[str] | None) -> list[Path]:
     for value in values or []:
         matches = sorted(glob.glob(value)) if any(c in value for c in "*?[") else [value]
         if not matches:
-            raise UsageError(f"--baseline-data {value!r}: no file matches")
+            raise UsageError.of("no_match", value=repr(value))
         files += [Path(m) for m in matches]
     return files
 

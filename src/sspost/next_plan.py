@@ -92,20 +92,17 @@ def next_plan(targets: TargetFile, data: list[str], *,
         latest, _ = run.latest()
         if latest is None:
             run.stop_if_mostly_rejected()
-            raise UsageError(
-                f"no accepted record is dated inside {old_label} ({period.start}..{period.end}):"
-                " `plan next` counts the period this plan is for, so give it that period's "
-                "exports")
+            raise UsageError.of("next_no_records", label=old_label, start=str(period.start),
+                                end=str(period.end))
         has_units = run.has_units
         counted = run.count(latest, "unit" if has_units else None)
         counts = counted.counts
         run.stop_if_mostly_rejected(counts.reconciliation)
         recon = counts.reconciliation
         if recon.outside_window > recon.counted + recon.duplicate_records:
-            raise UsageError(
-                f"{recon.outside_window:,} of {recon.accepted:,} accepted records are dated "
-                f"outside {old_label} ({period.start}..{period.end}): are these the exports of "
-                "the period this plan is for?")
+            raise UsageError.of("next_outside", outside=recon.outside_window,
+                                accepted=recon.accepted, label=old_label,
+                                start=str(period.start), end=str(period.end))
         totals = {p: c.achieved for p, c in counts.programs.items()}
         per_day = counted.by("day")
         units: dict[tuple[str, str], int] = {}

@@ -105,8 +105,8 @@ def check_outputs(inputs: list[tuple[str, Path]], outputs: list[Output]) -> None
                                         kind=kind)
             for other in seen:
                 if not other.directory and _same(file, other.path):
-                    raise UsageError(f"{out.option} and {other.option} name the same file "
-                                     f"{file}")
+                    raise UsageError.of("same_file", option=out.option, other=other.option,
+                                        path=str(file))
         _check_writable(out)
         if out.database:
             _check_database(out)

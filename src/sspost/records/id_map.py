@@ -31,8 +31,8 @@ def load(con: duckdb.DuckDBPyConnection, path: str | None, error: Any) -> None:
             FROM ({pairs})
         """).fetchone()
     except error as exc:
-        raise UsageError(f"{path}: not an id map with columns old_id,new_id "
-                         f"({str(exc).splitlines()[0]})") from None
+        raise UsageError.of("not_an_id_map", path=path,
+                            why=str(exc).splitlines()[0]) from None
     bad, ambiguous = (int(row[0]), int(row[1])) if row else (0, 0)
     if bad:
         raise UsageError.of("id_map_rows", path=path, bad=str(bad))

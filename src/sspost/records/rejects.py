@@ -108,7 +108,7 @@ def write_rejects(store: RecordStore, target: str) -> int:
                 writer.writerow([inert_cell(r.file), r.line, r.reason, inert_cell(r.message),
                                  inert_cell(r.text or "")])
     except OSError as exc:
-        raise UsageError(f"cannot write rejects file {target}: {exc.strerror}") from None
+        raise UsageError.of("rejects_file", path=target, why=exc.strerror) from None
     return len(rows)
 
 

@@ -35,7 +35,7 @@ def read_text(path: str) -> str:
     try:
         raw = sys.stdin.buffer.read() if path == "-" else FsPath(path).read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot open target file {path}: {exc.strerror or exc}") from None
+        raise UsageError.of("plan_missing", path=path, why=exc.strerror or exc) from None
     # Undecodable bytes become surrogates, which validate_file reports as a located problem.
     return raw.decode("utf-8-sig", errors="surrogateescape")
 
