@@ -62,6 +62,7 @@ QUICK = settings(max_examples=3, deadline=None, derandomize=True,
 LONGER = settings(QUICK, max_examples=12, derandomize=False)
 
 
+@pytest.mark.slow  # CI runs it; the default run stays under a minute
 @QUICK
 @given(case=cases())
 def test_breakdowns_add_up(tmp_path: Path, case: tuple[list[dict], list[tuple]]) -> None:

@@ -249,6 +249,7 @@ def test_campaign_with_roster(tmp_path: Path) -> None:
     assert (without["roster_size"], without["roster_met_share"]) == (None, None)
 
 
+@pytest.mark.slow  # CI runs it; the default run stays under a minute
 def test_campaign_staff_follow_the_tie_rule_in_any_order(tmp_path: Path) -> None:
     """On a campaign day a participant counts for the staff member of their earliest record
     under the tie rule: Z signs up three (participants 1, 2, 3), E, C, Q, B one each; the
@@ -273,6 +274,7 @@ def test_campaign_staff_follow_the_tie_rule_in_any_order(tmp_path: Path) -> None
     assert results == {(5, 1, 9)}
 
 
+@pytest.mark.slow  # CI runs it; the default run stays under a minute
 def test_files_in_any_order_give_the_same_figures(tmp_path: Path) -> None:
     """The tie rows split over three files, given in every order: the same JSON but for the
     list of files read."""

@@ -50,6 +50,7 @@ def months(tmp_path: Path) -> tuple[Path, Path]:
     return jan, feb
 
 
+@pytest.mark.slow  # CI runs it; the default run stays under a minute
 def test_a_rerun_reuses_every_file_and_agrees_with_a_fresh_read(tmp_path: Path) -> None:
     plan = write(tmp_path / "plan.yaml", UNITS)
     files = list(months(tmp_path))
@@ -112,6 +113,7 @@ def test_this_months_file_is_added_to_the_cached_ones(tmp_path: Path, plan: Path
     assert without_cache_flags(doc) == without_cache_flags(fresh)
 
 
+@pytest.mark.slow  # CI runs it; the default run stays under a minute
 def test_an_added_file_is_merged_into_the_kept_earliest_records(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file added to the cached ones with no new code (and row ids as wide) has its rows

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import DATA, PLAN, run, write
 
-EXAMPLES = int(os.environ.get("SSPOST_FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("SSPOST_FUZZ_EXAMPLES", "8"))  # CI: 200 (benchmarks/fuzz.py)
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 15,
                 suppress_health_check=[HealthCheck.too_slow,
                                        HealthCheck.function_scoped_fixture])

@@ -357,6 +357,7 @@ def test_every_format_and_vietnamese(tmp_path: Path) -> None:
     assert book["Renewals"]["B5"].number_format == "#,##0"
 
 
+@pytest.mark.slow  # CI runs it; the default run stays under a minute
 def test_progress_and_the_report_show_renewals_where_covers_are_known(tmp_path: Path) -> None:
     payments = histories(random.Random(8), 150)
     as_of = dt.date(2025, 6, 30)

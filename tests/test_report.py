@@ -74,6 +74,7 @@ def test_untrusted_names_are_escaped(tmp_path: Path, sample: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+@pytest.mark.slow  # CI runs it; the default run stays under a minute
 def test_reproducible_unless_stamped(tmp_path: Path, sample: Path) -> None:
     first = make_report(tmp_path / "a", PLAN, sample)
     second = make_report(tmp_path / "b", PLAN, sample)
@@ -296,6 +297,7 @@ def test_status_colours_stay_apart_for_colour_blind_readers() -> None:
     assert min(math.dist(a, b) for a, b in itertools.combinations(old_labs, 2)) < 15
 
 
+@pytest.mark.slow  # CI runs it; the default run stays under a minute
 def test_the_report_css_uses_the_status_colours(tmp_path: Path) -> None:
     from sspost.render.words import STATUS_COLOURS
 
@@ -382,6 +384,7 @@ def test_bars_carry_their_values_and_the_legend_goes_from_worst_to_best(
     assert len(present) >= 2 and present == sorted(present), order
 
 
+@pytest.mark.slow  # CI runs it; the default run stays under a minute
 def test_a_card_says_the_national_share_only_where_the_plan_gives_totals(
         tmp_path: Path) -> None:
     for plan, data, shown in (("examples/hanoi-2025.yaml", "sample-hanoi-2025.csv", False),
