@@ -56,13 +56,12 @@ def subtree(unit: dict) -> list[str]:
     return [unit["code"], *[c for child in unit.get("units", []) for c in subtree(child)]]
 
 
-QUICK = settings(max_examples=3, deadline=None, derandomize=True,
+QUICK = settings(max_examples=2, deadline=None, derandomize=True,
                  suppress_health_check=[HealthCheck.function_scoped_fixture,
                                         HealthCheck.too_slow])
 LONGER = settings(QUICK, max_examples=12, derandomize=False)
 
 
-@pytest.mark.slow  # CI runs it; the default run stays under a minute
 @QUICK
 @given(case=cases())
 def test_breakdowns_add_up(tmp_path: Path, case: tuple[list[dict], list[tuple]]) -> None:
