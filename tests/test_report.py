@@ -184,6 +184,7 @@ def test_report_html_is_a_bulletin(tmp_path: Path) -> None:
     assert "@page { size: A4" in html
 
 
+@pytest.mark.slow  # CI runs it; the default run stays under a minute
 def test_report_speaks_one_language(tmp_path: Path, sample: Path) -> None:
     """Labels, never program codes, where people read; no English words left in Vietnamese."""
     for lang in ("en", "vi"):
@@ -227,6 +228,7 @@ def test_charted_keeps_the_extremes_and_says_how_many() -> None:
     assert [r.key for r in charted(plain, limit=4).rows] == ["p11", "p10", "p1", "p0"]
 
 
+@pytest.mark.slow  # CI runs it; the default run stays under a minute
 def test_report_compares_with_last_year(tmp_path: Path, sample: Path) -> None:
     """With last year's files the cards say last year at this date, the burn-up draws its
     curve, and the breakdown table carries it row by row."""
