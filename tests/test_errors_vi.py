@@ -111,3 +111,16 @@ def test_the_language_is_read_off_the_command_line() -> None:
     assert lang_of(["progress", "--lang=vi"]) == "vi"
     assert lang_of(["progress", "--lang", "fr"]) == "en"
     assert lang_of(["progress", "--lang"]) == "en"
+
+
+def test_fail_on_and_strict_say_why_in_the_run_s_language(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text("participant_id,date,program\n0100000001,2025-03-01,BHXH_TN\nx,y,z\n",
+                    encoding="utf-8")
+    english = run("progress", PLAN, data, "--fail-on", "behind", "--strict")
+    vietnamese = run("progress", PLAN, data, "--fail-on", "behind", "--strict", "--lang", "vi")
+    assert english.exit_code == vietnamese.exit_code == 1
+    assert "sspost: error: --fail-on behind: voluntary_si, household_hi are behind" in \
+        english.stderr and "--strict: 1 row rejected" in english.stderr
+    assert "sspost: lỗi: --fail-on behind: 2 chương trình chậm tiến độ" in vietnamese.stderr
+    assert "--strict: 1 dòng bị loại" in vietnamese.stderr

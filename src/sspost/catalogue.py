@@ -125,6 +125,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "error.not_an_id_map": "{path}: not an id map with columns old_id,new_id ({why})",
         "error.diff_unreadable": "{path}: the target file cannot be read as a plan; `sspost "
                                  "validate {path}` explains why",
+        "error.strict": "--strict: {rejected} {rejected|row|rows} rejected",
+        "error.fail_on_behind": "--fail-on behind: {programs} {n|is|are} behind",
+        "error.fail_on_at_risk": "--fail-on at_risk: {programs} {n|is|are} at risk or worse",
         "error.a_column": "a column", "error.none": "none",
         "error.sheets_with_header": "; sheets that have one: {sheets}, read with --sheet NAME",
         "error.mostly_rejected": "{path}: {rejected} of {rows} rows rejected ({n} for {reason}), "
@@ -417,6 +420,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "error.not_an_id_map": "{path}: không phải tệp ghép mã có cột old_id,new_id ({why})",
         "error.diff_unreadable": "{path}: không đọc được tệp chỉ tiêu; `sspost validate {path}` "
                                  "giải thích lý do",
+        "error.strict": "--strict: {rejected} dòng bị loại",
+        "error.fail_on_behind": "--fail-on behind: {n} chương trình chậm tiến độ: {programs}",
+        "error.fail_on_at_risk": "--fail-on at_risk: {n} chương trình nguy cơ chậm hoặc chậm "
+                                 "tiến độ: {programs}",
         "error.a_column": "một cột", "error.none": "không có",
         "error.sheets_with_header": "; các trang có dòng tiêu đề: {sheets}, đọc bằng --sheet TÊN",
         "error.mostly_rejected": "{path}: {rejected} trên {rows} dòng bị loại ({n} vì {reason}), "

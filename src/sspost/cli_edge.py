@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 import typer
 import typer.core
 
-from sspost.catalogue import LANGS, phrase
+from sspost.catalogue import LANGS, Notice, phrase
 from sspost.problems import Exit, Failure, UsageError, exit_code, interrupted
 from sspost.shown import clean
 
@@ -56,10 +56,10 @@ def lang_of(argv: Sequence[str]) -> str:
     return "en"
 
 
-def error(message: str | UsageError) -> None:
+def error(message: str | UsageError | Notice) -> None:
     """`sspost: error: ...`, in the run's language where the message is a catalogue's."""
     lang = _LANG.get()
-    text = message.text(lang) if isinstance(message, UsageError) else message
+    text = message if isinstance(message, str) else message.text(lang)
     say(f"sspost: {phrase(lang, 'error.prefix')}: {text}")
 
 

@@ -61,13 +61,13 @@ class Failure:
     already says it)."""
 
     code: int = Exit.PROBLEMS
-    message: str = ""
+    message: str | Notice = ""  # a Notice is said in the run's language
 
 
 def strict_failures(rejected: int, strict: bool) -> list[Failure]:
     """--strict: any rejected row fails the run."""
     if strict and rejected:
-        return [Failure(message=f"--strict: {rejected:,} row{'s' * (rejected != 1)} rejected")]
+        return [Failure(message=Notice.error("strict", rejected=rejected))]
     return []
 
 

@@ -261,7 +261,6 @@ def failures(result: ProgressResult, *, fail_on: str | None, strict: bool) -> li
     late = [p.program for p in result.programs
             if fail_on and p.measures.status in _AT_OR_WORSE[fail_on]]
     if late:
-        out.append(Failure(message=(
-            f"--fail-on {fail_on}: {', '.join(late)} {'is' if len(late) == 1 else 'are'} "
-            f"{(fail_on or '').replace('_', ' ')}{' or worse' if fail_on == 'at_risk' else ''}")))
+        out.append(Failure(message=Notice.error(f"fail_on_{fail_on}", programs=", ".join(late),
+                                                n=len(late))))
     return out + strict_failures(result.reconciliation.rejected, strict)

@@ -13,6 +13,5 @@ from sspost.records.run import KEPT, Counted, Run, may_have_covers, open
 from sspost.records.store import COUNTING, DONE, READING, ReadOptions
 
 __all__ = ["CANONICAL", "COUNTING", "DONE", "KEPT", "READING", "REASON_BY_CODE", "Counted",
-           "Counts", "Due",
-           "FileReport", "ReadOptions", "Reconciliation", "RejectedRow", "RenewalCounts",
-           "RenewalFigures", "Run", "may_have_covers", "open"]
+           "Counts", "Due", "FileReport", "ReadOptions", "Reconciliation", "RejectedRow",
+           "RenewalCounts", "RenewalFigures", "Run", "may_have_covers", "open"]
