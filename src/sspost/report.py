@@ -41,6 +41,12 @@ class ProgramSeries:
     # the pace): where the period ends if nothing changes; `projection[0]` is the as-of day's.
     projection: list[float] = field(default_factory=list)
 
+    @property
+    def projected_shortfall(self) -> float:
+        """How far short of the target the period ends at the pace so far (0 when it does
+        not)."""
+        return max(self.target - self.projection[-1], 0.0) if self.projection else 0.0
+
 
 CHART_ROWS = 30  # bars a page holds; the table under each chart lists every row
 

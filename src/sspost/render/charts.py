@@ -85,7 +85,7 @@ def burnup(series: ProgramSeries, label: str, lang: str, chart_id: str) -> str:
             ax.plot(days[done - 1:], series.projection, color=COLOURS["none"], linewidth=1.2,
                     linestyle=(0, (1, 1.5)), label=w.word("chart.projection"))
             end = series.projection[-1]
-            short = series.target - end
+            short = series.projected_shortfall
             if short >= 1:  # the shortfall at the end, as a bracket up to the target
                 ax.plot([days[-1], days[-1]], [end, series.target], color=COLOURS["target"],
                         linewidth=2.5, solid_capstyle="butt")
