@@ -41,6 +41,10 @@ def test_the_bar_says_the_rows_read_then_counting(tmp_path: Path) -> None:
     assert "đang đếm" in _drawn(bar, out)
     bar(DONE, "", 1.0)
     assert not bar.progress.live.is_started
+    bar(READING, str(data), 0.0)  # a later read (last year's files) shows again
+    assert bar.progress.live.is_started
+    bar(DONE, "", 1.0)
+    assert not bar.progress.live.is_started
 
 
 def test_an_archive_shows_its_bytes(tmp_path: Path) -> None:

@@ -89,6 +89,8 @@ class ReadingBar:
 
     def __call__(self, stage: str, path: str, fraction: float) -> None:
         if stage == READING:
+            if not self.progress.live.is_started:  # a later read (last year's files)
+                self.progress.start()
             task = self.tasks.get(path)
             size = self.sizes.get(path, 1)
             if task is None:

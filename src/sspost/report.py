@@ -164,7 +164,8 @@ def build_report(
         due = {r.program: r.due_to_renew for r in shown}
         result = replace(result, programs=[replace(p, due_to_renew=due[p.program])
                                            for p in result.programs])
-    series = [_series(targets, code, per_day, as_of, first, counted)
+    paces = {p.program: p.measures.pace for p in result.programs}
+    series = [_series(targets, code, per_day, as_of, first, counted, paces[code])
               for code in targets.programs]
     rows = result.breakdown.rows if result.breakdown else []
     behind = [r for r in rows if r.measures and r.measures.status in ("behind", "at_risk")]
@@ -200,8 +201,9 @@ def _renewals(targets: TargetFile, window: Counted, before: str, result: Progres
 
 
 def _series(targets: TargetFile, program: str, per_day: dict[tuple[str, str | None], int],
-            as_of: dt.date, month_start: dt.date,
-            last_year: LastYearData | None) -> ProgramSeries:
+            as_of: dt.date, month_start: dt.date, last_year: LastYearData | None,
+            pace: float | None) -> ProgramSeries:
+    """The program's burn-up; `pace` (its measures') draws the path on from the as-of date."""
     start, end = targets.period.start, targets.period.end
     target = targets.programs[program].target
     days, achieved, expected = [], [], []
@@ -223,8 +225,7 @@ def _series(targets: TargetFile, program: str, per_day: dict[tuple[str, str | No
     previous_end = month_start - dt.timedelta(days=1)
     previous_start = previous_end.replace(day=1)
     done = len(achieved)
-    pace = achieved[-1] / expected[done - 1] if done and expected[done - 1] else None
-    projection = [e * pace for e in expected[done - 1:]] if pace is not None else []
+    projection = [e * pace for e in expected[done - 1:]] if pace is not None and done else []
     return ProgramSeries(
         program, days, achieved, expected, target, min(as_of, end), projection=projection,
         this_month=new_between(month_start, as_of),

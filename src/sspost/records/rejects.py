@@ -56,11 +56,10 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
             text = texts.get(span, "")
             column = REASON_BY_CODE[reason].column
             position = source.layout.positions.get(column) if column else None
-            if position is not None and source.prepared is not None and source.prepared.columns:
-                position = source.prepared.columns[position]  # the sheet's own column
-                position = position if position >= 0 else None
-            value = (_differing(text, source) if reason == "repeated_column"
-                     else _field(text, source.layout.delimiter, position))
+            fields = _fields(text, source.layout.delimiter) \
+                if position is not None or reason == "repeated_column" else []
+            value = (_differing(fields, source) if reason == "repeated_column"
+                     else _value_at(fields, source, position))
             notice = reason_message(reason, value, date_hint,
                                     spreadsheet=source.layout.spreadsheet)
             out.append(RejectedRow(source.path, span[0], reason, str(notice), text, span,
@@ -70,23 +69,27 @@ def rejected_rows(store: RecordStore, limit: int | None) -> list[RejectedRow]:
     return out if limit is None else out[:limit]
 
 
-def _field(text: str, delimiter: str, position: int | None) -> str:
-    """The offending value, read back from the record's text."""
+def _fields(text: str, delimiter: str) -> list[str]:
+    """A record's fields, read back from its text."""
+    return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+
+
+def _value_at(fields: list[str], source: Source, position: int | None) -> str:
+    """The value of the layout's field `position` in a record's fields: a sheet's own column
+    where the sheet was copied with only the columns read (records.prepare)."""
     if position is None:
         return ""
-    fields = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
-    return fields[position].strip() if position < len(fields) else ""
-
-
-def _differing(text: str, source: Source) -> str:
-    """The header of the repeated column whose copies differ in the record's text."""
-    layout = source.layout
-    fields = next(csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter), [])
     columns = source.prepared.columns if source.prepared is not None else None
+    at = columns[position] if columns else position
+    return fields[at].strip() if 0 <= at < len(fields) else ""
+
+
+def _differing(fields: list[str], source: Source) -> str:
+    """The header of the repeated column whose copies differ in a record's fields."""
+    layout = source.layout
 
     def value(position: int) -> str:
-        at = columns[position] if columns else position
-        return fields[at].strip() if 0 <= at < len(fields) else ""
+        return _value_at(fields, source, position)
 
     headers = dict(layout.headers)
     named = {position: headers.get(column, "") for column, position in layout.positions.items()}
