@@ -68,8 +68,8 @@ def test_stderr_speaks_vietnamese_with_lang_vi(plan: Path, tmp_path: Path) -> No
         assert english not in vi.stderr, english
     en = run("progress", plan, data)
     assert "read 3 rows from 1 file: 2 accepted, 1 rejected" in en.stderr
-    assert ("warning: Voluntary social insurance counts 1 10-digit social insurance code and "
-            "1 12-digit") in en.stderr
+    assert ("warning: Voluntary social insurance counts 1 social insurance code of 10 digits "
+            "and 1 personal number of 12 digits") in en.stderr
 
 
 def test_json_keeps_english_warnings_whatever_the_language(plan: Path, tmp_path: Path) -> None:
@@ -101,3 +101,19 @@ def test_a_measure_has_one_name_in_every_output() -> None:
                 assert text.casefold() == labels[name].casefold(), (lang, key, text)
         statuses = [words["status." + s] for s in ("achieved", "on_track", "at_risk", "behind")]
         assert len({s.casefold() for s in statuses}) == 4, statuses
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_no_phrase_puts_a_count_where_the_id_mask_takes_it_for_an_id(lang: str) -> None:
+    """A count beside a digit of the phrase (`868,606 10-digit codes`) reads as an id written
+    in groups, and every message is masked before it is shown: each value of each phrase,
+    placed as a count at national scale (the others as words), stays whole once cleaned."""
+    from sspost.shown import clean_all
+
+    shown = "868,606" if lang == "en" else "868.606"
+    for key, template in CATALOGUE[lang].items():
+        names = set(_PLACE.findall(template))
+        for name in set(re.findall(r"\{(\w+)\}", template)):  # shown, not a plural's choice
+            values: dict[str, object] = dict.fromkeys(names, "word")
+            text = phrase(lang, key, **{**values, name: 868_606})
+            assert shown in clean_all(text), (key, name, clean_all(text))

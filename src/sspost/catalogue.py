@@ -226,10 +226,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "reject.open_quote": "a quote that does not close",
         "reject.long_line": "a line longer than the engine's maximum",
         # Warnings: they qualify the figures, so they go wherever the figures go.
-        "warning.id_kinds": "{program} counts {codes} 10-digit social insurance "
-                            "{codes|code|codes} and {numbers} 12-digit personal "
-                            "{numbers|number|numbers}: a person under both counts twice; "
-                            "--id-map FILE (old_id,new_id) joins them",
+        # A count is never followed by a digit: `868,606 10-digit` would be masked as an id.
+        "warning.id_kinds": "{program} counts {codes} social insurance {codes|code|codes} of "
+                            "10 digits and {numbers} personal {numbers|number|numbers} of 12 "
+                            "digits: a person under both counts twice; --id-map FILE "
+                            "(old_id,new_id) joins them",
         "warning.unknown_units": "{records} {records|record|records} name unit codes not in "
                                  "the target file, counted as (unassigned): {codes}",
         "warning.unknown_units_more": "{records} {records|record|records} name unit codes "

@@ -246,4 +246,4 @@ def staging_sql(index: int, read_path: str, layout: Layout, rules: Rules, *,
               "cover_from": rules.kept("cover_from", "cover_from"),
               "cover_to": rules.kept("cover_to", "cover_to"),
               "reason": f"CASE {' '.join(checks)} END"}
-    return f"SELECT {', '.join(values[c] for c in columns)} FROM ({typed})"
+    return f"SELECT {', '.join(f'{values[c]} AS {c}' for c in columns)} FROM ({typed})"
