@@ -75,8 +75,8 @@ def mutated(draw: st.DrawFn) -> str:
     return "".join(lines)
 
 
-# 60 here; benchmarks/fuzz.py (and so CI) runs as many as it is given.
-@settings(max_examples=int(os.environ.get("SSPOST_FUZZ_EXAMPLES", "60")), deadline=None,
+# 30 here; benchmarks/fuzz.py (and so CI) runs as many as it is given.
+@settings(max_examples=int(os.environ.get("SSPOST_FUZZ_EXAMPLES", "30")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(text=mutated())
 def test_validate_answers_every_mutation(tmp_path: Path, text: str) -> None:

@@ -23,9 +23,10 @@ class FirstKey:
 
     From the most significant: the day in the window, the time of day, the unit's place among
     unit codes, the province's (after the merger) and the staff id's, each by code point with
-    an empty value after any other, and last the row id, which keeps every key unique (rows
-    equal in all the rest name the same unit, province and staff, so which one wins changes no
-    figure, and a join on the key finds one row). `min` of it finds each participant's earliest
+    an empty value after any other, and last, where a join on the key must find one row, the
+    row id. A count needs no row id: rows equal in all the rest name the same unit, province
+    and staff, so which one wins changes no figure (and without it the key is narrower: on 20M
+    rows by staff, a BIGINT of 37 bits against 62). `min` of it finds each participant's earliest
     record; the parts a breakdown needs are read back from it, so no second aggregate runs.
     Without a breakdown by unit, province or staff the key is the day alone: the totals and the
     counts by day need no more (a narrower aggregate: 2.1 s against 3.0 s on 20M rows).

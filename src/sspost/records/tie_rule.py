@@ -12,6 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from sspost.records.key import FirstKey
+from sspost.records.sql import at_row
 from sspost.records.sql import day as day_sql
 from sspost.records.store import insert_rows
 
@@ -26,13 +27,13 @@ TIE_ORDER = ("secs", "unit", "province", "staff")
 
 
 def first_key(store: RecordStore, as_of: dt.date, *, tie: str | None,
-              table: str = "checked", row: str = "c.rowid") -> FirstKey:
+              table: str = "checked", row: str | None = None) -> FirstKey:
     """The order key of this run over the rows of `table` (`checked`, or a few of its rows with
-    its columns; codes are numbered among them) aliased `c`, `row` naming each uniquely: by day
-    then row, or with the tie rule's parts up to `tie` (unit, province or staff: a breakdown by
-    the unit needs neither province nor staff to know which unit a participant has)."""
+    its columns; codes are numbered among them) aliased `c`: by day, with the tie rule's parts
+    up to `tie` (unit, province or staff: a breakdown by the unit needs neither province nor
+    staff to know which unit a participant has), and last `row`, when given, naming each row
+    uniquely (for a join back on the key; a count needs none: see FirstKey)."""
     start = store.targets.period.start
-    rows = max((s.first_rowid + s.parsed_rows for s in store.sources), default=0)
     day_bits = max((as_of - start).days + 1, 1).bit_length()
     parts: list[tuple[str, str, int]] = [("day", f"c.d - {day_sql(start)}", day_bits)]
     empty: dict[str, int] = {}
@@ -41,7 +42,8 @@ def first_key(store: RecordStore, as_of: dt.date, *, tie: str | None,
         needed = TIE_ORDER[:TIE_ORDER.index(tie) + 1]
         parts += [p for p in cached[0] if p[0] in needed]
         empty = {k: v for k, v in cached[1].items() if k in needed}
-    if tie:  # a key that names one record; the day alone serves the totals and the days
+    if tie and row:  # a key that names one record, for a join back on it
+        rows = max((s.first_rowid + s.parsed_rows for s in store.sources), default=0)
         parts.append(("row", row, max(rows, 1).bit_length()))
     return FirstKey(tuple(parts), start, empty, complete=tie == "staff")
 
@@ -74,16 +76,17 @@ def _tie_parts(store: RecordStore, empties: dict[str, int],
     ).fetchall()] if "unit_text" in store.columns else []
     place = _place(list(set(known) | set(texts)))
     empty = empties["unit"] = len(place)
-    of_row = table_of("unit_place_of_row", "place INTEGER, row INTEGER",
-                      [(place[code], i) for i, code in enumerate(known)])
+    table_of("unit_place_of_row", "place INTEGER, row INTEGER",
+             [(place[code], i) for i, code in enumerate(known)])
     table_of("unit_code_of_place", "place INTEGER, code VARCHAR",  # codes outside the plan
              [(place[code], code) for code in known])            # are (unassigned): none
     if texts:
         texts_table = table_of("unit_place_of_text", "text VARCHAR, place INTEGER",
                                [(t, place[t]) for t in texts])
-        value = ("coalesce(" + (f"(SELECT place FROM {of_row} WHERE row = c.unit), "
-                                if "unit" in store.columns else "")
-                 + f"(SELECT place FROM {texts_table} WHERE text = c.unit_text), {empty})")
+        of_text = f"(SELECT place FROM {texts_table} WHERE text = c.unit_text)"
+        value = (f"coalesce({at_row([place[code] for code in known], 'c.unit')}, "
+                 f"{of_text}, {empty})" if "unit" in store.columns and known
+                 else f"coalesce({of_text}, {empty})")
     else:  # the plan's codes alone: a unit's place is its row
         value = f"coalesce(c.unit, {empty})" if "unit" in store.columns else ""
     if value:
@@ -92,13 +95,13 @@ def _tie_parts(store: RecordStore, empties: dict[str, int],
     codes = con.execute("SELECT idx, new_code FROM provinces ORDER BY idx").fetchall()
     place = _place(list({str(new) for _, new in codes}))
     empty = empties["province"] = len(place)
-    of_row = table_of("province_place_of_row", "place INTEGER, row INTEGER",
-                      [(place[str(new)], int(idx)) for idx, new in codes])
+    table_of("province_place_of_row", "place INTEGER, row INTEGER",
+             [(place[str(new)], int(idx)) for idx, new in codes])
     table_of("province_code_of_place", "place INTEGER, code VARCHAR",
              [(i, code) for code, i in place.items()])
-    if "province" in store.columns:
-        parts.append(("province", f"coalesce((SELECT place FROM {of_row} "
-                                  f"WHERE row = c.province), {empty})", empty.bit_length()))
+    if "province" in store.columns:  # the rows are 0, 1, ... in order (RecordStore)
+        parts.append(("province", at_row([place[str(new)] for _, new in codes], "c.province",
+                                         empty), empty.bit_length()))
 
     _code_staff(store, suffix, table)
     found = con.execute(f"SELECT count(*) FROM staff_codes{suffix}").fetchone()
