@@ -163,8 +163,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--as-of", default="2025-11-30", help="the window's last day")
     args = parser.parse_args()
+    from run import compile_bytecode  # this folder's run.py: as an installed copy runs
+
     from sspost.targets import load_targets
 
+    compile_bytecode()
     plan = load_targets(args.targets)
     spellings = program_spellings(plan)
     start = str(plan.period.start)

@@ -35,7 +35,9 @@ FLOOR_SQL = """SELECT min(participant_id), min(date), min(program), min(unit),
     store_rejects=true)"""
 FLOOR = f"""
 import sys, duckdb
-duckdb.connect().execute({FLOOR_SQL!r}.format(path=sys.argv[1])).fetchall()
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+con.execute({FLOOR_SQL!r}.format(path=sys.argv[1])).fetchall()
 """
 
 # The same counting as sspost's plain progress: valid ids, known programs, the window,
@@ -90,7 +92,9 @@ import sys
 import duckdb
 plan = json.loads(sys.argv[2])
 names = " ".join(f"WHEN '{name}' THEN '{code}'" for name, code in plan["names"].items())
-found = duckdb.connect().execute(
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")  # its bar would print on stdout
+found = con.execute(
     "SELECT code, count(DISTINCT participant_id) FROM ("
     f"  SELECT CASE lower(program) {names} END AS code, participant_id,"
     "          try_strptime(date, '%Y-%m-%d')::DATE AS d"
@@ -270,6 +274,17 @@ def month_added(parts: list[Path], runs: int, label: str) -> tuple[str, float, f
             statistics.median(walls), max(peaks))
 
 
+def compile_bytecode() -> None:
+    """sspost's bytecode, as `pip install` leaves it: an editable install on a machine that sets
+    PYTHONDONTWRITEBYTECODE (this one) compiles every module from source on every run, about
+    0.1 s of each that no installed copy pays (and the peers' libraries do not)."""
+    import compileall
+
+    import sspost
+
+    compileall.compile_dir(str(Path(sspost.__file__).parent), quiet=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -278,6 +293,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/sspost-bench"))
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
+    compile_bytecode()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {platform.platform()}")
     if not pandas_available():
@@ -290,12 +306,15 @@ def main() -> None:
         sample(path, n)
         size = path.stat().st_size / 2**20
         print(f"{n:,} rows: {path} ({size:,.0f} MB)")
-        rows += bench(path, args.runs, f"{n:,}")
+        found = bench(path, args.runs, f"{n:,}")
         bad = args.workdir / f"sample-{n}-bad.csv"
         with_bad_rows(path, bad)
-        rows += bench(bad, args.runs, f"{n:,} with 1% bad rows", full=False)
+        found += bench(bad, args.runs, f"{n:,} with 1% bad rows", full=False)
         parts = monthly(path, args.workdir / f"monthly-{n}")
-        rows.append(month_added(parts, args.runs, f"{n:,}"))
+        found.append(month_added(parts, args.runs, f"{n:,}"))
+        for name, wall, peak in found:  # as they come: a later failure loses none of them
+            print(f"  {name}: {wall:.2f} s, {peak:.0f} MB", flush=True)
+        rows += found
         same = same_results(path, parts, args.workdir)
         print(f"{n:,} rows: one file and 12 monthly files give the same results: {same}")
     print()
