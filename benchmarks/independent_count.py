@@ -2,13 +2,14 @@
 
     python benchmarks/independent_count.py targets/2025.yaml FILE.csv [FILE.csv ...] [--db DB]
 
-Reads the CSVs with Python's csv module (clean exports in the sample's layout), finds each
-participant's first record per program by the tie rule of SPEC section 4 (date, time of day,
-unit code, province after the merger, staff id; an empty value after any other), and compares
-with `sspost progress` on the same files: the totals, the campaign days (staff seen and met,
-sign-ups), and the rows of `--by staff`, `--by province` (the 34), `--by month` and `--by unit`
-(against a copy of the plan whose units are every unit code the files hold, flat, so each
-unit's row is its own count). Give the same rows split in files, or shuffled, to check that the
+Reads the CSVs with Python's csv module (exports in the sample's layout, clean or with
+impossible dates, which it rejects as sspost does), finds each participant's first record per
+program by the tie rule of SPEC section 4 (date, time of day, unit code, province after the
+merger, staff id; an empty value after any other), and compares with `sspost progress` on the
+same files: the totals, the campaign days (staff seen and met, sign-ups), and the rows of
+`--by staff`, `--by province` (the 34), `--by month` and `--by unit` (against a copy of the
+plan whose units are every unit code the files hold, flat, so each unit's row is its own
+count). Give the same rows split in files, or shuffled, to check that the
 figures do not depend on where a row is.
 Slow on purpose (about two minutes for 20M rows): it shares no code with the engine's counting.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import collections
 import csv
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -46,6 +48,10 @@ def first_records(plan: TargetFile, files: list[str], start: str, as_of: str,
             for row in csv.DictReader(handle):
                 date = row["date"][:10]
                 if not start <= date <= as_of:
+                    continue
+                try:  # a date that is no day (`2025-02-30`, run.py's bad rows) is rejected
+                    dt.date.fromisoformat(date)
+                except ValueError:
                     continue
                 key = (row["participant_id"], names[row["program"].lower()])
                 unit, staff = row.get("unit", ""), row["staff_id"]

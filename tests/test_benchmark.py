@@ -71,3 +71,25 @@ def test_the_renewals_benchmark_runs(tmp_path: Path) -> None:
     lines = [line for line in result.stdout.splitlines() if line.endswith("  0")]
     assert [line.split()[0] for line in lines] == ["progress", "progress", "renewals"]
     assert all(float(line.split()[-4]) > 0 for line in lines)  # median seconds, each
+
+
+@pytest.mark.slow  # four seconds of a Python count; .ci/run runs it
+def test_independent_count_agrees_where_rows_have_impossible_dates(tmp_path: Path) -> None:
+    """run.py's 1%-bad file: every 50th row of the shipped sample dated 2025-02-30, which
+    sspost rejects; the independent count must leave those rows out as well."""
+    lines = (ROOT / "data" / "sample-2025.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    where = header.index("date")
+    rows = [line.split(",") for line in lines[1:]]
+    for fields in rows[49::50]:
+        fields[where] = "2025-02-30"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([lines[0], *map(",".join, rows)]) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "independent_count.py"),
+         str(ROOT / "targets" / "2025.yaml"), str(bad)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("agree") == 6
+    assert "DISAGREE" not in result.stdout
