@@ -34,7 +34,9 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from run import FLOOR_SQL  # this folder's run.py: the benchmark's floor, the same statement
+# This folder's run.py: the benchmark's floor (the same statement), and sspost's bytecode
+# compiled first, as an installed copy runs.
+from run import FLOOR_SQL, compile_bytecode
 
 if TYPE_CHECKING:
     from sspost.targets import TargetFile
@@ -163,8 +165,6 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--as-of", default="2025-11-30", help="the window's last day")
     args = parser.parse_args()
-    from run import compile_bytecode  # this folder's run.py: as an installed copy runs
-
     from sspost.targets import load_targets
 
     compile_bytecode()

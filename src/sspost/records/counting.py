@@ -71,10 +71,12 @@ def count(store: RecordStore, as_of: dt.date,
     con.execute(f"CREATE OR REPLACE TEMP TABLE firsts AS "
                 f"SELECT who, first, {kept} AS attribute FROM ({ordered})")
     # Aggregate-layout rows stand for their counts; they have no participant to de-duplicate.
-    unit, province, staff, n = (store.column(c) for c in ("unit", "province", "staff", "n"))
+    unit, unit_text, province, staff, n = (store.column(c) for c in
+                                           ("unit", "unit_text", "province", "staff", "n"))
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW aggregate_rows AS
-        SELECT program, d, {unit} AS unit, {province} AS province, {staff} AS staff, {n} AS n
+        SELECT program, d, {unit} AS unit, {unit_text} AS unit_text, {province} AS province,
+               {staff} AS staff, {n} AS n
         FROM checked
         WHERE reason IS NULL AND file_idx IN ({aggregate}) AND {window}
     """)

@@ -31,13 +31,6 @@ _KEYS = {
 }
 
 
-# Aggregate rows keep a code's row (the staff id as text): its place, to group with the
-# participants' places.
-_ROW_CODES = {"staff": "(SELECT idx FROM staff_codes WHERE code = staff)",
-              "unit": "(SELECT place FROM unit_place_of_row WHERE row = unit)",
-              "province": "(SELECT place FROM province_place_of_row WHERE row = province)"}
-
-
 def counts_by(store: RecordStore, counted: FirstKey,
               dimension: str) -> dict[tuple[str, str | None], int]:
     """(program code, key) -> participants, for one dimension, of the window `counting.count`
@@ -46,15 +39,16 @@ def counts_by(store: RecordStore, counted: FirstKey,
     unit, province and staff need `counting.count(store, ..., attribute=dimension)` to have kept it.
     """
     attribute = ATTRIBUTES.get(dimension)
-    # Participants are summed per stored key first, so the key is read for a few rows only.
-    person_key, row_key = ("attribute", _ROW_CODES.get(attribute, attribute)) if attribute else (
-        counted.day("first"), "(d - DATE '1970-01-01')::BIGINT")
+    # Participants are summed per stored key first, so the key is read for a few rows only;
+    # an aggregate row's code takes its place the way the key placed the participants' codes.
+    person_key, row_key = ("attribute", counted.place(attribute)) if attribute else (
+        counted.day("first"), "(c.d - DATE '1970-01-01')::BIGINT")
     rows = store.con.execute(f"""
         SELECT program, {_KEYS[dimension]} AS k, sum(n) FROM (
             SELECT program, key, sum(n) AS n FROM (
                 SELECT who % {PROGRAM_SLOTS} AS program, {person_key} AS key, 1 AS n FROM firsts
                 UNION ALL
-                SELECT program, {row_key}, n FROM aggregate_rows
+                SELECT c.program, {row_key}, c.n FROM aggregate_rows c
             ) GROUP BY ALL
         ) GROUP BY ALL
     """).fetchall()

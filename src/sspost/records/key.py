@@ -68,6 +68,13 @@ class FirstKey:
         epoch_day = (self.start - dt.date(1970, 1, 1)).days
         return f"({epoch_day} + ({key}) // {1 << self._below('day')})::BIGINT"
 
+    def place(self, name: str) -> str:
+        """The place of row `c`'s code in part `name`, NULL where it has none or the key has no
+        such part: what `attribute` reads out of a key, worked out of a row (an aggregate row,
+        which is counted as it stands and has no key)."""
+        value = next((sql for part, sql, _ in self.parts if part == name), None)
+        return "NULL::INTEGER" if value is None else f"nullif({value}, {self.empty[name]})"
+
     def attribute(self, name: str) -> str:
         """The place of the code the key's record has (see `_tie_parts`), NULL where it has
         none."""

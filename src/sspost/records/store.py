@@ -99,10 +99,9 @@ TABLES = {
     "earliest_added": "the earliest records of files added to the cached ones, merged into "
                       "`earliest` (earliest._merge)",
     "aggregate_rows": "a view: accepted rows of count files in the window",
-    "unit_place_of_row, unit_code_of_place, unit_place_of_text, province_place_of_row, "
-    "province_code_of_place, staff_codes": "the tie rule's places of codes in code point "
-                                           "order (tie_rule._tie_parts; suffixed for the "
-                                           "campaign rows)",
+    "unit_code_of_place, unit_place_of_text, province_code_of_place, staff_codes":
+        "the tie rule's places of codes in code point order (tie_rule._tie_parts; suffixed for "
+        "the campaign rows); a code stored by its row finds its place in a list (sql.at_row)",
     "campaign_rows": "accepted records of campaign days (dimensions.campaign_staff_counts)",
 }
 

@@ -53,8 +53,9 @@ def _tie_parts(store: RecordStore, empties: dict[str, int],
     """The time of day, unit, province and staff parts of the key, for the columns stored.
 
     A code's part is its place among the codes in code point order, an empty value after them
-    all. Small tables give the place of a stored code's row and the code of a place (for the
-    breakdowns, which group on places first): every lookup is a join on a few hundred rows.
+    all. A code stored by its row (a province, a unit of the plan's tree) finds its place in a
+    list literal; one stored as text (a staff id, a unit outside the tree) by a join on a small
+    table. Small tables give the code of a place, for the breakdowns, which group on places.
     """
     con = store.con
     suffix = "" if table == "checked" else f"_{table}"
@@ -76,8 +77,6 @@ def _tie_parts(store: RecordStore, empties: dict[str, int],
     ).fetchall()] if "unit_text" in store.columns else []
     place = _place(list(set(known) | set(texts)))
     empty = empties["unit"] = len(place)
-    table_of("unit_place_of_row", "place INTEGER, row INTEGER",
-             [(place[code], i) for i, code in enumerate(known)])
     table_of("unit_code_of_place", "place INTEGER, code VARCHAR",  # codes outside the plan
              [(place[code], code) for code in known])            # are (unassigned): none
     if texts:
@@ -95,8 +94,6 @@ def _tie_parts(store: RecordStore, empties: dict[str, int],
     codes = con.execute("SELECT idx, new_code FROM provinces ORDER BY idx").fetchall()
     place = _place(list({str(new) for _, new in codes}))
     empty = empties["province"] = len(place)
-    table_of("province_place_of_row", "place INTEGER, row INTEGER",
-             [(place[str(new)], int(idx)) for idx, new in codes])
     table_of("province_code_of_place", "place INTEGER, code VARCHAR",
              [(i, code) for code, i in place.items()])
     if "province" in store.columns:  # the rows are 0, 1, ... in order (RecordStore)
